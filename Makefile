@@ -1,0 +1,48 @@
+# Redrive: `make run` starts everything on embedded defaults, `make test` runs the suite
+# against PostgreSQL and Redis. Both install what they need first.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+LOCK_HASH := $(shell sha1sum requirements.lock | cut -c1-12)
+STAMP := $(VENV)/.installed-$(LOCK_HASH)
+PG_VERSION := $(shell ls /etc/postgresql 2>/dev/null | sort -V | tail -n 1)
+
+.PHONY: install run test lint services lock demo
+
+$(STAMP): requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py setup_roles
+	$(BIN)/python manage.py seed_demo $(if $(DEMO_PASSWORD),--password $(DEMO_PASSWORD),)
+	@echo
+	@echo "Redrive: admin at http://127.0.0.1:8000/admin/ (log in as 'admin' with the password above),"
+	@echo "         API at http://127.0.0.1:8000/api/, sandbox at http://127.0.0.1:8765. Ctrl-C stops all."
+	@echo
+	$(BIN)/honcho start -f Procfile
+
+test: install services
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+
+# Start PostgreSQL and Redis if they are down, then wait until both answer.
+services:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $(PG_VERSION) main start
+	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log
+	@for i in $$(seq 1 60); do pg_isready -q -h 127.0.0.1 -p 5432 && redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && exit 0; sleep 0.5; done; echo "PostgreSQL or Redis did not start" >&2; exit 1
+
+# Re-pin every package after changing pyproject.toml's dependencies.
+lock: install
+	$(BIN)/python -m pip install --quiet -e '.[test]' && $(BIN)/python -m pip uninstall --quiet -y redrive
+	(echo "# Exact versions of every package, installed by 'make' (pip install -r requirements.lock)."; \
+	 echo "# Direct dependencies are listed in pyproject.toml; regenerate with 'make lock'."; \
+	 $(BIN)/python -m pip freeze --exclude-editable) > requirements.lock
