@@ -1,6 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 
+from orders.errors import ApplicationError
 from orders.models import Offering, Order, OrderTransition, Organization, Resource
+from orders.services import order_edit
 
 
 @admin.register(Organization)
@@ -124,3 +127,15 @@ class OrderAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def save_model(self, request, obj, form, change):
+        """Edits go through the service, which checks scope and keeps state untouched."""
+        try:
+            order_edit(
+                order=obj,
+                actor=request.user,
+                changes={name: form.cleaned_data[name] for name in form.changed_data},
+            )
+        except ApplicationError as error:
+            self.message_user(request, error.message, messages.ERROR)
+            raise PermissionDenied(error.message) from error
