@@ -5,27 +5,51 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Integration',
+            name="Integration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('backend', models.CharField(choices=[('http_push', 'HTTP push'), ('site_agent', 'Site agent (pull)'), ('manual', 'Manual')], default='http_push', max_length=20)),
-                ('endpoint_url', models.URLField(blank=True, max_length=500)),
-                ('credential_env_var', models.CharField(blank=True, help_text='Name of the environment variable holding the credential, e.g. ACME_API_TOKEN.', max_length=100)),
-                ('timeout_seconds', models.FloatField(default=10.0)),
-                ('enabled', models.BooleanField(default=True)),
-                ('created', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True)),
+                (
+                    "backend",
+                    models.CharField(
+                        choices=[
+                            ("http_push", "HTTP push"),
+                            ("site_agent", "Site agent (pull)"),
+                            ("manual", "Manual"),
+                        ],
+                        default="http_push",
+                        max_length=20,
+                    ),
+                ),
+                ("endpoint_url", models.URLField(blank=True, max_length=500)),
+                (
+                    "credential_env_var",
+                    models.CharField(
+                        blank=True,
+                        help_text="Name of the environment variable holding the credential, e.g. ACME_API_TOKEN.",
+                        max_length=100,
+                    ),
+                ),
+                ("timeout_seconds", models.FloatField(default=10.0)),
+                ("enabled", models.BooleanField(default=True)),
+                (
+                    "created",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
     ]

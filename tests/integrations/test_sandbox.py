@@ -11,12 +11,6 @@ from integrations.sandbox import FulfillmentSandbox, SandboxConfigError, Sandbox
 
 
 @pytest.fixture
-def sandbox() -> Iterator[FulfillmentSandbox]:
-    with FulfillmentSandbox() as running:
-        yield running
-
-
-@pytest.fixture
 def client(sandbox: FulfillmentSandbox) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=sandbox.url, timeout=5) as http:
         yield http

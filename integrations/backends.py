@@ -1,0 +1,161 @@
+"""Backends send one order to one integration and classify what came back.
+
+Every answer becomes a ``SendResult`` with an outcome: ``success``, ``transient`` (a machine
+may try again: timeouts, refused connections, 5xx, 429) or ``action_required`` (a person must
+fix something first: validation errors, credentials). Nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+import traceback as tb
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+
+import httpx
+from django.utils import timezone
+
+from integrations.models import Attempt, Integration
+
+Outcome = Attempt.Outcome
+MESSAGE_LIMIT = 2000
+
+
+@dataclass(frozen=True)
+class SendResult:
+    outcome: str
+    remote_status: int | None = None
+    error_code: str = ""
+    message: str = ""
+    traceback: str = ""
+    external_id: str = ""
+    retry_after_seconds: int | None = None
+
+    @property
+    def summary(self) -> str:
+        """The one line an order shows as its error."""
+        parts = [f"HTTP {self.remote_status}" if self.remote_status else "", self.error_code]
+        head = " ".join(p for p in parts if p)
+        return f"{head}: {self.message}" if head else self.message
+
+
+def retry_after_seconds(value: str | None) -> int | None:
+    """``Retry-After`` as seconds: delta-seconds or an HTTP date; ``None`` if absent or bad."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return int(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0, int((when - timezone.now()).total_seconds()))
+
+
+def _remote_error(response: httpx.Response) -> tuple[str, str, dict]:
+    try:
+        body = response.json()
+    except ValueError:
+        return "", response.text[:MESSAGE_LIMIT].strip(), {}
+    if not isinstance(body, dict):
+        return "", str(body)[:MESSAGE_LIMIT], {}
+    message = body.get("message") or body.get("detail") or body.get("error") or ""
+    return str(body.get("code") or ""), str(message)[:MESSAGE_LIMIT], body
+
+
+def classify(response: httpx.Response) -> SendResult:
+    status = response.status_code
+    code, message, body = _remote_error(response)
+    if 200 <= status < 300:
+        return SendResult(Outcome.SUCCESS, status, external_id=str(body.get("id") or ""))
+    if status == 409 and code == "already_accepted":
+        return SendResult(
+            Outcome.SUCCESS, status, code, message, external_id=str(body.get("id") or "")
+        )
+    retry_after = retry_after_seconds(response.headers.get("Retry-After"))
+    if status == 429 or status >= 500:
+        return SendResult(
+            Outcome.TRANSIENT,
+            status,
+            code or ("rate_limited" if status == 429 else "server_error"),
+            message or response.reason_phrase,
+            retry_after_seconds=retry_after,
+        )
+    if status in (401, 403):
+        return SendResult(
+            Outcome.ACTION_REQUIRED,
+            status,
+            "credentials",
+            message or f"The remote system refused our credentials ({response.reason_phrase}).",
+        )
+    return SendResult(
+        Outcome.ACTION_REQUIRED, status, code or "rejected", message or response.reason_phrase
+    )
+
+
+def order_payload(order) -> dict:
+    """The order as it is now: a retry sends the latest attributes, not a stale copy."""
+    return {
+        "uuid": str(order.uuid),
+        "number": order.number,
+        "type": order.type,
+        "offering": order.offering.name,
+        "consumer": order.consumer_organization.name,
+        "customer": {"name": order.customer_name, "email": order.customer_email},
+        "attributes": order.attributes,
+    }
+
+
+def http_push(
+    integration: Integration,
+    payload: dict,
+    idempotency_key: str,
+    *,
+    client: httpx.Client | None = None,
+) -> SendResult:
+    """POST the order as JSON with its ``Idempotency-Key`` and classify the answer."""
+    headers = {"Idempotency-Key": idempotency_key, "User-Agent": "Redrive/0.1"}
+    credential = integration.credential()
+    if credential == "":
+        return SendResult(
+            Outcome.ACTION_REQUIRED,
+            error_code="credentials",
+            message=f"The environment variable {integration.credential_env_var} is not set; "
+            "nothing was sent.",
+        )
+    if credential:
+        headers["Authorization"] = f"Bearer {credential}"
+    if not integration.endpoint_url:
+        return SendResult(
+            Outcome.ACTION_REQUIRED,
+            error_code="configuration",
+            message=f"Integration {integration} has no endpoint URL; nothing was sent.",
+        )
+    owned = client is None
+    client = client or httpx.Client(timeout=integration.timeout_seconds)
+    try:
+        response = client.post(
+            integration.endpoint_url,
+            json=payload,
+            headers=headers,
+            timeout=integration.timeout_seconds,
+        )
+    except httpx.TimeoutException as exc:
+        return SendResult(
+            Outcome.TRANSIENT,
+            error_code="timeout",
+            message=f"No answer within {integration.timeout_seconds:g}s "
+            f"({exc.__class__.__name__}).",
+            traceback=tb.format_exc(),
+        )
+    except httpx.TransportError as exc:
+        return SendResult(
+            Outcome.TRANSIENT,
+            error_code="connection_error",
+            message=f"Could not reach {integration.endpoint_url}: {exc.__class__.__name__}: {exc}",
+            traceback=tb.format_exc(),
+        )
+    finally:
+        if owned:
+            client.close()
+    return classify(response)
