@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from config.health import healthz
 
@@ -9,5 +9,6 @@ admin.site.index_title = "Failed-order recovery"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("config.api_urls")),
     path("healthz", healthz, name="healthz"),
 ]
