@@ -209,7 +209,11 @@ def attempt_record(*, attempt: Attempt, result: SendResult) -> Attempt:
             order_services.order_complete(order=order, details=details)
         else:
             order_services.order_fail(
-                order=order, message=result.summary, traceback=result.traceback, details=details
+                order=order,
+                message=result.summary,
+                traceback=result.traceback,
+                kind=result.outcome,
+                details=details,
             )
     logger.info(
         "attempt %s of delivery %s (order %s %s): %s %s",

@@ -120,6 +120,11 @@ class Order(ConcurrentTransitionMixin, models.Model):
         UPDATE = "update"
         TERMINATE = "terminate"
 
+    class FailureKind(models.TextChoices):
+        TRANSIENT = "transient", "Transient (retried automatically)"
+        ACTION_REQUIRED = "action_required", "Action required"
+        EXHAUSTED = "exhausted", "Retry exhausted"
+
     RESOURCE_STATE_WHEN_SENT = {
         Type.CREATE: Resource.State.CREATING,
         Type.UPDATE: Resource.State.UPDATING,
@@ -152,6 +157,12 @@ class Order(ConcurrentTransitionMixin, models.Model):
     created = models.DateTimeField(default=timezone.now, editable=False)
     modified = models.DateTimeField(auto_now=True)
     erred_at = models.DateTimeField(null=True, blank=True)
+    failure_kind = models.CharField(
+        max_length=20, choices=FailureKind.choices, blank=True, help_text="Why it is erred now."
+    )
+    next_retry_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the next automatic retry is due, if any."
+    )
     completed_at = models.DateTimeField(null=True, blank=True)
     consumer_reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -171,6 +182,11 @@ class Order(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["state", "erred_at"], name="order_state_erred_at"),
             models.Index(fields=["state", "created"], name="order_state_created"),
             models.Index(fields=["customer_email"], name="order_customer_email"),
+            models.Index(
+                fields=["next_retry_at"],
+                name="order_retry_due",
+                condition=models.Q(state="erred", next_retry_at__isnull=False),
+            ),
         ]
         permissions = [
             ("approve_order", "Can approve orders"),
@@ -252,10 +268,12 @@ class Order(ConcurrentTransitionMixin, models.Model):
         self.completed_at = at
 
     @transition(field=state, source=State.EXECUTING, target=State.ERRED, permission=system_only)
-    def fail(self, *, at, message: str, traceback: str = ""):
+    def fail(self, *, at, message: str, traceback: str = "", kind: str = "", next_retry_at=None):
         self.error_message = message
         self.error_traceback = traceback
         self.erred_at = at
+        self.failure_kind = kind
+        self.next_retry_at = next_retry_at
 
     @transition(
         field=state,
@@ -267,6 +285,8 @@ class Order(ConcurrentTransitionMixin, models.Model):
         self.error_message = ""
         self.error_traceback = ""
         self.erred_at = None
+        self.failure_kind = ""
+        self.next_retry_at = None
         self.completed_at = None
 
     @property

@@ -26,6 +26,8 @@ ORDER_FIELDS_SET_BY_TRANSITIONS = [
     "error_message",
     "error_traceback",
     "erred_at",
+    "failure_kind",
+    "next_retry_at",
     "completed_at",
     "consumer_reviewed_by",
     "consumer_reviewed_at",
@@ -281,9 +283,19 @@ def order_complete(*, order: Order, details: dict | None = None) -> Order:
 
 @transaction.atomic
 def order_fail(
-    *, order: Order, message: str, traceback: str = "", details: dict | None = None
+    *,
+    order: Order,
+    message: str,
+    traceback: str = "",
+    kind: str = "",
+    next_retry_at=None,
+    details: dict | None = None,
 ) -> Order:
-    """The system records a failed delivery: the order and its resource are erred."""
+    """The system records a failed delivery: the order and its resource are erred.
+
+    ``kind`` says what happens next (``Order.FailureKind``); ``next_retry_at`` is when the
+    sweep will send it again, if it will.
+    """
     _apply(
         order,
         "fail",
@@ -291,6 +303,8 @@ def order_fail(
         at=timezone.now(),
         message=message,
         traceback=traceback,
+        kind=kind,
+        next_retry_at=next_retry_at,
         details=details,
         reason=message,
     )
@@ -421,6 +435,8 @@ def _resubmit_batch(rows: list[dict], *, actor, trigger: str) -> set[int]:
         error_message="",
         error_traceback="",
         erred_at=None,
+        failure_kind="",
+        next_retry_at=None,
         completed_at=None,
         modified=now,
     )

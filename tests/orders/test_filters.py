@@ -1,0 +1,57 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from orders.errors import ApplicationError
+from orders.filters import order_filter
+from orders.models import Order
+from tests.factories import OrderFactory
+
+
+@pytest.mark.django_db
+def test_failed_window_kind_and_search():
+    now = timezone.now()
+    last_night = OrderFactory(state=Order.State.ERRED, customer_name="Ada Lovelace")
+    Order.objects.filter(pk=last_night.pk).update(
+        erred_at=now - timedelta(hours=8), failure_kind="transient", next_retry_at=now
+    )
+    older = OrderFactory(state=Order.State.ERRED)
+    Order.objects.filter(pk=older.pk).update(
+        erred_at=now - timedelta(days=3), failure_kind="action_required"
+    )
+    OrderFactory(state=Order.State.DONE)
+    window = {
+        "failed_after": (now - timedelta(hours=12)).isoformat(),
+        "failed_before": now.isoformat(),
+    }
+
+    assert list(order_filter(queryset=Order.objects.all(), data=window)) == [last_night]
+    assert list(
+        order_filter(queryset=Order.objects.all(), data={"failure_kind": ["action_required"]})
+    ) == [older]
+    assert list(order_filter(queryset=Order.objects.all(), data={"retry_scheduled": "true"})) == [
+        last_night
+    ]
+    assert list(order_filter(queryset=Order.objects.all(), data={"retry_scheduled": "false"})) == [
+        older
+    ]
+    assert list(order_filter(queryset=Order.objects.all(), data={"search": "lovelace"})) == [
+        last_night
+    ]
+    assert list(
+        order_filter(queryset=Order.objects.all(), data={"search": last_night.number.lower()})
+    ) == [last_night]
+
+
+@pytest.mark.django_db
+def test_bad_values_name_the_field():
+    with pytest.raises(ApplicationError, match="failed_after: Enter a valid date/time"):
+        order_filter(queryset=Order.objects.all(), data={"failed_after": "yesterday"})
+    with pytest.raises(ApplicationError, match="failed_before must be later than failed_after"):
+        order_filter(
+            queryset=Order.objects.all(),
+            data={"failed_after": "2026-11-02T00:00:00Z", "failed_before": "2026-11-01T00:00:00Z"},
+        )
+    with pytest.raises(ApplicationError, match="state: Select a valid choice"):
+        order_filter(queryset=Order.objects.all(), data={"state": ["lost"]})
