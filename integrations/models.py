@@ -2,10 +2,22 @@ import hashlib
 import os
 import secrets
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+
+class RetryPolicy(models.TextChoices):
+    FIXED = "fixed", "Fixed interval"
+    EXPONENTIAL = "exponential", "Exponential backoff with jitter"
+
+
+class BreakerState(models.TextChoices):
+    CLOSED = "closed"
+    OPEN = "open"
+    HALF_OPEN = "half_open", "Half open (probing)"
 
 
 class Integration(models.Model):
@@ -32,6 +44,56 @@ class Integration(models.Model):
     enabled = models.BooleanField(default=True)
     created = models.DateTimeField(default=timezone.now, editable=False)
 
+    retry_policy = models.CharField(
+        max_length=20, choices=RetryPolicy.choices, default=RetryPolicy.FIXED
+    )
+    retry_interval = models.DurationField(
+        default=timedelta(hours=1), help_text="Fixed policy: the wait between automatic retries."
+    )
+    backoff_base = models.DurationField(
+        default=timedelta(minutes=1), help_text="Exponential policy: the first wait."
+    )
+    backoff_factor = models.FloatField(
+        default=2.0, help_text="Exponential policy: each wait is this many times the last."
+    )
+    backoff_cap = models.DurationField(
+        default=timedelta(hours=6), help_text="Exponential policy: the longest wait."
+    )
+    backoff_jitter = models.FloatField(
+        default=0.2,
+        help_text="Exponential policy: a random part of each wait, 0 to 1 (0.2: up to 20% "
+        "shorter), so that retries of many orders spread out.",
+    )
+    max_retry_age = models.DurationField(
+        default=timedelta(days=15),
+        help_text="No automatic retry later than this after the first failure.",
+    )
+    max_attempts = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Give up after this many automatic attempts (optional)."
+    )
+
+    breaker_threshold = models.PositiveIntegerField(
+        default=5, help_text="Consecutive transient failures that open the circuit breaker."
+    )
+    breaker_cooldown = models.DurationField(
+        default=timedelta(minutes=1), help_text="Wait before the first probe once open."
+    )
+    breaker_state = models.CharField(
+        max_length=20, choices=BreakerState.choices, default=BreakerState.CLOSED
+    )
+    breaker_since = models.DateTimeField(null=True, blank=True)
+    breaker_reason = models.TextField(blank=True)
+    breaker_failures = models.PositiveIntegerField(
+        default=0, help_text="Consecutive transient failures so far."
+    )
+    breaker_trips = models.PositiveIntegerField(
+        default=0, help_text="Consecutive re-openings; each doubles the cool-down."
+    )
+    breaker_probe_at = models.DateTimeField(null=True, blank=True)
+    release_per_minute = models.PositiveIntegerField(
+        default=600, help_text="How fast held deliveries are released once it is safe again."
+    )
+
     class Meta:
         ordering = ["name"]
 
@@ -51,6 +113,12 @@ class Trigger(models.TextChoices):
     BULK = "bulk"
     EDIT = "edit"
     AGENT = "agent"
+
+
+class HeldReason(models.TextChoices):
+    BREAKER = "breaker", "Circuit breaker open"
+    MAINTENANCE = "maintenance", "Maintenance window"
+    DISABLED = "disabled", "Integration disabled"
 
 
 class Delivery(models.Model):
@@ -82,6 +150,13 @@ class Delivery(models.Model):
     pending_actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    first_failed_at = models.DateTimeField(
+        null=True, blank=True, help_text="Start of the give-up clock; a person's retry resets it."
+    )
+    counted_attempts = models.PositiveIntegerField(
+        default=0, help_text="Automatic attempts that count toward give-up in this cycle."
+    )
+    held_reason = models.CharField(max_length=20, choices=HeldReason.choices, blank=True)
     created = models.DateTimeField(default=timezone.now, editable=False)
     modified = models.DateTimeField(auto_now=True)
 
@@ -124,6 +199,12 @@ class Attempt(models.Model):
     message = models.TextField(blank=True)
     traceback = models.TextField(blank=True)
     retry_after_seconds = models.PositiveIntegerField(null=True, blank=True)
+    counts_toward_give_up = models.BooleanField(
+        default=True, help_text="False for attempts failed by a maintenance window."
+    )
+    decision = models.TextField(
+        blank=True, help_text="What the system decided after this attempt, and why."
+    )
 
     class Meta:
         ordering = ["started_at", "pk"]
@@ -160,3 +241,38 @@ class AgentToken(models.Model):
     def issue(cls, *, integration: Integration, label: str = "") -> tuple["AgentToken", str]:
         key = secrets.token_urlsafe(32)
         return cls.objects.create(integration=integration, key_hash=cls.hash(key), label=label), key
+
+
+class MaintenanceWindow(models.Model):
+    """Planned downtime of an integration: nothing is sent to it between start and end."""
+
+    integration = models.ForeignKey(
+        Integration, on_delete=models.CASCADE, related_name="maintenance_windows"
+    )
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    note = models.CharField(max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created = models.DateTimeField(default=timezone.now, editable=False)
+    released_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the deliveries it held were released."
+    )
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="maintenance_window_ends_after_start",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["integration", "ends_at"], name="maintenance_integration_end")
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.integration}: {self.starts_at:%Y-%m-%d %H:%M} to {self.ends_at:%Y-%m-%d %H:%M}"
+        )
