@@ -93,7 +93,19 @@ def classify(response: httpx.Response) -> SendResult:
     )
 
 
-def order_payload(order) -> dict:
+def mapped(attributes: dict, mapping: dict | None) -> dict:
+    """``attributes`` with each mapped value translated; unmapped values pass unchanged."""
+    if not mapping:
+        return attributes
+    translated = dict(attributes)
+    for name, table in mapping.items():
+        value = translated.get(name)
+        if isinstance(table, dict) and isinstance(value, str | int) and str(value) in table:
+            translated[name] = table[str(value)]
+    return translated
+
+
+def order_payload(order, *, mapping: dict | None = None) -> dict:
     """The order as it is now: a retry sends the latest attributes, not a stale copy."""
     return {
         "uuid": str(order.uuid),
@@ -102,7 +114,7 @@ def order_payload(order) -> dict:
         "offering": order.offering.name,
         "consumer": order.consumer_organization.name,
         "customer": {"name": order.customer_name, "email": order.customer_email},
-        "attributes": order.attributes,
+        "attributes": mapped(order.attributes, mapping),
     }
 
 

@@ -41,6 +41,12 @@ class Integration(models.Model):
         help_text="Name of the environment variable holding the credential, e.g. ACME_API_TOKEN.",
     )
     timeout_seconds = models.FloatField(default=10.0)
+    mapping = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Values translated before sending, per attribute: {"ship_method": '
+        '{"EXPRESS-2": "UPS_2DAY"}}. Fixing a mapping resends the orders it failed.',
+    )
     enabled = models.BooleanField(default=True)
     created = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -165,7 +171,11 @@ class Delivery(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["order", "integration"], name="delivery_one_per_order")
         ]
-        indexes = [models.Index(fields=["integration", "state"], name="delivery_integration_state")]
+        indexes = [
+            models.Index(fields=["integration", "state"], name="delivery_integration_state"),
+            models.Index(fields=["state", "lease_expires_at"], name="delivery_state_lease"),
+            models.Index(fields=["state", "next_attempt_at"], name="delivery_state_next_attempt"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.order_id} -> {self.integration_id} ({self.state})"

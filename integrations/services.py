@@ -3,7 +3,9 @@
 A delivery's life: ``deliveries_queue`` (inside the transaction that moved its order to
 ``executing``) -> the ``deliver`` task after commit -> ``delivery_send``: claim it with
 ``SKIP LOCKED`` and a lease, write the attempt, send outside any transaction, then record the
-result and move the order to ``done`` or ``erred`` in one transaction.
+result in one transaction: the order goes ``done``, or ``erred`` with what happens next (an
+automatic retry at a time the policy chose, nothing until a person acts, or given up), or the
+delivery is ``held`` while the integration's breaker is open or it is in maintenance.
 """
 
 from __future__ import annotations
@@ -15,9 +17,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from config import metrics
 from integrations import backends
 from integrations.backends import SendResult
-from integrations.models import Attempt, Delivery, Integration, Trigger
+from integrations.breaker import active_window, breaker_record, gate
+from integrations.models import Attempt, Delivery, HeldReason, Integration, Trigger
+from integrations.policy import next_retry
 from orders import services as order_services
 from orders.errors import ApplicationError
 from orders.models import Order
@@ -28,14 +33,26 @@ PUSHED = (Integration.Backend.HTTP_PUSH, Integration.Backend.SITE_AGENT)
 TASK_CHUNK = 20
 LEASE_GRACE = timedelta(seconds=30)
 ABANDONED = "abandoned: the worker stopped before recording a result; reclaimed after its lease"
+QUEUE_FIELDS = [
+    "state",
+    "next_attempt_at",
+    "pending_trigger",
+    "pending_actor",
+    "lease_expires_at",
+    "held_reason",
+    "modified",
+]
+NEW_CYCLE_FIELDS = ["first_failed_at", "counted_attempts"]
 
 
 def deliveries_queue(*, order_ids: list[int], trigger: str, actor) -> list[int]:
     """Queue a delivery for each order whose offering has a push or agent integration.
 
     One upsert for the whole list: a new delivery gets a fresh idempotency key, an existing
-    one (a retry) keeps its key and goes back to ``queued``. HTTP push deliveries are handed
-    to the worker after commit, in chunks; agent deliveries wait for their agent to pull them.
+    one (a retry) keeps its key and goes back to ``queued``. A person's retry (any trigger but
+    ``automatic``) starts a fresh retry cycle: the give-up clock and the count restart. HTTP
+    push deliveries are handed to the worker after commit, in chunks; agent deliveries wait
+    for their agent to pull them.
     """
     now = timezone.now()
     targets = list(
@@ -47,6 +64,7 @@ def deliveries_queue(*, order_ids: list[int], trigger: str, actor) -> list[int]:
     )
     if not targets:
         return []
+    automatic = trigger == Trigger.AUTOMATIC
     deliveries = Delivery.objects.bulk_create(
         [
             Delivery(
@@ -57,40 +75,45 @@ def deliveries_queue(*, order_ids: list[int], trigger: str, actor) -> list[int]:
                 pending_trigger=trigger,
                 pending_actor=actor,
                 lease_expires_at=None,
+                held_reason="",
+                first_failed_at=None,
+                counted_attempts=0,
             )
             for order_id, integration_id, _ in targets
         ],
         update_conflicts=True,
         unique_fields=["order", "integration"],
-        update_fields=[
-            "state",
-            "next_attempt_at",
-            "pending_trigger",
-            "pending_actor",
-            "lease_expires_at",
-            "modified",
-        ],
+        update_fields=QUEUE_FIELDS if automatic else QUEUE_FIELDS + NEW_CYCLE_FIELDS,
     )
     pushed_orders = {pk for pk, _, backend in targets if backend == Integration.Backend.HTTP_PUSH}
     to_send = [d.pk for d in deliveries if d.order_id in pushed_orders]
     if to_send:
-        transaction.on_commit(lambda: _enqueue(to_send))
+        transaction.on_commit(lambda: enqueue(to_send))
     return to_send
 
 
-def _enqueue(delivery_ids: list[int]) -> None:
+def enqueue(delivery_ids: list[int]) -> None:
+    """Hand deliveries to the workers (call after commit)."""
     from integrations.tasks import deliver
 
     for start in range(0, len(delivery_ids), TASK_CHUNK):
         deliver.delay(delivery_ids[start : start + TASK_CHUNK])
 
 
+def _hold(delivery: Delivery, reason: str) -> None:
+    delivery.state = Delivery.State.HELD
+    delivery.held_reason = reason
+    delivery.lease_expires_at = None
+    delivery.save(update_fields=["state", "held_reason", "lease_expires_at", "modified"])
+
+
 def delivery_claim(*, delivery_id: int) -> Attempt | None:
-    """Take a delivery for sending; ``None`` if it is not ours to send.
+    """Take a delivery for sending; ``None`` if it is not ours to send now.
 
     ``SKIP LOCKED`` makes a second worker pass over a row the first is claiming, and the state
     check makes a second run of the same task a no-op: a succeeded delivery is never sent
-    again, and an in-flight one only after its lease has expired (its worker died).
+    again, and an in-flight one only after its lease has expired (its worker died). While the
+    integration is in maintenance or its breaker is open, the delivery is held instead.
     """
     now = timezone.now()
     with transaction.atomic():
@@ -114,6 +137,14 @@ def delivery_claim(*, delivery_id: int) -> Attempt | None:
                 delivery.pk,
                 delivery.order.number,
                 delivery.order.state,
+                extra={
+                    "order_number": delivery.order.number,
+                    "order_uuid": str(delivery.order.uuid),
+                    "delivery": delivery.pk,
+                    "integration": delivery.integration.name,
+                    "attempt": None,
+                    "trigger": delivery.pending_trigger,
+                },
             )
             return None
         if delivery.state == Delivery.State.IN_FLIGHT:
@@ -122,12 +153,20 @@ def delivery_claim(*, delivery_id: int) -> Attempt | None:
                 finished_at=now,
                 error_code="abandoned",
                 message=ABANDONED,
+                counts_toward_give_up=False,
             )
+        held = gate(integration=delivery.integration, now=now)
+        if held:
+            _hold(delivery, held)
+            return None
         lease = timedelta(seconds=delivery.integration.timeout_seconds) * 2 + LEASE_GRACE
         delivery.state = Delivery.State.IN_FLIGHT
         delivery.lease_expires_at = now + lease
+        delivery.held_reason = ""
         delivery.attempt_count += 1
-        delivery.save(update_fields=["state", "lease_expires_at", "attempt_count", "modified"])
+        delivery.save(
+            update_fields=["state", "lease_expires_at", "held_reason", "attempt_count", "modified"]
+        )
         return Attempt.objects.create(
             delivery=delivery,
             order=delivery.order,
@@ -150,7 +189,7 @@ def delivery_send(*, delivery_id: int, client=None) -> Attempt | None:
     )
     result = backends.http_push(
         delivery.integration,
-        backends.order_payload(order),
+        backends.order_payload(order, mapping=delivery.integration.mapping),
         str(delivery.idempotency_key),
         client=client,
     )
@@ -158,73 +197,202 @@ def delivery_send(*, delivery_id: int, client=None) -> Attempt | None:
 
 
 def attempt_record(*, attempt: Attempt, result: SendResult) -> Attempt:
-    """Close an attempt with its result and move the delivery and the order accordingly.
+    """Close an attempt with its result and decide what happens to the delivery and order.
 
     If the delivery was reclaimed meanwhile (this worker outlived its lease), the result is
     still kept on the attempt, but the newer attempt decides the order.
     """
     now = timezone.now()
     with transaction.atomic():
-        delivery = Delivery.objects.select_for_update().get(pk=attempt.delivery_id)
-        attempt.finished_at = now
-        attempt.outcome = result.outcome
-        attempt.remote_status = result.remote_status
-        attempt.error_code = result.error_code
-        attempt.message = result.message
-        attempt.traceback = result.traceback
-        attempt.retry_after_seconds = result.retry_after_seconds
-        attempt.save()
+        delivery = (
+            Delivery.objects.select_for_update()
+            .select_related("integration")
+            .get(pk=attempt.delivery_id)
+        )
+        _close(attempt, result, now)
+        metrics.attempt_observed(attempt=attempt)
         if delivery.attempt_count != attempt.number or delivery.state != Delivery.State.IN_FLIGHT:
+            attempt.save()
             logger.warning(
                 "delivery %s: attempt %s finished after it was reclaimed",
                 delivery.pk,
                 attempt.number,
+                extra={
+                    "order_number": attempt.order.number,
+                    "order_uuid": str(attempt.order.uuid),
+                    "delivery": delivery.pk,
+                    "integration": delivery.integration.name,
+                    "attempt": attempt.number,
+                    "trigger": attempt.trigger,
+                    "outcome": result.outcome,
+                },
             )
             return attempt
-        success = result.outcome == Attempt.Outcome.SUCCESS
-        delivery.state = Delivery.State.SUCCEEDED if success else Delivery.State.FAILED
-        delivery.lease_expires_at = None
-        delivery.next_attempt_at = None
-        if result.external_id:
-            delivery.external_id = result.external_id
-        delivery.save(
-            update_fields=[
-                "state",
-                "lease_expires_at",
-                "next_attempt_at",
-                "external_id",
-                "modified",
-            ]
+        breaker = breaker_record(
+            integration_id=delivery.integration_id,
+            outcome=result.outcome,
+            message=result.summary,
+            now=now,
         )
         order = Order.objects.select_related("offering").get(pk=delivery.order_id)
-        details = {"attempt": attempt.pk, "outcome": result.outcome, "trigger": attempt.trigger}
-        if order.state != Order.State.EXECUTING:
-            logger.info(
-                "delivery %s: order %s is %s; result kept on the attempt only",
-                delivery.pk,
-                order.number,
-                order.state,
+        if result.outcome == Attempt.Outcome.SUCCESS:
+            _succeeded(delivery, attempt, order, result)
+        elif result.outcome == Attempt.Outcome.TRANSIENT:
+            _failed_transiently(
+                delivery, attempt, order, result, now, breaker_opened=breaker == "opened"
             )
-        elif success:
-            order_services.order_complete(order=order, details=details)
         else:
-            order_services.order_fail(
-                order=order,
-                message=result.summary,
-                traceback=result.traceback,
-                kind=result.outcome,
-                details=details,
+            _finish(delivery, Delivery.State.FAILED, result)
+            attempt.decision = (
+                "no automatic retry: a person must act (edit the order or fix the integration)"
             )
+            _fail_order(order, attempt, result, kind=Order.FailureKind.ACTION_REQUIRED)
+        attempt.save()
+        _notify(attempt, breaker=breaker)
+        if breaker == "closed":
+            from integrations.recovery import deliveries_release
+
+            deliveries_release(integration=delivery.integration, actor=None)
     logger.info(
-        "attempt %s of delivery %s (order %s %s): %s %s",
+        "attempt %s of delivery %s (order %s %s, integration %s, trigger %s): %s %s; %s",
         attempt.number,
         delivery.pk,
         order.number,
         order.uuid,
+        delivery.integration_id,
+        attempt.trigger,
         result.outcome,
         result.summary,
+        attempt.decision,
+        extra={
+            "order_number": order.number,
+            "order_uuid": str(order.uuid),
+            "delivery": delivery.pk,
+            "integration": delivery.integration.name,
+            "attempt": attempt.number,
+            "trigger": attempt.trigger,
+            "outcome": result.outcome,
+        },
     )
     return attempt
+
+
+def _close(attempt: Attempt, result: SendResult, now) -> None:
+    attempt.finished_at = now
+    attempt.outcome = result.outcome
+    attempt.remote_status = result.remote_status
+    attempt.error_code = result.error_code
+    attempt.message = result.message
+    attempt.traceback = result.traceback
+    attempt.retry_after_seconds = result.retry_after_seconds
+
+
+def _finish(delivery: Delivery, state: str, result: SendResult) -> None:
+    delivery.state = state
+    delivery.lease_expires_at = None
+    delivery.next_attempt_at = None
+    if result.external_id:
+        delivery.external_id = result.external_id
+    delivery.save(
+        update_fields=[
+            "state",
+            "lease_expires_at",
+            "next_attempt_at",
+            "external_id",
+            "first_failed_at",
+            "counted_attempts",
+            "modified",
+        ]
+    )
+
+
+def _details(attempt: Attempt, result: SendResult) -> dict:
+    return {
+        "attempt": attempt.pk,
+        "outcome": result.outcome,
+        "trigger": attempt.trigger,
+        "decision": attempt.decision,
+    }
+
+
+def _succeeded(delivery, attempt, order, result) -> None:
+    delivery.first_failed_at = None
+    delivery.counted_attempts = 0
+    _finish(delivery, Delivery.State.SUCCEEDED, result)
+    attempt.decision = "done"
+    if order.state == Order.State.EXECUTING:
+        order_services.order_complete(order=order, details=_details(attempt, result))
+    else:
+        attempt.decision = f"done remotely; the order was already {order.state}"
+
+
+def _fail_order(order, attempt, result, *, kind, next_retry_at=None) -> None:
+    if order.state != Order.State.EXECUTING:
+        attempt.decision += f" (the order was already {order.state}; left as it is)"
+        return
+    order_services.order_fail(
+        order=order,
+        message=result.summary,
+        traceback=result.traceback,
+        kind=kind,
+        next_retry_at=next_retry_at,
+        details=_details(attempt, result),
+    )
+
+
+def _failed_transiently(delivery, attempt, order, result, now, *, breaker_opened: bool) -> None:
+    window = active_window(integration_id=delivery.integration_id, now=attempt.started_at) or (
+        active_window(integration_id=delivery.integration_id, now=now)
+    )
+    if window:
+        attempt.counts_toward_give_up = False
+        attempt.decision = f"held: maintenance window until {window.ends_at:%Y-%m-%d %H:%M} UTC"
+        _hold(delivery, HeldReason.MAINTENANCE)
+        return
+    integration = Integration.objects.get(pk=delivery.integration_id)
+    if integration.breaker_state != "closed":
+        attempt.counts_toward_give_up = breaker_opened
+        attempt.decision = (
+            "held: this failure opened the circuit breaker"
+            if breaker_opened
+            else "held: the circuit breaker is open"
+        )
+        if breaker_opened:
+            delivery.counted_attempts += 1
+            delivery.first_failed_at = delivery.first_failed_at or now
+            delivery.save(update_fields=["counted_attempts", "first_failed_at"])
+        _hold(delivery, HeldReason.BREAKER)
+        return
+    delivery.counted_attempts += 1
+    delivery.first_failed_at = delivery.first_failed_at or now
+    decision = next_retry(
+        integration,
+        counted_attempts=delivery.counted_attempts,
+        first_failed_at=delivery.first_failed_at,
+        now=now,
+        retry_after_seconds=result.retry_after_seconds,
+    )
+    attempt.decision = decision.reason
+    _finish(delivery, Delivery.State.FAILED, result)
+    if decision.exhausted:
+        _fail_order(order, attempt, result, kind=Order.FailureKind.EXHAUSTED)
+    else:
+        delivery.next_attempt_at = decision.retry_at
+        delivery.save(update_fields=["next_attempt_at"])
+        _fail_order(
+            order,
+            attempt,
+            result,
+            kind=Order.FailureKind.TRANSIENT,
+            next_retry_at=decision.retry_at,
+        )
+
+
+def _notify(attempt: Attempt, *, breaker: str) -> None:
+    """Alerts for what a person should know; see the alerts app."""
+    from integrations.alerting import alerts_for_attempt
+
+    alerts_for_attempt(attempt=attempt, breaker=breaker)
 
 
 def agent_report(*, integration: Integration, order: Order, result: SendResult) -> Attempt:
@@ -236,14 +404,11 @@ def agent_report(*, integration: Integration, order: Order, result: SendResult) 
             .filter(order=order, integration=integration)
             .first()
         )
+        reportable = (Delivery.State.QUEUED, Delivery.State.IN_FLIGHT)
         if (
             delivery is None
             or order.state != Order.State.EXECUTING
-            or delivery.state
-            not in (
-                Delivery.State.QUEUED,
-                Delivery.State.IN_FLIGHT,
-            )
+            or delivery.state not in reportable
         ):
             raise ApplicationError(
                 f"Order {order.number} is {order.state}: there is nothing to report for it.",

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from integrations import services
+from integrations import recovery, services
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
@@ -12,3 +12,9 @@ def deliver(delivery_ids: list[int]) -> None:
     """
     for delivery_id in delivery_ids:
         services.delivery_send(delivery_id=delivery_id)
+
+
+@shared_task(ignore_result=True)
+def sweep() -> str:
+    """The retry sweep, run by Celery beat every minute (``manage.py retry_due`` for cron)."""
+    return str(recovery.sweep_due())

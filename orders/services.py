@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
+from config import metrics
 from orders import dispatch
 from orders.errors import ApplicationError
 from orders.models import Offering, Order, OrderTransition, Organization, Resource
@@ -78,6 +79,7 @@ def _apply(
     name: str,
     *,
     actor,
+    check_permission: bool = True,
     reason: str = "",
     details: dict[str, Any] | None = None,
     **kwargs,
@@ -91,7 +93,7 @@ def _apply(
     method = getattr(order, name)
     if not can_proceed(method):
         raise _refusal(order, name)
-    if actor is not None and not has_transition_perm(method, actor):
+    if check_permission and actor is not None and not has_transition_perm(method, actor):
         raise ApplicationError(
             f"You are not allowed to {VERBS[name]} order {order.number}.", code="forbidden"
         )
@@ -265,8 +267,12 @@ def order_set_done(*, order: Order, actor) -> Order:
 
 @transaction.atomic
 def order_retry(*, order: Order, actor, trigger: str = "user") -> Order:
-    """Send one erred order again; its current error moves to the history."""
-    _require_user(actor)
+    """Send one erred order again; its current error moves to the history.
+
+    ``actor=None`` is the system (a command run without ``--as``): no permission check.
+    """
+    if actor is not None:
+        _require_user(actor)
     _apply(order, "retry", actor=actor, details=_error_snapshot(order) | {"trigger": trigger})
     _set_resource_state(order, Order.RESOURCE_STATE_WHEN_SENT)
     dispatch.queue([order.pk], trigger=trigger, actor=actor)
@@ -353,10 +359,13 @@ ROW_FIELDS = (
     "error_message",
     "error_traceback",
     "erred_at",
+    "failure_kind",
+    "next_retry_at",
     "completed_at",
 )
 
 
+@metrics.observe_duration(metrics.BULK_RESUBMIT_SECONDS, unless="dry_run")
 def orders_resubmit(
     *,
     orders: QuerySet[Order],
@@ -410,7 +419,7 @@ def orders_resubmit(
         if dry_run:
             result.resubmitted += len(candidates)
         elif candidates:
-            done = _resubmit_batch(candidates, actor=actor, trigger=trigger)
+            done = orders_send_again(rows=candidates, actor=actor, trigger=trigger)
             result.resubmitted += len(done)
             for row in candidates:
                 if row["pk"] not in done:
@@ -420,8 +429,21 @@ def orders_resubmit(
     return result
 
 
+def _send_again_reason(row: dict, trigger: str) -> str:
+    if trigger != "automatic":
+        return ""
+    due = row["next_retry_at"]
+    return f"automatic retry, due {due:%Y-%m-%d %H:%M:%S} UTC" if due else "automatic retry"
+
+
 @transaction.atomic
-def _resubmit_batch(rows: list[dict], *, actor, trigger: str) -> set[int]:
+def orders_send_again(*, rows: list[dict], actor, trigger: str) -> set[int]:
+    """Move the still-erred orders of ``rows`` (``ROW_FIELDS`` values) to executing at once.
+
+    The caller has checked permission and scope (a person's resubmit) or is the system (the
+    retry sweep). Returns the primary keys it moved; a row another transaction holds, or no
+    longer erred, is left out.
+    """
     now = timezone.now()
     locked = set(
         Order.objects.filter(pk__in=[r["pk"] for r in rows], state=Order.State.ERRED)
@@ -455,7 +477,9 @@ def _resubmit_batch(rows: list[dict], *, actor, trigger: str) -> set[int]:
                 target_state=Order.State.EXECUTING,
                 actor=actor,
                 created=now,
+                reason=_send_again_reason(row, trigger),
                 details={
+                    "failure_kind": row["failure_kind"],
                     "error_message": row["error_message"],
                     "error_traceback": row["error_traceback"],
                     "erred_at": row["erred_at"].isoformat() if row["erred_at"] else None,
@@ -480,7 +504,11 @@ EDITABLE_FIELDS = ("attributes", "customer_name", "customer_email")
 
 @transaction.atomic
 def order_edit(*, order: Order, actor, changes: dict[str, Any]) -> Order:
-    """Change what is ordered or who it is for; state and history are not editable."""
+    """Change what is ordered or who it is for; state and history are not editable.
+
+    Editing the attributes of an order that failed for a reason a person had to fix (a bad
+    address, an unmapped ship method) sends it again at once, with the trigger ``edit``.
+    """
     _require_user(actor)
     unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
     if unknown:
@@ -501,4 +529,19 @@ def order_edit(*, order: Order, actor, changes: dict[str, Any]) -> Order:
     for name, value in changes.items():
         setattr(order, name, value)
     order.save(update_fields=[*changes, "modified"])
+    if (
+        "attributes" in changes
+        and order.state == Order.State.ERRED
+        and order.failure_kind == Order.FailureKind.ACTION_REQUIRED
+    ):
+        _apply(
+            order,
+            "retry",
+            actor=actor,
+            check_permission=False,
+            reason="attributes edited",
+            details=_error_snapshot(order) | {"trigger": "edit"},
+        )
+        _set_resource_state(order, Order.RESOURCE_STATE_WHEN_SENT)
+        dispatch.queue([order.pk], trigger="edit", actor=actor)
     return order

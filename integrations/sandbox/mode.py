@@ -34,6 +34,7 @@ class SandboxMode:
     """
 
     maintenance: bool = False
+    maintenance_retry_after: int | None = 30
     failure_rate: float = 0.0
     latency_ms: int = 0
     require_postal_code: bool = False
@@ -137,6 +138,8 @@ def validate_mode_fields(fields: dict[str, Any]) -> dict[str, Any]:
             cleaned[name] = float(value)
         elif name == "latency_ms":
             cleaned[name] = _require_non_negative_int(name, value)
+        elif name == "maintenance_retry_after":
+            cleaned[name] = _require_non_negative_int(name, value, optional=True)
         elif name == "seed":
             if value is not None and not _is_int(value):
                 raise SandboxConfigError(name, f"seed must be an integer or null, got {value!r}")

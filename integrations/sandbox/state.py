@@ -18,7 +18,7 @@ from integrations.sandbox.mode import (
     validate_mode_fields,
 )
 
-MAINTENANCE_RETRY_AFTER_SECONDS = 30
+MAINTENANCE_RETRY_AFTER_SECONDS = 30  # the default of SandboxMode.maintenance_retry_after
 
 _DEFAULT_ERROR_CODES: dict[int, str] = {
     400: "bad_request",
@@ -138,10 +138,11 @@ class SandboxState:
     ) -> OrderResponse:
         mode = self._mode
         if mode.maintenance:
+            retry_after = mode.maintenance_retry_after
             return OrderResponse(
                 503,
                 error_body("maintenance", "Planned maintenance in progress"),
-                (("Retry-After", str(MAINTENANCE_RETRY_AFTER_SECONDS)),),
+                () if retry_after is None else (("Retry-After", str(retry_after)),),
             )
         if not authorized:
             return OrderResponse(

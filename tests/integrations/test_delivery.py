@@ -97,7 +97,7 @@ def test_order_the_sandbox_rejects_ends_erred_with_the_remote_message(sandbox, c
 
 
 @pytest.mark.django_db(transaction=True)
-def test_retry_keeps_the_key_sends_the_edited_order_and_the_sandbox_accepts_it_once(
+def test_an_edit_resends_with_the_same_key_and_the_sandbox_accepts_it_once(
     sandbox, celery_worker
 ):
     # given: an order rejected for its address
@@ -110,14 +110,13 @@ def test_retry_keeps_the_key_sends_the_edited_order_and_the_sandbox_accepts_it_o
     order_services.order_approve(order=order, actor=user)
     wait_for(lambda: state_of(order) == Order.State.ERRED, "the first failure")
 
-    # when: someone fixes the address and retries
+    # when: someone fixes the address (the edit sends it again at once)
     order = Order.objects.get(pk=order.pk)
     order_services.order_edit(
         order=order,
         actor=user,
         changes={"attributes": {"shipping_address": {"postal_code": "10115"}}},
     )
-    order_services.order_retry(order=order, actor=user)
 
     # then
     wait_for(lambda: state_of(order) == Order.State.DONE, "the retry to succeed")
@@ -126,8 +125,8 @@ def test_retry_keeps_the_key_sends_the_edited_order_and_the_sandbox_accepts_it_o
     assert (
         sandbox.accepted()[key]["order"]["attributes"]["shipping_address"]["postal_code"] == "10115"
     )
-    outcomes = list(Attempt.objects.filter(order=order).values_list("number", "outcome"))
-    assert outcomes == [(1, "action_required"), (2, "success")]
+    outcomes = Attempt.objects.filter(order=order).values_list("number", "outcome", "trigger")
+    assert list(outcomes) == [(1, "action_required", "user"), (2, "success", "edit")]
 
 
 @pytest.mark.django_db
