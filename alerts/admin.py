@@ -1,0 +1,211 @@
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.db.models import Q
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import ngettext
+
+from alerts.models import Alert, AlertContact, AlertNotification
+from alerts.selectors import alert_list
+from alerts.services import alerts_dismiss
+from orders.errors import ApplicationError
+from orders.models import Offering, Organization
+
+ALERT_FIELDS = [
+    "kind",
+    "severity",
+    "status",
+    "needs_action",
+    "integration",
+    "order",
+    "product_code",
+    "message",
+    "occurrences",
+    "first_seen_at",
+    "last_seen_at",
+    "opened_at",
+    "reopen_count",
+    "resolved_at",
+    "resolved_by",
+    "resolved_reason",
+    "dismissed_at",
+    "dismissed_by",
+]
+CONFIRMATION_SAMPLE = 20
+
+
+class OrganizationFilter(admin.SimpleListFilter):
+    """The provider organization: of the order's offering, or using the alert's integration."""
+
+    title = "organization"
+    parameter_name = "organization"
+
+    def lookups(self, request, model_admin):
+        providers = Organization.objects.filter(offerings__isnull=False).distinct()
+        return [(str(org.pk), org.name) for org in providers]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        used = Offering.objects.filter(provider_id=self.value()).values("integration")
+        return queryset.filter(
+            Q(order__offering__provider_id=self.value())
+            | Q(order__isnull=True, integration__in=used)
+        )
+
+
+@admin.register(Alert)
+class AlertAdmin(admin.ModelAdmin):
+    """Alerts change only through the services: raised by the pipeline, dismissed here."""
+
+    list_display = [
+        "kind",
+        "severity",
+        "status",
+        "needs_action",
+        "order_link",
+        "integration",
+        "occurrences",
+        "last_seen_at",
+        "short_message",
+    ]
+    list_filter = ["status", "kind", "integration", OrganizationFilter, "needs_action"]
+    search_fields = ["=order__number", "message"]
+    list_select_related = ["integration", "order"]
+    readonly_fields = ALERT_FIELDS
+    fields = ALERT_FIELDS
+    actions = ["dismiss_selected"]
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return alert_list(user=request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_dismiss_permission(self, request):
+        return request.user.has_perm("alerts.dismiss_alert")
+
+    @admin.display(description="order", ordering="order__number")
+    def order_link(self, alert):
+        if not alert.order_id:
+            return alert.product_code or "-"
+        url = reverse("admin:orders_order_change", args=[alert.order_id])
+        return format_html('<a href="{}">{}</a>', url, alert.order.number)
+
+    @admin.display(description="message")
+    def short_message(self, alert):
+        return alert.message if len(alert.message) <= 80 else alert.message[:79] + "…"
+
+    @admin.action(description="Dismiss selected alerts", permissions=["dismiss"])
+    def dismiss_selected(self, request, queryset):
+        """Django's delete_selected pattern: confirm on the first POST, act on ``post=yes``.
+
+        With "select all" (``select_across``) the confirmation carries the flag and the one
+        page of ticked ids Django needs to accept the POST, not every id: the change list's
+        filters stay in the URL, and the action applies to everything they match.
+        """
+        if request.POST.get("post") == "yes":
+            try:
+                result = alerts_dismiss(
+                    alerts=queryset, actor=request.user, reason=request.POST.get("reason", "")
+                )
+            except ApplicationError as error:
+                self.message_user(request, error.message, messages.ERROR)
+                return None
+            self.message_user(
+                request,
+                ngettext("Dismissed %d alert.", "Dismissed %d alerts.", result.dismissed)
+                % result.dismissed,
+                messages.SUCCESS,
+            )
+            if result.skipped:
+                self.message_user(
+                    request,
+                    f"{result.skipped} selected alert(s) were not open and were left alone.",
+                    messages.WARNING,
+                )
+            return None
+        open_alerts = queryset.filter(status=Alert.Status.OPEN)
+        select_across = request.POST.get("select_across") == "1"
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Dismiss alerts?",
+            "opts": self.model._meta,
+            "queryset": queryset,
+            "matched": queryset.count(),
+            "open_count": open_alerts.count(),
+            "sample": list(
+                open_alerts.select_related("order", "integration")[:CONFIRMATION_SAMPLE]
+            ),
+            "select_across": select_across,
+            "selected_ids": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "action": "dismiss_selected",
+            "media": self.media,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/alerts/alert/dismiss_confirmation.html", context)
+
+
+class AlertInline(admin.TabularInline):
+    """The alerts of one order, for the order page (``OrderAdmin.inlines``); read-only."""
+
+    model = Alert
+    fk_name = "order"
+    fields = [
+        "kind",
+        "status",
+        "severity",
+        "occurrences",
+        "message",
+        "last_seen_at",
+        "resolved_reason",
+    ]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    ordering = ["-last_seen_at", "-pk"]
+    verbose_name_plural = "Alerts"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AlertContact)
+class AlertContactAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "user", "email", "organization", "integration", "frequency", "kinds"]
+    list_filter = ["frequency", "organization", "integration"]
+    search_fields = ["email", "user__username", "user__email"]
+    raw_id_fields = ["user"]
+    readonly_fields = ["digest_covered_until", "created"]
+
+
+@admin.register(AlertNotification)
+class AlertNotificationAdmin(admin.ModelAdmin):
+    """What was e-mailed to whom: a record, nobody edits it."""
+
+    list_display = ["alert", "contact", "period", "status", "attempts", "sent_at", "last_error"]
+    list_filter = ["status"]
+    search_fields = ["=alert__order__number", "contact__email", "period"]
+    list_select_related = ["alert__order", "alert__integration", "contact__user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

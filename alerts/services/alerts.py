@@ -1,0 +1,212 @@
+"""Raise (deduplicated, reopening), resolve and dismiss alerts; the delivery pipeline's hook."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, QuerySet
+from django.utils import timezone
+
+from alerts.models import KIND_NEEDS_ACTION, KIND_SEVERITY, Alert, Kind
+from alerts.selectors import alert_scope
+from alerts.services.emails import queue_immediate
+from orders.errors import ApplicationError
+
+ERROR_CODE_KINDS: dict[str, str] = {
+    "address_invalid": Kind.ADDRESS_INVALID,
+    "mapping_missing": Kind.MAPPING_MISSING,
+    "credentials": Kind.CREDENTIALS,
+}
+"""An action-required attempt's ``error_code`` -> alert kind; any other code: validation."""
+
+RAISE_TRIES = 3
+
+
+def _product_code(order) -> str:
+    attributes = order.attributes if isinstance(order.attributes, dict) else {}
+    code = attributes.get("product_code") or attributes.get("sku") or ""
+    return str(code)[:100]
+
+
+@transaction.atomic
+def alert_raise(
+    *, integration, kind: str, message: str, order=None, product_code: str = ""
+) -> Alert:
+    """Raise an alert: count a repeat of the open one, reopen a closed one, or create it.
+
+    Safe inside the caller's transaction and against concurrent raises of the same alert: the
+    repeat is one ``UPDATE ... SET occurrences = occurrences + 1``; a first raise inserts under
+    the partial unique constraint (one open alert per key) in a savepoint, and the loser of a
+    race gets ``IntegrityError`` once the winner commits, then counts the winner's row. A newly
+    opened alert that needs action queues its e-mail after commit.
+    """
+    if kind not in Kind.values:
+        raise ApplicationError(
+            f"Unknown alert kind {kind!r}; use one of {', '.join(Kind.values)}.",
+            extra={"field": "kind"},
+        )
+    message = (message or "").strip() or f"{Kind(kind).label} (the remote system said nothing)."
+    product_code = (product_code or (_product_code(order) if order is not None else ""))[:100]
+    key = {"integration": integration, "kind": kind}
+    if order is not None:
+        key["order"] = order
+    else:
+        key |= {"order__isnull": True, "product_code": product_code}
+    now = timezone.now()
+    seen = {"last_seen_at": now, "message": message, "occurrences": F("occurrences") + 1}
+    for _ in range(RAISE_TRIES):
+        if Alert.objects.filter(status=Alert.Status.OPEN, **key).update(**seen):
+            return Alert.objects.get(status=Alert.Status.OPEN, **key)
+        closed = (
+            Alert.objects.select_for_update()
+            .filter(**key)
+            .exclude(status=Alert.Status.OPEN)
+            .order_by("-opened_at", "-pk")
+            .first()
+        )
+        try:
+            with transaction.atomic():
+                if closed is not None:
+                    Alert.objects.filter(pk=closed.pk).update(
+                        **seen,
+                        status=Alert.Status.OPEN,
+                        opened_at=now,
+                        reopen_count=F("reopen_count") + 1,
+                        severity=KIND_SEVERITY[kind],
+                        needs_action=KIND_NEEDS_ACTION[kind],
+                    )
+                    alert = Alert.objects.get(pk=closed.pk)
+                else:
+                    alert = Alert.objects.create(
+                        integration=integration,
+                        order=order,
+                        product_code=product_code,
+                        kind=kind,
+                        severity=KIND_SEVERITY[kind],
+                        needs_action=KIND_NEEDS_ACTION[kind],
+                        message=message,
+                        first_seen_at=now,
+                        last_seen_at=now,
+                        opened_at=now,
+                    )
+        except IntegrityError:
+            continue
+        if alert.needs_action:
+            queue_immediate(alert=alert)
+        return alert
+    raise ApplicationError(
+        "The alert changed under us too often; try again.", code="conflict", extra={"kind": kind}
+    )
+
+
+@transaction.atomic
+def alerts_resolve_for(
+    *, order, integration, reason: str, kinds: list[str] | None = None, actor=None
+) -> int:
+    """Resolve the open alerts of ``order`` at ``integration`` (a later success); returns how
+    many. With ``order=None``, the integration's alerts about no order (e.g. ``unavailable``
+    once its breaker closes), optionally only ``kinds``. One UPDATE."""
+    alerts = Alert.objects.filter(integration=integration, status=Alert.Status.OPEN)
+    alerts = alerts.filter(order=order) if order is not None else alerts.filter(order__isnull=True)
+    if kinds:
+        alerts = alerts.filter(kind__in=kinds)
+    return alerts.update(
+        status=Alert.Status.RESOLVED,
+        resolved_at=timezone.now(),
+        resolved_by=actor,
+        resolved_reason=reason,
+    )
+
+
+def _require_dismisser(actor) -> None:
+    if actor is None or not actor.is_authenticated:
+        raise ApplicationError("Authentication is required.", code="forbidden")
+    if not actor.has_perm("alerts.dismiss_alert"):
+        raise ApplicationError("You are not allowed to dismiss alerts.", code="forbidden")
+
+
+def _dismissal(actor, reason: str, now) -> dict:
+    reason = (reason or "").strip()
+    said = f"dismissed by {actor.get_username()}" + (f": {reason}" if reason else "")
+    return {
+        "status": Alert.Status.DISMISSED,
+        "dismissed_by": actor,
+        "dismissed_at": now,
+        "resolved_reason": said,
+    }
+
+
+@transaction.atomic
+def alert_dismiss(*, alert: Alert, actor, reason: str = "") -> Alert:
+    """A person dismisses an open alert; who and when are kept. It reopens if it happens again."""
+    _require_dismisser(actor)
+    if not Alert.objects.filter(alert_scope(actor), pk=alert.pk).exists():
+        raise ApplicationError(
+            f"You are not allowed to dismiss alert {alert.pk}.", code="forbidden"
+        )
+    locked = Alert.objects.select_for_update().get(pk=alert.pk)
+    if locked.status != Alert.Status.OPEN:
+        raise ApplicationError(
+            f"Alert {locked.pk} is {locked.status}; only open alerts can be dismissed.",
+            code="conflict",
+            extra={"status": locked.status},
+        )
+    for name, value in _dismissal(actor, reason, timezone.now()).items():
+        setattr(locked, name, value)
+    locked.save(update_fields=["status", "dismissed_by", "dismissed_at", "resolved_reason"])
+    return locked
+
+
+@dataclass
+class DismissResult:
+    matched: int = 0
+    dismissed: int = 0
+
+    @property
+    def skipped(self) -> int:
+        """Selected but not dismissed: no longer open, or outside the actor's scope."""
+        return self.matched - self.dismissed
+
+
+@transaction.atomic
+def alerts_dismiss(*, alerts: QuerySet[Alert], actor, reason: str = "") -> DismissResult:
+    """Dismiss every open alert of ``alerts`` in ``actor``'s scope, in one UPDATE."""
+    _require_dismisser(actor)
+    result = DismissResult(matched=alerts.count())
+    selected = alerts.order_by().values("pk")
+    result.dismissed = Alert.objects.filter(
+        alert_scope(actor), pk__in=selected, status=Alert.Status.OPEN
+    ).update(**_dismissal(actor, reason, timezone.now()))
+    return result
+
+
+def alerts_record_attempt(*, attempt) -> Alert | None:
+    """What an attempt means for alerts; the delivery pipeline calls it after recording one.
+
+    Success resolves the order's open alerts at that integration (one UPDATE); an
+    action-required failure raises an alert whose kind comes from the attempt's error code;
+    a transient failure raises nothing (``unavailable`` and ``retry_exhausted`` come from the
+    breaker and the give-up logic). Runs inside the caller's transaction: the writes join it
+    (savepoints) and any e-mail is queued for after its commit.
+    """
+    if attempt.outcome == "success":
+        alerts_resolve_for(
+            order=attempt.order,
+            integration=attempt.integration,
+            reason=f"success of order {attempt.order.number} (attempt {attempt.number})",
+        )
+        return None
+    if attempt.outcome == "action_required":
+        message = attempt.message or (
+            f"HTTP {attempt.remote_status} {attempt.error_code}".strip()
+            if attempt.remote_status
+            else attempt.error_code
+        )
+        return alert_raise(
+            integration=attempt.integration,
+            kind=ERROR_CODE_KINDS.get(attempt.error_code, Kind.VALIDATION),
+            message=message,
+            order=attempt.order,
+        )
+    return None
