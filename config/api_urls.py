@@ -3,7 +3,35 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from integrations.apis import AgentOrderListApi, AgentOrderReportApi
+from alerts.apis import AlertDetailApi, AlertDismissApi, AlertListApi
+from integrations.apis import (
+    AgentOrderListApi,
+    AgentOrderReportApi,
+    IntegrationDetailApi,
+    IntegrationListCreateApi,
+    IntegrationReleaseApi,
+    IntegrationResendWaitingApi,
+    MaintenanceWindowDetailApi,
+    MaintenanceWindowListCreateApi,
+)
+from orders.apis import (
+    OrderApproveApi,
+    OrderAttemptListApi,
+    OrderCancelApi,
+    OrderDetailApi,
+    OrderListCreateApi,
+    OrderRejectApi,
+    OrderRetryApi,
+    OrderSetDoneApi,
+    OrderTransitionListApi,
+)
+from orders.bulk_apis import OrderResubmitApi
+from orders.organization_apis import (
+    OfferingDetailApi,
+    OfferingListApi,
+    OrganizationDetailApi,
+    OrganizationListApi,
+)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -14,4 +42,51 @@ urlpatterns = [
         AgentOrderReportApi.as_view(),
         name="agent-order-report",
     ),
+    path("orders/", OrderListCreateApi.as_view(), name="order-list"),
+    path("orders/resubmit/", OrderResubmitApi.as_view(), name="order-resubmit"),
+    path("orders/<uuid:uuid>/", OrderDetailApi.as_view(), name="order-detail"),
+    path("orders/<uuid:uuid>/attempts/", OrderAttemptListApi.as_view(), name="order-attempts"),
+    path(
+        "orders/<uuid:uuid>/transitions/",
+        OrderTransitionListApi.as_view(),
+        name="order-transitions",
+    ),
+    path("orders/<uuid:uuid>/approve/", OrderApproveApi.as_view(), name="order-approve"),
+    path("orders/<uuid:uuid>/reject/", OrderRejectApi.as_view(), name="order-reject"),
+    path("orders/<uuid:uuid>/retry/", OrderRetryApi.as_view(), name="order-retry"),
+    path("orders/<uuid:uuid>/set_done/", OrderSetDoneApi.as_view(), name="order-set-done"),
+    path("orders/<uuid:uuid>/cancel/", OrderCancelApi.as_view(), name="order-cancel"),
+    path("integrations/", IntegrationListCreateApi.as_view(), name="integration-list"),
+    path("integrations/<int:id>/", IntegrationDetailApi.as_view(), name="integration-detail"),
+    path(
+        "integrations/<int:id>/release/",
+        IntegrationReleaseApi.as_view(),
+        name="integration-release",
+    ),
+    path(
+        "integrations/<int:id>/resend_waiting/",
+        IntegrationResendWaitingApi.as_view(),
+        name="integration-resend-waiting",
+    ),
+    path(
+        "integrations/<int:integration_id>/maintenance_windows/",
+        MaintenanceWindowListCreateApi.as_view(),
+        name="maintenance-window-list",
+    ),
+    path(
+        "integrations/<int:integration_id>/maintenance_windows/<int:id>/",
+        MaintenanceWindowDetailApi.as_view(),
+        name="maintenance-window-detail",
+    ),
+    path("organizations/", OrganizationListApi.as_view(), name="organization-list"),
+    path(
+        "organizations/<uuid:uuid>/",
+        OrganizationDetailApi.as_view(),
+        name="organization-detail",
+    ),
+    path("offerings/", OfferingListApi.as_view(), name="offering-list"),
+    path("offerings/<uuid:uuid>/", OfferingDetailApi.as_view(), name="offering-detail"),
+    path("alerts/", AlertListApi.as_view(), name="alert-list"),
+    path("alerts/<int:pk>/", AlertDetailApi.as_view(), name="alert-detail"),
+    path("alerts/<int:pk>/dismiss/", AlertDismissApi.as_view(), name="alert-dismiss"),
 ]

@@ -5,7 +5,8 @@ its fields. Rule violations from services arrive as ``ApplicationError`` and kee
 """
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views.defaults import page_not_found
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -53,3 +54,13 @@ def api_exception_handler(exc, context):
         "details": {},
     }
     return response
+
+
+def not_found(request, exception):
+    """Django's 404 page, but the API's JSON shape for paths under /api/."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"code": "not_found", "message": f"Nothing at {request.path}.", "details": {}},
+            status=404,
+        )
+    return page_not_found(request, exception)

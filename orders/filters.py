@@ -9,6 +9,32 @@ from orders.errors import ApplicationError
 from orders.models import Order
 
 
+class StrictBooleanField(forms.NullBooleanField):
+    """A yes/no filter that names a value it cannot read: django-filter's own turns
+    ``retry_scheduled=maybe`` into "no filter", which would select everything."""
+
+    WORDS = {"true": True, "1": True, "false": False, "0": False}
+
+    def to_python(self, value):
+        if value in (None, "") or isinstance(value, bool):
+            return None if value == "" else value
+        word = str(value).strip().lower()
+        if word not in self.WORDS:
+            raise forms.ValidationError("Use true or false.", code="invalid")
+        return self.WORDS[word]
+
+    def validate(self, value):
+        pass
+
+
+class StrictBooleanFilter(filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+    def __init__(self, *args, **kwargs):
+        kwargs["widget"] = forms.TextInput
+        super().__init__(*args, **kwargs)
+
+
 class OrderFilterForm(forms.Form):
     def clean(self):
         data = super().clean()
@@ -41,7 +67,7 @@ class OrderFilter(filters.FilterSet):
         field_name="erred_at", lookup_expr="lt", help_text="Failed before (ISO 8601)."
     )
     failure_kind = filters.MultipleChoiceFilter(choices=Order.FailureKind.choices)
-    retry_scheduled = filters.BooleanFilter(
+    retry_scheduled = StrictBooleanFilter(
         method="filter_retry_scheduled",
         help_text="Erred orders with (or without) an automatic retry due.",
     )

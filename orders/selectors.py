@@ -1,8 +1,8 @@
 """Reads of orders, scoped to what the acting user may see."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from orders.models import Order, OrderTransition
+from orders.models import Offering, Order, OrderTransition, Organization
 from orders.roles import consumer_scope, provider_scope
 
 
@@ -23,3 +23,32 @@ def order_get(*, user, uuid) -> Order:
 
 def order_transitions(*, order: Order) -> QuerySet[OrderTransition]:
     return order.transitions.select_related("actor").order_by("created", "pk")
+
+
+def organization_list(*, user) -> QuerySet[Organization]:
+    """Organizations ``user`` may see: as staff all, else those they own and the providers of
+    the offerings they manage."""
+    if not (user and user.is_authenticated and user.is_active):
+        return Organization.objects.none()
+    if user.is_staff:
+        return Organization.objects.all()
+    return Organization.objects.filter(
+        Q(pk__in=Organization.objects.filter(owners=user).values("pk"))
+        | Q(pk__in=Offering.objects.filter(managers=user).values("provider_id"))
+    )
+
+
+def offering_list(*, user) -> QuerySet[Offering]:
+    """Offerings ``user`` may see: as staff all, else those of the organizations they own, those
+    they manage, and those their organizations have ordered from."""
+    offerings = Offering.objects.select_related("provider", "integration")
+    if not (user and user.is_authenticated and user.is_active):
+        return offerings.none()
+    if user.is_staff:
+        return offerings
+    owned = Organization.objects.filter(owners=user).values("pk")
+    return offerings.filter(
+        Q(provider__in=owned)
+        | Q(pk__in=Offering.objects.filter(managers=user).values("pk"))
+        | Q(pk__in=Order.objects.filter(consumer_organization__in=owned).values("offering_id"))
+    )

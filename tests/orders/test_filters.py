@@ -55,3 +55,22 @@ def test_bad_values_name_the_field():
         )
     with pytest.raises(ApplicationError, match="state: Select a valid choice"):
         order_filter(queryset=Order.objects.all(), data={"state": ["lost"]})
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["maybe", "yes please", "2"])
+def test_a_yes_no_filter_names_a_value_it_cannot_read(value):
+    with pytest.raises(ApplicationError, match=r"retry_scheduled: Use true or false\."):
+        order_filter(queryset=Order.objects.all(), data={"retry_scheduled": value})
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("value", "scheduled"), [("true", True), ("1", True), ("False", False), ("0", False)]
+)
+def test_a_yes_no_filter_reads_true_and_false(value, scheduled):
+    order = OrderFactory(state=Order.State.ERRED)
+    Order.objects.filter(pk=order.pk).update(next_retry_at=timezone.now() if scheduled else None)
+    assert list(order_filter(queryset=Order.objects.all(), data={"retry_scheduled": value})) == [
+        order
+    ]

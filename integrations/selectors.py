@@ -1,0 +1,53 @@
+"""Reads of integrations, scoped to the acting user, with their status computed in SQL."""
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from integrations.models import Attempt, Delivery, Integration, MaintenanceWindow
+from orders.models import Offering
+
+
+def _last_attempt_finished(*, outcomes: list[str]) -> Subquery:
+    """When the latest attempt with one of ``outcomes`` finished; walks the
+    (integration, started_at) index backwards."""
+    return Subquery(
+        Attempt.objects.filter(integration=OuterRef("pk"), outcome__in=outcomes)
+        .order_by("-started_at", "-pk")
+        .values("finished_at")[:1]
+    )
+
+
+def integration_list(*, user) -> QuerySet[Integration]:
+    """Integrations ``user`` may see, each with ``held_deliveries``, ``last_success_at`` and
+    ``last_failure_at``: as staff all, else those used by the offerings of the organizations
+    they own and by the offerings they manage. A fixed number of queries for any page size.
+    """
+    if not (user and user.is_authenticated and user.is_active):
+        return Integration.objects.none()
+    integrations = Integration.objects.all()
+    if not user.is_staff:
+        offerings = Offering.objects.filter(Q(provider__owners=user) | Q(managers=user))
+        integrations = integrations.filter(pk__in=offerings.values("integration_id"))
+    held = (
+        Delivery.objects.filter(integration=OuterRef("pk"), state=Delivery.State.HELD)
+        .order_by()
+        .values("integration")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return integrations.annotate(
+        held_deliveries=Coalesce(Subquery(held), Value(0)),
+        last_success_at=_last_attempt_finished(outcomes=[Attempt.Outcome.SUCCESS]),
+        last_failure_at=_last_attempt_finished(
+            outcomes=[Attempt.Outcome.TRANSIENT, Attempt.Outcome.ACTION_REQUIRED]
+        ),
+    )
+
+
+def integration_get(*, user, pk) -> Integration:
+    """One visible integration; ``Integration.DoesNotExist`` for anything outside the scope."""
+    return integration_list(user=user).get(pk=pk)
+
+
+def maintenance_window_list(*, integration: Integration) -> QuerySet[MaintenanceWindow]:
+    return integration.maintenance_windows.select_related("created_by").order_by("starts_at", "pk")

@@ -1,0 +1,275 @@
+"""What the orders API shows and accepts; the rules themselves live in services."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from integrations.models import Attempt
+from orders.models import Offering, Order, OrderTransition, Organization, Resource
+
+RESUBMIT_UUID_LIMIT = 1000
+
+
+class StrictSerializer(serializers.Serializer):
+    """Refuses fields it does not know, instead of silently ignoring a typo."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    {
+                        field: [f"Unknown field; accepted: {', '.join(sorted(self.fields))}."]
+                        for field in unknown
+                    }
+                )
+        return super().to_internal_value(data)
+
+
+def _contains_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_contains_nul(k) or _contains_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_contains_nul(item) for item in value)
+    return False
+
+
+class AttributesField(serializers.DictField):
+    """What is ordered: a JSON object. PostgreSQL's jsonb cannot hold a NUL character."""
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if _contains_nul(value):
+            raise serializers.ValidationError("Text may not contain NUL (\\u0000) characters.")
+        return value
+
+
+class OrganizationRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organization
+        fields = ["uuid", "name"]
+
+
+class OfferingRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Offering
+        fields = ["uuid", "name", "type"]
+
+
+class ResourceRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Resource
+        fields = ["uuid", "name", "state"]
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    """An order as lists show it: enough to find and triage a failed one."""
+
+    offering = OfferingRefSerializer(read_only=True)
+    consumer_organization = OrganizationRefSerializer(read_only=True)
+    integration = serializers.SerializerMethodField(
+        help_text="Name of the integration the order is sent to, if any."
+    )
+
+    class Meta:
+        model = Order
+        fields = [
+            "uuid",
+            "number",
+            "state",
+            "type",
+            "offering",
+            "consumer_organization",
+            "integration",
+            "customer_name",
+            "customer_email",
+            "created",
+            "modified",
+            "erred_at",
+            "failure_kind",
+            "next_retry_at",
+            "error_message",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_integration(self, order: Order) -> str | None:
+        integration = order.offering.integration
+        return integration.name if integration else None
+
+
+class OrderDetailSerializer(OrderSerializer):
+    """One order with its current error, what is ordered and the state of its resource."""
+
+    resource = ResourceRefSerializer(read_only=True, allow_null=True)
+
+    class Meta(OrderSerializer.Meta):
+        fields = [
+            *OrderSerializer.Meta.fields,
+            "error_traceback",
+            "attributes",
+            "resource",
+            "completed_at",
+            "rejection_reason",
+            "consumer_reviewed_at",
+            "provider_reviewed_at",
+        ]
+        read_only_fields = fields
+
+
+class OrderCreateSerializer(StrictSerializer):
+    offering = serializers.UUIDField(help_text="UUID of the offering ordered from.")
+    consumer_organization = serializers.UUIDField(
+        help_text="UUID of the organization placing the order (one you own)."
+    )
+    type = serializers.ChoiceField(choices=Order.Type.choices, default=Order.Type.CREATE)
+    attributes = AttributesField(required=False, default=dict)
+    customer_name = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, default=""
+    )
+    customer_email = serializers.EmailField(required=False, allow_blank=True, default="")
+    resource = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="UUID of the resource an update or terminate order changes.",
+    )
+
+
+class OrderEditSerializer(StrictSerializer):
+    attributes = AttributesField(required=False)
+    customer_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    customer_email = serializers.EmailField(required=False, allow_blank=True)
+
+    def validate(self, data):
+        if not data:
+            raise serializers.ValidationError(
+                "Give at least one of attributes, customer_name, customer_email."
+            )
+        return data
+
+
+class OrderRejectSerializer(StrictSerializer):
+    reason = serializers.CharField(
+        max_length=5000, help_text="Why the order is rejected; shown to the customer."
+    )
+
+
+class OrderCancelSerializer(StrictSerializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+
+
+class EmptySerializer(StrictSerializer):
+    """An action that takes no input."""
+
+
+class AttemptSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(
+        source="actor.username", allow_null=True, default=None, read_only=True
+    )
+
+    class Meta:
+        model = Attempt
+        fields = [
+            "number",
+            "trigger",
+            "actor",
+            "started_at",
+            "finished_at",
+            "outcome",
+            "remote_status",
+            "error_code",
+            "message",
+            "traceback",
+            "decision",
+        ]
+        read_only_fields = fields
+
+
+class OrderTransitionSerializer(serializers.ModelSerializer):
+    source = serializers.CharField(source="source_state", read_only=True)
+    target = serializers.CharField(source="target_state", read_only=True)
+    actor = serializers.CharField(
+        source="actor_label", read_only=True, help_text='Username, or "system".'
+    )
+
+    class Meta:
+        model = OrderTransition
+        fields = ["created", "transition", "source", "target", "actor", "reason", "details"]
+        read_only_fields = fields
+
+
+class ResubmitRequestSerializer(StrictSerializer):
+    uuids = serializers.ListField(
+        child=serializers.UUIDField(),
+        required=False,
+        allow_empty=False,
+        max_length=RESUBMIT_UUID_LIMIT,
+        help_text=f"The orders to resubmit, at most {RESUBMIT_UUID_LIMIT}.",
+        error_messages={
+            "max_length": f"At most {RESUBMIT_UUID_LIMIT} uuids per request; select more with "
+            "`filters` instead.",
+            "empty": "Name at least one order.",
+        },
+    )
+    filters = serializers.DictField(
+        required=False,
+        help_text="The orders to resubmit, selected with the same keys as the orders list's "
+        "query parameters (state, type, offering, integration, organization, created_after, "
+        "created_before, failed_after, failed_before, failure_kind, retry_scheduled, search).",
+    )
+    dry_run = serializers.BooleanField(
+        default=False, help_text="Only say what would happen; change nothing."
+    )
+
+    def validate(self, data):
+        if ("uuids" in data) == ("filters" in data):
+            raise serializers.ValidationError(
+                "Give either `uuids` or `filters`, not both and not neither."
+            )
+        return data
+
+
+class SkippedOrderSerializer(serializers.Serializer):
+    uuid = serializers.UUIDField()
+    number = serializers.CharField(allow_null=True, help_text="null for an unknown uuid.")
+    reason = serializers.CharField()
+
+
+class ResubmitResultSerializer(serializers.Serializer):
+    matched = serializers.IntegerField(help_text="Orders found in your scope.")
+    resubmitted = serializers.IntegerField(required=False, help_text="Absent on a dry run.")
+    would_resubmit = serializers.IntegerField(required=False, help_text="Only on a dry run.")
+    skipped_count = serializers.IntegerField()
+    skipped_by_reason = serializers.DictField(child=serializers.IntegerField())
+    skipped = SkippedOrderSerializer(many=True, help_text="The first 1000 skipped orders.")
+    dry_run = serializers.BooleanField()
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organization
+        fields = ["uuid", "name", "created"]
+        read_only_fields = fields
+
+
+class OfferingSerializer(serializers.ModelSerializer):
+    provider = OrganizationRefSerializer(read_only=True)
+    integration = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Offering
+        fields = ["uuid", "name", "type", "provider", "integration", "auto_approve", "created"]
+        read_only_fields = fields
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "nullable": True,
+            "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
+        }
+    )
+    def get_integration(self, offering: Offering) -> dict | None:
+        integration = offering.integration
+        return {"id": integration.pk, "name": integration.name} if integration else None
