@@ -8,7 +8,7 @@ LOCK_HASH := $(shell sha1sum requirements.lock | cut -c1-12)
 STAMP := $(VENV)/.installed-$(LOCK_HASH)
 PG_VERSION := $(shell ls /etc/postgresql 2>/dev/null | sort -V | tail -n 1)
 
-.PHONY: install run test lint services lock demo
+.PHONY: install run test lint services browser lock demo
 
 $(STAMP): requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,7 +28,7 @@ run: install
 	@echo
 	$(BIN)/honcho start -f Procfile
 
-test: install services
+test: install services browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
@@ -39,6 +39,11 @@ services:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $(PG_VERSION) main start
 	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log
 	@for i in $$(seq 1 60); do pg_isready -q -h 127.0.0.1 -p 5432 && redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && exit 0; sleep 0.5; done; echo "PostgreSQL or Redis did not start" >&2; exit 1
+
+# The browser tests drive Debian's Chromium through Playwright (never a browser Playwright
+# downloads itself).
+browser:
+	@test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
 
 # Re-pin every package after changing pyproject.toml's dependencies.
 lock: install

@@ -1,0 +1,226 @@
+"""Order actions of the admin, each with a confirmation page (Django's ``delete_selected``
+pattern): the first POST renders the confirmation, the second (``post=yes``) acts through a
+service and returns to the list.
+
+The confirmation shows ``selection_breakdown``: counts and a sample, never the selection's
+ids. With "select all" it posts back ``select_across=1`` to the same URL (the change list's
+filters are in its query string), so Django rebuilds the whole filtered queryset.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from orders import bulk
+from orders.admin.selection import ACTIONS, OrderAction, selection_breakdown
+from orders.errors import ApplicationError
+from orders.models import BulkOperation, Offering
+from orders.services import (
+    order_approve,
+    order_reject,
+    order_retry,
+    order_set_done,
+    orders_resubmit,
+)
+
+MESSAGES_SHOWN = 10
+REDIRECT_FIELD = "_redirect"
+
+
+def per_order_limit() -> int:
+    """Actions that call a service per order take at most this many orders at once."""
+    return int(getattr(settings, "REDRIVE_ADMIN_PER_ORDER_LIMIT", 200))
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text="Shown to the customer.",
+        error_messages={"required": "A reason is required to reject an order."},
+    )
+
+
+class OrderActionsMixin:
+    """The order actions, offered to users with each one's permission only."""
+
+    def has_retry_permission(self, request):
+        return request.user.has_perm("orders.retry_order")
+
+    def has_resubmit_permission(self, request):
+        return request.user.has_perm("orders.resubmit_order")
+
+    def has_mark_done_permission(self, request):
+        return request.user.has_perm("orders.mark_done_order")
+
+    def has_approve_permission(self, request):
+        return request.user.has_perm("orders.approve_order")
+
+    def has_reject_permission(self, request):
+        return request.user.has_perm("orders.reject_order")
+
+    @admin.action(description="Retry selected orders", permissions=["retry"])
+    def retry_selected(self, request, queryset):
+        return self._confirm_or_act(request, queryset, ACTIONS["retry_selected"])
+
+    @admin.action(description="Resubmit selected orders for provisioning", permissions=["resubmit"])
+    def resubmit_selected(self, request, queryset):
+        return self._confirm_or_act(request, queryset, ACTIONS["resubmit_selected"])
+
+    @admin.action(description="Mark selected orders as done", permissions=["mark_done"])
+    def mark_done_selected(self, request, queryset):
+        return self._confirm_or_act(request, queryset, ACTIONS["mark_done_selected"])
+
+    @admin.action(description="Approve selected orders", permissions=["approve"])
+    def approve_selected(self, request, queryset):
+        return self._confirm_or_act(request, queryset, ACTIONS["approve_selected"])
+
+    @admin.action(description="Reject selected orders", permissions=["reject"])
+    def reject_selected(self, request, queryset):
+        return self._confirm_or_act(request, queryset, ACTIONS["reject_selected"])
+
+    def _confirm_or_act(self, request, queryset, action: OrderAction):
+        reject_form = RejectForm(request.POST) if action.name == "reject_selected" else None
+        if request.POST.get("post") != "yes":
+            return self._confirmation(
+                request, queryset, action, RejectForm() if reject_form else None
+            )
+        if reject_form is not None and not reject_form.is_valid():
+            return self._confirmation(request, queryset, action, reject_form)
+        try:
+            if action.set_based:
+                self._resubmit(request, queryset)
+            else:
+                self._act_per_order(request, queryset, action, reject_form)
+        except ApplicationError as error:
+            self.message_user(request, error.message, messages.ERROR)
+        return self._back(request)
+
+    def _confirmation(self, request, queryset, action, reject_form):
+        breakdown = selection_breakdown(queryset=queryset, action=action, user=request.user)
+        select_across = request.POST.get("select_across") == "1"
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        too_many = not action.set_based and breakdown.total > per_order_limit()
+        background = action.set_based and breakdown.actionable > bulk.background_threshold()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"{action.label}: are you sure?",
+            "action": action,
+            "breakdown": breakdown,
+            "select_across": select_across,
+            "selected_ids": selected[:1] if select_across else selected,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "reject_form": reject_form,
+            "too_many": too_many,
+            "limit": per_order_limit(),
+            "background": background,
+            "redirect_to": request.POST.get(REDIRECT_FIELD, ""),
+            "redirect_field": REDIRECT_FIELD,
+            "media": self.media,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(
+            request,
+            [
+                f"admin/orders/{self.model._meta.model_name}/action_confirmation.html",
+                "admin/orders/action_confirmation.html",
+            ],
+            context,
+        )
+
+    def _resubmit(self, request, queryset):
+        count = queryset.count()
+        if count > bulk.background_threshold():
+            operation = bulk.bulk_operation_start(
+                action=BulkOperation.Action.RESUBMIT,
+                actor=request.user,
+                orders=queryset,
+                filters=dict(request.GET.items()),
+            )
+            url = reverse("admin:orders_bulkoperation_change", args=[operation.pk])
+            self.message_user(
+                request,
+                format_html(
+                    "Resubmitting {} orders is running in the background; see "
+                    '<a href="{}">Bulk operations</a> for its progress.',
+                    count,
+                    url,
+                ),
+                messages.INFO,
+            )
+            return
+        result = orders_resubmit(orders=queryset, actor=request.user)
+        self.message_user(
+            request,
+            f"Resubmitted {result.resubmitted} of {result.matched} selected orders for "
+            "provisioning; they are executing now.",
+            messages.SUCCESS,
+        )
+        for reason, skipped in result.skipped_by_reason.items():
+            self.message_user(request, f"Skipped {skipped}: {reason}.", messages.WARNING)
+
+    def _act_per_order(self, request, queryset, action, reject_form):
+        count = queryset.count()
+        if count > per_order_limit():
+            raise ApplicationError(
+                f"{action.label} acts on one order at a time and takes at most "
+                f"{per_order_limit()}; {count} are selected. Narrow the selection"
+                + (" or use Resubmit for provisioning." if action.permission == "retry" else ".")
+            )
+        done, failures = 0, []
+        for order in queryset.select_related("offering", "consumer_organization"):
+            try:
+                self._act_on(order, action, request.user, reject_form)
+            except ApplicationError as error:
+                failures.append(error.message)
+            else:
+                done += 1
+        if done:
+            self.message_user(
+                request, f"{action.label}: done for {done} of {count} orders.", messages.SUCCESS
+            )
+        for message in failures[:MESSAGES_SHOWN]:
+            self.message_user(request, message, messages.ERROR)
+        if len(failures) > MESSAGES_SHOWN:
+            self.message_user(
+                request, f"... and {len(failures) - MESSAGES_SHOWN} more not done.", messages.ERROR
+            )
+
+    @staticmethod
+    def _act_on(order, action, user, reject_form) -> None:
+        if action.permission == "retry":
+            order_retry(order=order, actor=user)
+        elif action.permission == "mark_done":
+            order_set_done(order=order, actor=user)
+        elif action.permission == "approve":
+            order_approve(order=order, actor=user)
+        else:
+            order_reject(order=order, actor=user, reason=reject_form.cleaned_data["reason"])
+
+    @staticmethod
+    def _back(request):
+        target = request.POST.get(REDIRECT_FIELD, "")
+        if target and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return HttpResponseRedirect(target)
+        return None
+
+    def available_order_actions(self, request, order) -> list[OrderAction]:
+        """The actions whose buttons the order page shows: permitted and from this state."""
+        offered = self.get_actions(request)
+        return [
+            action
+            for name, action in ACTIONS.items()
+            if name in offered
+            and order.state in action.sources
+            and not (action.manual_only and order.offering.type != Offering.Type.BASIC)
+        ]

@@ -1,0 +1,223 @@
+"""The order page: error details, attempt history, alerts, transition history and the actions.
+
+State and history are read-only: they change only through the services, which the actions
+(``orders.admin.actions``) and the edit form (``order_edit``) call.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils.html import format_html
+
+from alerts.admin import AlertInline
+from integrations.models import Attempt
+from orders.admin.actions import OrderActionsMixin
+from orders.admin.filters import FailureKindFilter, IntegrationFilter
+from orders.errors import ApplicationError
+from orders.models import Order, OrderTransition
+from orders.selectors import order_list
+from orders.services import order_edit
+
+
+def preformatted(text: str):
+    return format_html('<pre class="order-traceback">{}</pre>', text) if text else "-"
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """History of the order: whoever may see the order sees it, nobody changes it."""
+
+    extra = 0
+    can_delete = False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("orders.view_order")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class OrderTransitionInline(ReadOnlyInline):
+    model = OrderTransition
+    fields = ["created", "transition", "source_state", "target_state", "actor", "reason"]
+    readonly_fields = fields
+    ordering = ["created", "pk"]
+    verbose_name_plural = "Transition history"
+
+
+class AttemptInline(ReadOnlyInline):
+    """Every try of every delivery of the order, with what came back."""
+
+    model = Attempt
+    fk_name = "order"
+    fields = [
+        "number",
+        "integration",
+        "started_at",
+        "finished_at",
+        "outcome",
+        "remote_status",
+        "error_code",
+        "message",
+        "traceback_details",
+        "trigger",
+        "actor",
+        "decision",
+    ]
+    readonly_fields = fields
+    ordering = ["started_at", "pk"]
+    verbose_name_plural = "Attempt history"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("integration", "actor")
+
+    @admin.display(description="traceback")
+    def traceback_details(self, attempt):
+        if not attempt.traceback:
+            return "-"
+        return format_html(
+            "<details><summary>show</summary><pre>{}</pre></details>", attempt.traceback
+        )
+
+
+@admin.register(Order)
+class OrderAdmin(OrderActionsMixin, admin.ModelAdmin):
+    """State and its history are read-only here: they change only through the services."""
+
+    list_display = [
+        "number",
+        "state",
+        "type",
+        "offering",
+        "consumer_organization",
+        "customer_name",
+        "customer_email",
+        "created",
+        "erred_at",
+    ]
+    list_filter = [
+        "state",
+        "type",
+        IntegrationFilter,
+        "offering",
+        FailureKindFilter,
+        "created",
+        "erred_at",
+        "completed_at",
+    ]
+    search_fields = ["=number", "customer_name", "customer_email"]
+    list_select_related = ["offering", "consumer_organization"]
+    date_hierarchy = "created"
+    show_full_result_count = False
+    raw_id_fields = ["resource"]
+    actions = [
+        "retry_selected",
+        "resubmit_selected",
+        "mark_done_selected",
+        "approve_selected",
+        "reject_selected",
+    ]
+    readonly_fields = [
+        "uuid",
+        "number",
+        "state",
+        "failure_kind",
+        "error_message",
+        "error_traceback_display",
+        "created",
+        "modified",
+        "erred_at",
+        "next_retry_at",
+        "completed_at",
+        "consumer_reviewed_by",
+        "consumer_reviewed_at",
+        "provider_reviewed_by",
+        "provider_reviewed_at",
+        "rejection_reason",
+    ]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "uuid",
+                    "number",
+                    "state",
+                    "type",
+                    "offering",
+                    "consumer_organization",
+                    "resource",
+                ]
+            },
+        ),
+        (
+            "Error details",
+            {
+                "fields": [
+                    "failure_kind",
+                    "error_message",
+                    "error_traceback_display",
+                    "erred_at",
+                    "next_retry_at",
+                ],
+                "description": "The current error. Earlier errors are kept in the attempt "
+                "and transition history below.",
+            },
+        ),
+        ("Customer", {"fields": ["customer_name", "customer_email", "attributes"]}),
+        (
+            "Review",
+            {
+                "fields": [
+                    "consumer_reviewed_by",
+                    "consumer_reviewed_at",
+                    "provider_reviewed_by",
+                    "provider_reviewed_at",
+                    "rejection_reason",
+                ]
+            },
+        ),
+        ("Dates", {"fields": ["created", "modified", "completed_at"]}),
+    ]
+    inlines = [AttemptInline, AlertInline, OrderTransitionInline]
+
+    def get_queryset(self, request):
+        return order_list(user=request.user)
+
+    @admin.display(description="error traceback")
+    def error_traceback_display(self, order):
+        return preformatted(order.error_traceback)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return self.readonly_fields
+        return [*self.readonly_fields, "type", "offering", "consumer_organization", "resource"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["order_actions"] = self.available_order_actions(request, obj)
+            context["order_changelist_url"] = reverse("admin:orders_order_changelist")
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def save_model(self, request, obj, form, change):
+        """Edits go through the service, which checks scope and keeps state untouched."""
+        try:
+            order_edit(
+                order=obj,
+                actor=request.user,
+                changes={name: form.cleaned_data[name] for name in form.changed_data},
+            )
+        except ApplicationError as error:
+            self.message_user(request, error.message, messages.ERROR)
+            raise PermissionDenied(error.message) from error

@@ -1,0 +1,10 @@
+from celery import shared_task
+
+from orders import bulk
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def run_bulk_operation(operation_id: int) -> None:
+    """Run a bulk operation started in the admin; a second delivery of the task is a no-op
+    unless the first worker died (then it resumes where that one stopped)."""
+    bulk.bulk_operation_run(operation_id=operation_id)
