@@ -1,34 +1,25 @@
 import random
 import secrets
-from datetime import timedelta
+import time
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
-from django.core.management.base import BaseCommand, CommandError
+from django.core.exceptions import ValidationError
+from django.core.management.base import CommandError
+from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
-from integrations.models import Integration
-from orders.models import Offering, Order, OrderTransition, Organization, Resource
+from integrations.models import Integration, RetryPolicy
+from orders.management import demo_history
+from orders.management.console import CommandWithExamples
+from orders.management.demo_orders import DemoOrders, World
+from orders.models import Offering, Order, Organization
 from orders.roles import OFFERING_MANAGERS, ORGANIZATION_OWNERS, STAFF, sync_roles
 
 S = Order.State
-FAILURES = [
-    ("HTTP 503 from fulfillment: Planned maintenance in progress", "transient"),
-    ("Timed out after 10.0s waiting for the fulfillment API", "transient"),
-    ("HTTP 422 address_invalid: Shipping address needs a postal code", "action_required"),
-    ("HTTP 422 mapping_missing: Ship method 'EXPRESS-2' is not mapped", "action_required"),
-    ("HTTP 401 unauthorized: API token rejected", "action_required"),
-]
-STATE_WEIGHTS = {
-    S.PENDING_CONSUMER: 5,
-    S.PENDING_PROVIDER: 8,
-    S.EXECUTING: 7,
-    S.DONE: 55,
-    S.ERRED: 15,
-    S.CANCELED: 5,
-    S.REJECTED: 5,
-}
 USERS = [
     # username, role, what they are
     ("admin", None, "superuser: everything"),
@@ -37,16 +28,23 @@ USERS = [
     ("manager", OFFERING_MANAGERS, "manager of the 'Cloud VM' offering"),
     ("shop", ORGANIZATION_OWNERS, "owner of Globex Shop (consumer)"),
 ]
+EXAMPLES = """\
+examples:
+  python manage.py seed_demo
+  python manage.py seed_demo --orders 5000 --sandbox-url http://127.0.0.1:9000 --password demo
+"""
 
 
-class Command(BaseCommand):
+class Command(CommandWithExamples):
     help = (
-        "Load a realistic demo: organizations, offerings of every type, integrations pointed at "
-        "the fulfillment sandbox, users in every role, and orders in every state with failures "
-        "in their history. Orders are made only once; every run resets the demo users' "
-        "passwords and prints the logins.\n\n"
-        "Example: python manage.py seed_demo --orders 3000 --sandbox-url http://127.0.0.1:8765"
+        "Load a realistic demo: organizations, offerings of every type, integrations pointed\n"
+        "at the fulfillment sandbox, users in every role, and orders in every state. Erred\n"
+        "orders carry their real history (a failed delivery, several attempts with remote\n"
+        "status, error code, message, traceback, automatic and personal retries); done\n"
+        "orders a succeeded delivery. Orders are made only once; every run resets the demo\n"
+        "users' passwords and prints the logins."
     )
+    examples = EXAMPLES
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -55,7 +53,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--sandbox-url",
             default="http://127.0.0.1:8765",
-            help="Where the fulfillment sandbox listens.",
+            help="Where the fulfillment sandbox listens (default http://127.0.0.1:8765).",
         )
         parser.add_argument(
             "--password", help="Password for every demo user (default: a new random one)."
@@ -64,33 +62,45 @@ class Command(BaseCommand):
 
     def handle(self, *args, orders, sandbox_url, password, seed, **options):
         if orders < 0:
-            raise CommandError("--orders must be 0 or more.")
+            raise CommandError(f"--orders must be 0 or more, got {orders}.")
+        try:
+            URLValidator(schemes=["http", "https"])(sandbox_url)
+        except ValidationError:
+            raise CommandError(f"--sandbox-url {sandbox_url!r} is not an http(s) URL.") from None
+        if password is not None and not password.strip():
+            raise CommandError("--password must not be empty; leave it out for a random one.")
         password = password or secrets.token_urlsafe(9)
+        started = time.monotonic()
         sync_roles(Group, Permission)
         with transaction.atomic():
             world = self._world(sandbox_url)
-            users = self._users(world, password)
+            self._users(world, password)
             made = 0
-            if not Order.objects.exists():
-                made = self._orders(world, orders, random.Random(seed))
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Demo data ready ({made} new orders, {Order.objects.count()} in all)."
-            )
-        )
+            if not Order.objects.filter(offering__in=world.offerings).exists():
+                made = DemoOrders(world, random.Random(seed), timezone.now()).create(orders)
+        took = time.monotonic() - started
+        by_state = dict(Order.objects.values_list("state").annotate(n=Count("pk")).order_by())
+        in_all = ", ".join(f"{by_state.get(state, 0)} {state}" for state in S.values)
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {made} new orders in {took:.1f}s."))
+        self.stdout.write(f"Orders in all: {in_all}.")
         self.stdout.write(f"Logins (password for all: {password}):")
         for username, _, what in USERS:
-            self.stdout.write(
-                f"  {username:<8} {what}"
-                + ("  -> /admin/" if users[username].is_staff else "  -> /api/")
-            )
+            where = "/admin/" if world.users[username].is_staff else "/api/"
+            self.stdout.write(f"  {username:<8} {what}  -> {where}")
 
-    def _world(self, sandbox_url):
-        integration, _ = Integration.objects.update_or_create(
+    def _world(self, sandbox_url: str) -> World:
+        sandbox, _ = Integration.objects.update_or_create(
             name="Fulfillment sandbox",
             defaults={
                 "backend": Integration.Backend.HTTP_PUSH,
                 "endpoint_url": f"{sandbox_url.rstrip('/')}/orders",
+            },
+            create_defaults={
+                "backend": Integration.Backend.HTTP_PUSH,
+                "endpoint_url": f"{sandbox_url.rstrip('/')}/orders",
+                "retry_policy": RetryPolicy.FIXED,
+                "retry_interval": demo_history.HOUR,
+                "max_attempts": demo_history.MAX_ATTEMPTS,
             },
         )
         agent, _ = Integration.objects.get_or_create(
@@ -101,113 +111,35 @@ class Command(BaseCommand):
         globex, _ = Organization.objects.get_or_create(name="Globex Shop")
         initech, _ = Organization.objects.get_or_create(name="Initech")
         offerings = [
-            Offering.objects.get_or_create(
-                provider=northwind,
-                name="Cloud VM",
-                defaults={"type": Offering.Type.REMOTE, "integration": integration},
-            )[0],
-            Offering.objects.get_or_create(
-                provider=acme,
-                name="Pallet shipping",
-                defaults={"type": Offering.Type.REMOTE, "integration": integration},
-            )[0],
-            Offering.objects.get_or_create(
-                provider=northwind,
-                name="On-site server rack",
-                defaults={"type": Offering.Type.SITE_AGENT, "integration": agent},
-            )[0],
-            Offering.objects.get_or_create(
-                provider=acme, name="Consulting hours", defaults={"type": Offering.Type.BASIC}
-            )[0],
+            (northwind, "Cloud VM", Offering.Type.REMOTE, sandbox),
+            (acme, "Pallet shipping", Offering.Type.REMOTE, sandbox),
+            (northwind, "On-site server rack", Offering.Type.SITE_AGENT, agent),
+            (acme, "Consulting hours", Offering.Type.BASIC, None),
         ]
-        return {
-            "offerings": offerings,
-            "consumers": [globex, initech],
-            "northwind": northwind,
-            "globex": globex,
-        }
+        return World(
+            offerings=[
+                Offering.objects.get_or_create(
+                    provider=provider, name=name, defaults={"type": kind, "integration": target}
+                )[0]
+                for provider, name, kind, target in offerings
+            ],
+            consumers=[globex, initech],
+        )
 
-    def _users(self, world, password):
+    def _users(self, world: World, password: str) -> None:
         User = get_user_model()
-        users = {}
+        hashed = make_password(password)
         for username, role, _ in USERS:
             user, _ = User.objects.get_or_create(
                 username=username, defaults={"email": f"{username}@example.com"}
             )
             user.is_superuser = username == "admin"
             user.is_staff = username in ("admin", "staff")
-            user.set_password(password)
+            user.password = hashed
             user.save()
             if role:
                 user.groups.set([Group.objects.get(name=role)])
-            users[username] = user
-        world["northwind"].owners.add(users["owner"])
-        world["offerings"][0].managers.add(users["manager"])
-        world["globex"].owners.add(users["shop"])
-        return users
-
-    def _orders(self, world, count, rng):
-        now = timezone.now()
-        states, weights = zip(*STATE_WEIGHTS.items(), strict=True)
-        plan = []
-        for i in range(count):
-            offering = rng.choice(world["offerings"])
-            consumer = rng.choice(world["consumers"])
-            state = rng.choices(states, weights)[0]
-            if offering.type == Offering.Type.BASIC and state == S.ERRED:
-                state = S.EXECUTING
-            created = now - timedelta(minutes=rng.randint(5, 60 * 24 * 14))
-            plan.append((offering, consumer, state, created, i))
-        resources = Resource.objects.bulk_create(
-            Resource(name=f"{o.name} #{i}", offering=o, organization=c, created=t)
-            for o, c, _, t, i in plan
-        )
-        orders = []
-        for (offering, consumer, state, created, i), resource in zip(plan, resources, strict=True):
-            failure = rng.choice(FAILURES)
-            order = Order(
-                state=state,
-                offering=offering,
-                consumer_organization=consumer,
-                resource=resource,
-                created=created,
-                customer_name=f"Customer {i}",
-                customer_email=f"customer{i}@example.com",
-                attributes={
-                    "sku": offering.name.upper().replace(" ", "-"),
-                    "quantity": rng.randint(1, 5),
-                    "shipping_address": {
-                        "street": f"{i} Market St",
-                        "city": "Springfield",
-                        "postal_code": "" if "address" in failure[0] else "12345",
-                    },
-                },
-            )
-            if state == S.ERRED:
-                order.error_message = failure[0]
-                order.error_traceback = (
-                    f"Traceback (most recent call last):\n  ...\nDeliveryError: {failure[0]}"
-                )
-                order.erred_at = created + timedelta(minutes=2)
-            if state == S.DONE:
-                order.completed_at = created + timedelta(minutes=3)
-            orders.append(order)
-        Order.objects.bulk_create(orders, batch_size=1000)
-        Resource.objects.filter(orders__state=S.DONE).update(state=Resource.State.OK)
-        Resource.objects.filter(orders__state=S.ERRED).update(state=Resource.State.ERRED)
-        OrderTransition.objects.bulk_create(
-            (
-                OrderTransition(
-                    order=o,
-                    transition="fail",
-                    source_state=S.EXECUTING,
-                    target_state=S.ERRED,
-                    reason=o.error_message,
-                    created=o.erred_at,
-                )
-                for o in orders
-                if o.state == S.ERRED
-            ),
-            batch_size=1000,
-        )
-        return len(orders)
+            world.users[username] = user
+        Organization.objects.get(name="Northwind Provisioning").owners.add(world.users["owner"])
+        world.offerings[0].managers.add(world.users["manager"])
+        Organization.objects.get(name="Globex Shop").owners.add(world.users["shop"])
