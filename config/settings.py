@@ -9,6 +9,8 @@ overrides.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -55,7 +57,7 @@ WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [BASE_DIR / "config" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -132,6 +134,12 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Redrive API",
     "DESCRIPTION": "Orders, deliveries, retries and alerts for provider dashboards and shops.",
     "VERSION": "0.1.0",
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStateEnum": "orders.models.Order.State",
+        "OrderTypeEnum": "orders.models.Order.Type",
+        "OfferingTypeEnum": "orders.models.Offering.Type",
+        "ResourceStateEnum": "orders.models.Resource.State",
+    },
 }
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
@@ -155,14 +163,57 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = env.int("CELERY_WORKER_PREFETCH_MULTIPLIER", default=4)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULE = {
+    "retry-due": {"task": "integrations.tasks.sweep", "schedule": 60.0},
+    "alert-digests-hourly": {
+        "task": "alerts.tasks.send_alert_digests",
+        "schedule": crontab(minute=0),
+        "kwargs": {"frequency": "hourly"},
+    },
+    "alert-digests-daily": {
+        "task": "alerts.tasks.send_alert_digests",
+        "schedule": crontab(minute=0, hour=7),
+        "kwargs": {"frequency": "daily"},
+    },
+    "prune-history": {
+        "task": "integrations.retention.prune_history",
+        "schedule": crontab(minute=30, hour=3),
+    },
+}
 CELERY_TIMEZONE = TIME_ZONE
+# Task modules outside the apps' tasks.py, and the worker's metrics signals (config/metrics.py).
+CELERY_IMPORTS = ["integrations.retention", "config.metrics"]
+# Keep LOGGING (and LOG_FORMAT=json) in the worker and beat instead of Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+REDRIVE_BULK_BACKGROUND_THRESHOLD = env.int("REDRIVE_BULK_BACKGROUND_THRESHOLD", default=5000)
+REDRIVE_ADMIN_PER_ORDER_LIMIT = env.int("REDRIVE_ADMIN_PER_ORDER_LIMIT", default=200)
+
+RETENTION_DAYS = env.int("RETENTION_DAYS", default=180)
+RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=1000)
+if RETENTION_DAYS < 1 or RETENTION_BATCH_SIZE < 1:
+    raise ImproperlyConfigured(
+        f"RETENTION_DAYS and RETENTION_BATCH_SIZE must be 1 or more, got {RETENTION_DAYS} "
+        f"and {RETENTION_BATCH_SIZE}."
+    )
+
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_PORT = env.int("METRICS_PORT", default=0)
+METRICS_ADDR = env.str("METRICS_ADDR", default="127.0.0.1")
+METRICS_CACHE_SECONDS = env.float("METRICS_CACHE_SECONDS", default=10.0)
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be 'text' or 'json', got {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "text": {"()": "config.logging.ReadableFormatter"},
+        "json": {"()": "config.logging.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

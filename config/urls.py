@@ -1,14 +1,22 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from config.health import healthz
+from config.dashboard import with_failure_overview
+from config.health import healthz, readyz
+from config.metrics import metrics_view
 
 admin.site.site_header = "Redrive"
 admin.site.site_title = "Redrive"
 admin.site.index_title = "Failed-order recovery"
+admin.site.index_template = "admin/redrive_index.html"
+admin.site.index = with_failure_overview(admin.site.index)
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("config.api_urls")),
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
+    path("metrics", metrics_view, name="metrics"),
 ]
+
+handler404 = "config.exceptions.not_found"
