@@ -35,7 +35,9 @@ class SendResult:
         """The one line an order shows as its error."""
         parts = [f"HTTP {self.remote_status}" if self.remote_status else "", self.error_code]
         head = " ".join(p for p in parts if p)
-        return f"{head}: {self.message}" if head else self.message
+        if head and self.message:
+            return f"{head}: {self.message}"
+        return head or self.message
 
 
 def retry_after_seconds(value: str | None) -> int | None:

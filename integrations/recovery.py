@@ -54,7 +54,8 @@ class SweepResult:
 
     def __str__(self) -> str:
         return (
-            f"claimed {self.claimed} due retries, reclaimed {self.reclaimed} expired leases, "
+            f"claimed {self.claimed} due retries, re-queued {self.reclaimed} deliveries whose "
+            "task was lost, "
             f"released {self.released} held deliveries, closed {self.windows_closed} "
             "maintenance windows"
         )
