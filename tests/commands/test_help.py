@@ -18,3 +18,26 @@ def test_help_explains_the_command_with_an_example_on_its_own_line(name):
 
     assert "examples:\n" in text
     assert f"\n  {example}" in text
+
+
+PROJECT_COMMANDS = [
+    ("orders", "setup_roles"),
+    ("orders", "seed_demo"),
+    ("orders", "retry_orders"),
+    ("orders", "resubmit_orders"),
+    ("orders", "issue_api_token"),
+    ("integrations", "retry_due"),
+    ("integrations", "run_fulfillment_sandbox"),
+    ("integrations", "issue_agent_token"),
+    ("integrations", "prune_history"),
+    ("alerts", "send_alert_digests"),
+]
+
+
+@pytest.mark.parametrize(("app", "name"), PROJECT_COMMANDS)
+def test_every_command_explains_itself_with_an_example(app, name):
+    text = " ".join(
+        load_command_class(app, name).create_parser("manage.py", name).format_help().split()
+    )
+    assert "example" in text.lower()
+    assert f"python manage.py {name}" in text
