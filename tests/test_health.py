@@ -1,13 +1,7 @@
-import socket
-
 import pytest
 from django.db import connection
 
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.support import closed_port
 
 
 @pytest.mark.django_db

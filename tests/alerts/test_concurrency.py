@@ -1,47 +1,16 @@
 """Two workers raising the same alert at once, each in its own transaction on PostgreSQL."""
 
 import threading
-import time
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import transaction
 
 from alerts.models import Alert, Kind
 from alerts.services import alert_dismiss, alert_raise
 from tests.factories import OrderFactory, staff_user
+from tests.support import backends_waiting_on_a_lock, in_thread, wait_for
 
 DEADLINE = 10.0
-
-
-def wait_for(condition, what: str) -> None:
-    end = time.monotonic() + DEADLINE
-    while not condition():
-        if time.monotonic() > end:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.01)
-
-
-def backends_waiting_on_a_lock() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-        )
-        return cursor.fetchone()[0]
-
-
-def in_thread(target, results, key):
-    def run():
-        try:
-            results[key] = target()
-        except Exception as exc:  # the test inspects it
-            results[key] = exc
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread
 
 
 def race(order, message_first: str, message_second: str) -> dict:

@@ -2,7 +2,6 @@
 the mail server fails."""
 
 import smtplib
-import time
 
 import pytest
 from django.core import mail
@@ -13,6 +12,7 @@ from alerts.models import AlertNotification, Frequency, Kind
 from alerts.services import alert_digests_send, alert_dismiss, alert_raise, alerts_record_attempt
 from tests.alerts.factories import AlertContactFactory, attempt_for
 from tests.factories import OfferingFactory, OrderFactory, UserFactory, staff_user
+from tests.support import wait_for
 
 DEADLINE = 20.0
 
@@ -173,15 +173,6 @@ def test_a_mail_the_task_gave_up_on_stays_pending_and_the_next_digest_run_sends_
     assert result.mail.sent == 1
     assert len(mail.outbox) == 1
     assert AlertNotification.objects.get().status == "sent"
-
-
-def wait_for(condition, what: str):
-    end = time.monotonic() + DEADLINE
-    while not (value := condition()):
-        if time.monotonic() > end:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
-    return value
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,11 +1,10 @@
 """The HTTP push backend's classification, each row against the sandbox over real HTTP."""
 
-import socket
-
 import pytest
 
 from integrations.backends import http_push
 from integrations.models import Attempt, Integration
+from tests.support import closed_port
 
 OUT = Attempt.Outcome
 PAYLOAD = {"uuid": "u-1", "number": "RD-1", "type": "create", "attributes": {}}
@@ -16,12 +15,6 @@ def integration(url: str, **kwargs) -> Integration:
     return Integration(
         name="Sandbox", endpoint_url=url, timeout_seconds=kwargs.pop("timeout", 2.0), **kwargs
     )
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 # forced response, expected (outcome, status, code, retry_after)

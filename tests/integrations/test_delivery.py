@@ -1,6 +1,5 @@
 """Orders reaching the sandbox through the pipeline: queue, claim, send, record."""
 
-import time
 from datetime import timedelta
 
 import pytest
@@ -17,17 +16,7 @@ from tests.factories import (
     manager_of,
     staff_user,
 )
-
-DEADLINE = 20.0
-
-
-def wait_for(condition, what: str):
-    end = time.monotonic() + DEADLINE
-    while not (value := condition()):
-        if time.monotonic() > end:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
-    return value
+from tests.support import wait_for
 
 
 def sandbox_offering(sandbox, **kwargs):
@@ -97,9 +86,7 @@ def test_order_the_sandbox_rejects_ends_erred_with_the_remote_message(sandbox, c
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_edit_resends_with_the_same_key_and_the_sandbox_accepts_it_once(
-    sandbox, celery_worker
-):
+def test_an_edit_resends_with_the_same_key_and_the_sandbox_accepts_it_once(sandbox, celery_worker):
     # given: an order rejected for its address
     sandbox.set_mode(require_postal_code=True)
     offering = sandbox_offering(sandbox)

@@ -1,5 +1,3 @@
-import socket
-
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -7,13 +5,6 @@ from config.metrics import DATABASE_COLLECTOR
 from integrations.models import Delivery
 from orders.models import Order
 from tests.factories import IntegrationFactory, OfferingFactory, OrderFactory
-
-
-def closed_port() -> int:
-    """A port on the loopback where nothing listens."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def samples(text: str) -> dict[tuple[str, frozenset], float]:

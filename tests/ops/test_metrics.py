@@ -19,7 +19,8 @@ from integrations.recovery import sweep_due
 from orders import services as order_services
 from orders.models import Offering, Order, Organization
 from tests.factories import IntegrationFactory, OfferingFactory, OrganizationFactory, staff_user
-from tests.ops.conftest import closed_port, queued_delivery, samples, scrape, value
+from tests.ops.conftest import queued_delivery, samples, scrape, value
+from tests.support import closed_port
 
 
 def orders(offering: Offering, consumer: Organization, count: int, **fields) -> list[Order]:

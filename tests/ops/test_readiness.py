@@ -7,7 +7,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.test import override_settings
 
 from config.health import broker_check
-from tests.ops.conftest import closed_port
+from tests.support import closed_port
 
 
 @pytest.mark.django_db

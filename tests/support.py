@@ -1,0 +1,55 @@
+"""Helpers the tests share: waiting on a condition, real concurrent transactions, a port
+where nothing listens."""
+
+import socket
+import threading
+import time
+
+from django.db import connection, connections
+
+DEADLINE = 20.0
+
+
+def wait_for(condition, what: str, deadline: float = DEADLINE):
+    """Poll ``condition`` until it returns something truthy (returned), or fail naming
+    ``what`` after ``deadline`` seconds. Waits on the state, never a fixed sleep."""
+    end = time.monotonic() + deadline
+    while not (value := condition()):
+        if time.monotonic() > end:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.01)
+    return value
+
+
+def backends_waiting_on_a_lock() -> int:
+    """How many PostgreSQL backends of this database wait on a row or table lock now."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        return cursor.fetchone()[0]
+
+
+def in_thread(target, results: dict, key: str) -> threading.Thread:
+    """Run ``target`` in a thread with its own database connection; its return value or
+    exception lands in ``results[key]``."""
+
+    def run():
+        try:
+            results[key] = target()
+        except Exception as exc:  # the test inspects it
+            results[key] = exc
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+def closed_port() -> int:
+    """A local TCP port where nothing listens (bound, then released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
