@@ -289,6 +289,14 @@ class Order(ConcurrentTransitionMixin, models.Model):
         self.next_retry_at = None
         self.completed_at = None
 
+    @classmethod
+    def transition_sources(cls, *names: str) -> tuple[str, ...]:
+        """The states transitions ``names`` start from, read off the state machine itself."""
+        states = {
+            str(state) for name in names for state in getattr(cls, name)._django_fsm.transitions
+        }
+        return tuple(sorted(states))
+
     @property
     def is_manual(self) -> bool:
         return self.offering.type == Offering.Type.BASIC

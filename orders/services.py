@@ -51,7 +51,7 @@ VERBS = {
 }
 
 
-def _allowed_sources(method) -> list[str]:
+def _allowed_sources(method) -> list[str]:  # the bound transition's source states
     return sorted(str(state) for state in method._django_fsm.transitions)
 
 
