@@ -36,13 +36,16 @@ def probe_timeout(integration: Integration) -> timedelta:
 
 
 def gate(*, integration: Integration, now: datetime) -> str:
-    """``""`` if a delivery may be sent now, else the ``HeldReason`` that holds it."""
+    """``""`` if a delivery may be sent now, else the ``HeldReason`` that holds it.
+
+    ``integration`` is read in the claim's own query, so its breaker state is as fresh as the
+    claim; a breaker that opens a moment later lets at most the sends already claimed through.
+    """
     if not integration.enabled:
         return HeldReason.DISABLED
     if active_window(integration_id=integration.pk, now=now):
         return HeldReason.MAINTENANCE
-    state = Integration.objects.filter(pk=integration.pk).values_list("breaker_state", flat=True)
-    if state.first() == BreakerState.CLOSED:
+    if integration.breaker_state == BreakerState.CLOSED:
         return ""
     took_probe = Integration.objects.filter(
         pk=integration.pk,
@@ -60,14 +63,19 @@ def cooldown(integration: Integration, trips: int) -> timedelta:
     return min(integration.breaker_cooldown * (2**trips), MAX_COOLDOWN)
 
 
-def breaker_record(*, integration_id: int, outcome: str, message: str, now: datetime) -> str:
+def breaker_record(*, integration: Integration, outcome: str, message: str, now: datetime) -> str:
     """Count a send's outcome; returns ``"opened"``, ``"closed"`` or ``""`` (no change).
 
     A success or an action-required answer proves the remote system is up: it resets the
     count and closes an open breaker. A transient failure counts; the threshold-th in a row
-    opens the breaker, and a failed probe re-opens it with a longer cool-down.
+    opens the breaker, and a failed probe re-opens it with a longer cool-down. ``integration``
+    is as read just before; on the common path (a success, closed, no failures counted) this
+    writes nothing.
     """
+    integration_id = integration.pk
     if outcome != Attempt.Outcome.TRANSIENT:
+        if integration.breaker_state == BreakerState.CLOSED and not integration.breaker_failures:
+            return ""
         closed = (
             Integration.objects.filter(pk=integration_id)
             .exclude(breaker_state=BreakerState.CLOSED)

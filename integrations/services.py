@@ -119,7 +119,7 @@ def delivery_claim(*, delivery_id: int) -> Attempt | None:
     with transaction.atomic():
         delivery = (
             Delivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("integration", "order")
+            .select_related("integration", "order__offering", "order__consumer_organization")
             .filter(pk=delivery_id)
             .filter(
                 Q(state=Delivery.State.QUEUED)
@@ -184,9 +184,7 @@ def delivery_send(*, delivery_id: int, client=None) -> Attempt | None:
     if attempt is None:
         return None
     delivery = attempt.delivery
-    order = Order.objects.select_related("offering", "consumer_organization").get(
-        pk=delivery.order_id
-    )
+    order = delivery.order
     result = backends.http_push(
         delivery.integration,
         backends.order_payload(order, mapping=delivery.integration.mapping),
@@ -229,7 +227,7 @@ def attempt_record(*, attempt: Attempt, result: SendResult) -> Attempt:
             )
             return attempt
         breaker = breaker_record(
-            integration_id=delivery.integration_id,
+            integration=delivery.integration,
             outcome=result.outcome,
             message=result.summary,
             now=now,

@@ -8,139 +8,244 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('integrations', '0002_agenttoken_delivery_attempt_and_more'),
+        ("integrations", "0002_agenttoken_delivery_attempt_and_more"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='attempt',
-            name='counts_toward_give_up',
-            field=models.BooleanField(default=True, help_text='False for attempts failed by a maintenance window.'),
+            model_name="attempt",
+            name="counts_toward_give_up",
+            field=models.BooleanField(
+                default=True, help_text="False for attempts failed by a maintenance window."
+            ),
         ),
         migrations.AddField(
-            model_name='attempt',
-            name='decision',
-            field=models.TextField(blank=True, help_text='What the system decided after this attempt, and why.'),
+            model_name="attempt",
+            name="decision",
+            field=models.TextField(
+                blank=True, help_text="What the system decided after this attempt, and why."
+            ),
         ),
         migrations.AddField(
-            model_name='delivery',
-            name='counted_attempts',
-            field=models.PositiveIntegerField(default=0, help_text='Automatic attempts that count toward give-up in this cycle.'),
+            model_name="delivery",
+            name="counted_attempts",
+            field=models.PositiveIntegerField(
+                default=0, help_text="Automatic attempts that count toward give-up in this cycle."
+            ),
         ),
         migrations.AddField(
-            model_name='delivery',
-            name='first_failed_at',
-            field=models.DateTimeField(blank=True, help_text="Start of the give-up clock; a person's retry resets it.", null=True),
+            model_name="delivery",
+            name="first_failed_at",
+            field=models.DateTimeField(
+                blank=True,
+                help_text="Start of the give-up clock; a person's retry resets it.",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='delivery',
-            name='held_reason',
-            field=models.CharField(blank=True, choices=[('breaker', 'Circuit breaker open'), ('maintenance', 'Maintenance window'), ('disabled', 'Integration disabled')], max_length=20),
+            model_name="delivery",
+            name="held_reason",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("breaker", "Circuit breaker open"),
+                    ("maintenance", "Maintenance window"),
+                    ("disabled", "Integration disabled"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AddField(
-            model_name='integration',
-            name='backoff_base',
-            field=models.DurationField(default=datetime.timedelta(seconds=60), help_text='Exponential policy: the first wait.'),
+            model_name="integration",
+            name="backoff_base",
+            field=models.DurationField(
+                default=datetime.timedelta(seconds=60),
+                help_text="Exponential policy: the first wait.",
+            ),
         ),
         migrations.AddField(
-            model_name='integration',
-            name='backoff_cap',
-            field=models.DurationField(default=datetime.timedelta(seconds=21600), help_text='Exponential policy: the longest wait.'),
+            model_name="integration",
+            name="backoff_cap",
+            field=models.DurationField(
+                default=datetime.timedelta(seconds=21600),
+                help_text="Exponential policy: the longest wait.",
+            ),
         ),
         migrations.AddField(
-            model_name='integration',
-            name='backoff_factor',
-            field=models.FloatField(default=2.0, help_text='Exponential policy: each wait is this many times the last.'),
+            model_name="integration",
+            name="backoff_factor",
+            field=models.FloatField(
+                default=2.0, help_text="Exponential policy: each wait is this many times the last."
+            ),
         ),
         migrations.AddField(
-            model_name='integration',
-            name='backoff_jitter',
-            field=models.FloatField(default=0.2, help_text='Exponential policy: a random part of each wait, 0 to 1 (0.2: up to 20% shorter), so that retries of many orders spread out.'),
+            model_name="integration",
+            name="backoff_jitter",
+            field=models.FloatField(
+                default=0.2,
+                help_text="Exponential policy: a random part of each wait, 0 to 1 (0.2: up to 20% shorter), so that retries of many orders spread out.",
+            ),
         ),
         migrations.AddField(
-            model_name='integration',
-            name='breaker_cooldown',
-            field=models.DurationField(default=datetime.timedelta(seconds=60), help_text='Wait before the first probe once open.'),
+            model_name="integration",
+            name="breaker_cooldown",
+            field=models.DurationField(
+                default=datetime.timedelta(seconds=60),
+                help_text="Wait before the first probe once open.",
+            ),
         ),
         migrations.AddField(
-            model_name='integration',
-            name='breaker_failures',
-            field=models.PositiveIntegerField(default=0, help_text='Consecutive transient failures so far.'),
+            model_name="integration",
+            name="breaker_failures",
+            field=models.PositiveIntegerField(
+                default=0, help_text="Consecutive transient failures so far."
+            ),
         ),
         migrations.AddField(
-            model_name='integration',
-            name='breaker_probe_at',
+            model_name="integration",
+            name="breaker_probe_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='integration',
-            name='breaker_reason',
+            model_name="integration",
+            name="breaker_reason",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='integration',
-            name='breaker_since',
+            model_name="integration",
+            name="breaker_since",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='integration',
-            name='breaker_state',
-            field=models.CharField(choices=[('closed', 'Closed'), ('open', 'Open'), ('half_open', 'Half open (probing)')], default='closed', max_length=20),
+            model_name="integration",
+            name="breaker_state",
+            field=models.CharField(
+                choices=[
+                    ("closed", "Closed"),
+                    ("open", "Open"),
+                    ("half_open", "Half open (probing)"),
+                ],
+                default="closed",
+                max_length=20,
+            ),
         ),
         migrations.AddField(
-            model_name='integration',
-            name='breaker_threshold',
-            field=models.PositiveIntegerField(default=5, help_text='Consecutive transient failures that open the circuit breaker.'),
+            model_name="integration",
+            name="breaker_threshold",
+            field=models.PositiveIntegerField(
+                default=5, help_text="Consecutive transient failures that open the circuit breaker."
+            ),
         ),
         migrations.AddField(
-            model_name='integration',
-            name='breaker_trips',
-            field=models.PositiveIntegerField(default=0, help_text='Consecutive re-openings; each doubles the cool-down.'),
+            model_name="integration",
+            name="breaker_trips",
+            field=models.PositiveIntegerField(
+                default=0, help_text="Consecutive re-openings; each doubles the cool-down."
+            ),
         ),
         migrations.AddField(
-            model_name='integration',
-            name='max_attempts',
-            field=models.PositiveIntegerField(blank=True, help_text='Give up after this many automatic attempts (optional).', null=True),
+            model_name="integration",
+            name="max_attempts",
+            field=models.PositiveIntegerField(
+                blank=True,
+                help_text="Give up after this many automatic attempts (optional).",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='integration',
-            name='max_retry_age',
-            field=models.DurationField(default=datetime.timedelta(days=15), help_text='No automatic retry later than this after the first failure.'),
+            model_name="integration",
+            name="max_retry_age",
+            field=models.DurationField(
+                default=datetime.timedelta(days=15),
+                help_text="No automatic retry later than this after the first failure.",
+            ),
         ),
         migrations.AddField(
-            model_name='integration',
-            name='release_per_minute',
-            field=models.PositiveIntegerField(default=600, help_text='How fast held deliveries are released once it is safe again.'),
+            model_name="integration",
+            name="release_per_minute",
+            field=models.PositiveIntegerField(
+                default=600,
+                help_text="How fast held deliveries are released once it is safe again.",
+            ),
         ),
         migrations.AddField(
-            model_name='integration',
-            name='retry_interval',
-            field=models.DurationField(default=datetime.timedelta(seconds=3600), help_text='Fixed policy: the wait between automatic retries.'),
+            model_name="integration",
+            name="retry_interval",
+            field=models.DurationField(
+                default=datetime.timedelta(seconds=3600),
+                help_text="Fixed policy: the wait between automatic retries.",
+            ),
         ),
         migrations.AddField(
-            model_name='integration',
-            name='retry_policy',
-            field=models.CharField(choices=[('fixed', 'Fixed interval'), ('exponential', 'Exponential backoff with jitter')], default='fixed', max_length=20),
+            model_name="integration",
+            name="retry_policy",
+            field=models.CharField(
+                choices=[
+                    ("fixed", "Fixed interval"),
+                    ("exponential", "Exponential backoff with jitter"),
+                ],
+                default="fixed",
+                max_length=20,
+            ),
         ),
         migrations.CreateModel(
-            name='MaintenanceWindow',
+            name="MaintenanceWindow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_at', models.DateTimeField()),
-                ('ends_at', models.DateTimeField()),
-                ('note', models.CharField(blank=True, max_length=500)),
-                ('created', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('released_at', models.DateTimeField(blank=True, help_text='When the deliveries it held were released.', null=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('integration', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='maintenance_windows', to='integrations.integration')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("starts_at", models.DateTimeField()),
+                ("ends_at", models.DateTimeField()),
+                ("note", models.CharField(blank=True, max_length=500)),
+                (
+                    "created",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                (
+                    "released_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="When the deliveries it held were released.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "integration",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="maintenance_windows",
+                        to="integrations.integration",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['starts_at'],
-                'indexes': [models.Index(fields=['integration', 'ends_at'], name='maintenance_integration_end')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='maintenance_window_ends_after_start')],
+                "ordering": ["starts_at"],
+                "indexes": [
+                    models.Index(
+                        fields=["integration", "ends_at"], name="maintenance_integration_end"
+                    )
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("ends_at__gt", models.F("starts_at"))),
+                        name="maintenance_window_ends_after_start",
+                    )
+                ],
             },
         ),
     ]

@@ -5,25 +5,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('integrations', '0003_retry_policy_breaker_maintenance'),
-        ('orders', '0004_failedorder_bulkoperation'),
+        ("integrations", "0003_retry_policy_breaker_maintenance"),
+        ("orders", "0004_failedorder_bulkoperation"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='integration',
-            name='mapping',
-            field=models.JSONField(blank=True, default=dict, help_text='Values translated before sending, per attribute: {"ship_method": {"EXPRESS-2": "UPS_2DAY"}}. Fixing a mapping resends the orders it failed.'),
+            model_name="integration",
+            name="mapping",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                help_text='Values translated before sending, per attribute: {"ship_method": {"EXPRESS-2": "UPS_2DAY"}}. Fixing a mapping resends the orders it failed.',
+            ),
         ),
         migrations.AddIndex(
-            model_name='delivery',
-            index=models.Index(fields=['state', 'lease_expires_at'], name='delivery_state_lease'),
+            model_name="delivery",
+            index=models.Index(fields=["state", "lease_expires_at"], name="delivery_state_lease"),
         ),
         migrations.AddIndex(
-            model_name='delivery',
-            index=models.Index(fields=['state', 'next_attempt_at'], name='delivery_state_next_attempt'),
+            model_name="delivery",
+            index=models.Index(
+                fields=["state", "next_attempt_at"], name="delivery_state_next_attempt"
+            ),
         ),
     ]
