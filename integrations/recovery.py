@@ -88,15 +88,15 @@ def retries_claim_due(*, batch_size: int = 1000, now: datetime | None = None) ->
     """
     now = now or timezone.now()
     with transaction.atomic():
-        rows = list(
+        due = list(
             Order.objects.filter(state=Order.State.ERRED, next_retry_at__lte=now)
             .order_by("next_retry_at")
             .select_for_update(skip_locked=True, of=("self",))
-            .values(*order_services.ROW_FIELDS)[:batch_size]
+            .values_list("pk", flat=True)[:batch_size]
         )
-        if rows:
-            order_services.orders_send_again(rows=rows, actor=None, trigger=Trigger.AUTOMATIC)
-    return len(rows)
+        if due:
+            order_services.orders_send_again(order_ids=due, actor=None, trigger=Trigger.AUTOMATIC)
+    return len(due)
 
 
 def deliveries_reclaim_expired(*, batch_size: int = 1000, now: datetime | None = None) -> int:

@@ -13,8 +13,8 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from django.db import transaction
-from django.db.models import Q
+from django.db import NotSupportedError, connection, transaction
+from django.db.models import DateTimeField, F, Func, IntegerField, Q, UUIDField, Value
 from django.utils import timezone
 
 from config import metrics
@@ -45,48 +45,80 @@ QUEUE_FIELDS = [
 NEW_CYCLE_FIELDS = ["first_failed_at", "counted_attempts"]
 
 
+class RandomKey(Func):
+    """A fresh random 128-bit idempotency key, made by the database for each row."""
+
+    output_field = UUIDField()
+
+    def as_sql(self, compiler, connection, **extra):
+        raise NotSupportedError(f"No random key function for {connection.vendor}.")
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return "gen_random_uuid()", []
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return "lower(hex(randomblob(16)))", []
+
+
 def deliveries_queue(*, order_ids: list[int], trigger: str, actor) -> list[int]:
     """Queue a delivery for each order whose offering has a push or agent integration.
 
-    One upsert for the whole list: a new delivery gets a fresh idempotency key, an existing
-    one (a retry) keeps its key and goes back to ``queued``. A person's retry (any trigger but
+    One ``INSERT ... SELECT ... ON CONFLICT DO UPDATE`` for the whole list, built by the
+    database from the orders: a new delivery gets a fresh idempotency key, an existing one (a
+    retry) keeps its key and goes back to ``queued``. A person's retry (any trigger but
     ``automatic``) starts a fresh retry cycle: the give-up clock and the count restart. HTTP
     push deliveries are handed to the worker after commit, in chunks; agent deliveries wait
-    for their agent to pull them.
+    for their agent to pull them. The caller holds the orders' rows (it just changed them), so
+    no other transaction upserts the same deliveries meanwhile.
     """
     now = timezone.now()
-    targets = list(
-        Order.objects.filter(
-            pk__in=order_ids,
-            offering__integration__backend__in=PUSHED,
-            offering__integration__enabled=True,
-        ).values_list("pk", "offering__integration_id", "offering__integration__backend")
+    backends = dict(
+        Integration.objects.filter(enabled=True, backend__in=PUSHED).values_list("pk", "backend")
     )
-    if not targets:
+    if not backends or not order_ids:
         return []
-    automatic = trigger == Trigger.AUTOMATIC
-    deliveries = Delivery.objects.bulk_create(
-        [
-            Delivery(
-                order_id=order_id,
-                integration_id=integration_id,
-                state=Delivery.State.QUEUED,
-                next_attempt_at=now,
-                pending_trigger=trigger,
-                pending_actor=actor,
-                lease_expires_at=None,
-                held_reason="",
-                first_failed_at=None,
-                counted_attempts=0,
-            )
-            for order_id, integration_id, _ in targets
-        ],
-        update_conflicts=True,
-        unique_fields=["order", "integration"],
-        update_fields=QUEUE_FIELDS if automatic else QUEUE_FIELDS + NEW_CYCLE_FIELDS,
+    values = {
+        "order": F("pk"),
+        "integration": F("offering__integration_id"),
+        "state": Value(Delivery.State.QUEUED.value),
+        "idempotency_key": RandomKey(),
+        "external_id": Value(""),
+        "next_attempt_at": Value(now, output_field=DateTimeField()),
+        "lease_expires_at": Value(None, output_field=DateTimeField()),
+        "attempt_count": Value(0),
+        "pending_trigger": Value(str(trigger)),
+        "pending_actor": Value(
+            actor.pk if actor is not None else None, output_field=IntegerField()
+        ),
+        "first_failed_at": Value(None, output_field=DateTimeField()),
+        "counted_attempts": Value(0),
+        "held_reason": Value(""),
+        "created": Value(now, output_field=DateTimeField()),
+        "modified": Value(now, output_field=DateTimeField()),
+    }
+    source = (
+        Order.objects.filter(pk__in=order_ids, offering__integration__in=list(backends))
+        .order_by()
+        .values_list(*values.values())
     )
-    pushed_orders = {pk for pk, _, backend in targets if backend == Integration.Backend.HTTP_PUSH}
-    to_send = [d.pk for d in deliveries if d.order_id in pushed_orders]
+    select, params = source.query.sql_with_params()
+    quote = connection.ops.quote_name
+    column = {name: quote(Delivery._meta.get_field(name).column) for name in values}
+    refreshed = QUEUE_FIELDS if trigger == Trigger.AUTOMATIC else QUEUE_FIELDS + NEW_CYCLE_FIELDS
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(Delivery._meta.db_table)} ({', '.join(column.values())}) "
+            f"{select} ON CONFLICT ({column['order']}, {column['integration']}) DO UPDATE SET "
+            + ", ".join(f"{column[name]} = EXCLUDED.{column[name]}" for name in refreshed)
+            + f" RETURNING {quote('id')}, {column['integration']}",
+            params,
+        )
+        upserted = cursor.fetchall()
+    to_send = sorted(
+        pk
+        for pk, integration_id in upserted
+        if backends[integration_id] == Integration.Backend.HTTP_PUSH
+    )
     if to_send:
         transaction.on_commit(lambda: enqueue(to_send))
     return to_send

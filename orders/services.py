@@ -11,8 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
-from django.db.models import QuerySet
+from django.db import connection, transaction
+from django.db.models import DateTimeField, F, IntegerField, QuerySet, Value
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
@@ -349,20 +350,7 @@ class ResubmitResult:
 NOT_ERRED = "not erred: only erred orders can be resubmitted"
 OUT_OF_SCOPE = "not allowed: the order is outside your organizations and offerings"
 CHANGED_MEANWHILE = "changed by someone else during the resubmit"
-ROW_FIELDS = (
-    "pk",
-    "uuid",
-    "number",
-    "state",
-    "type",
-    "resource_id",
-    "error_message",
-    "error_traceback",
-    "erred_at",
-    "failure_kind",
-    "next_retry_at",
-    "completed_at",
-)
+ROW_FIELDS = ("pk", "uuid", "number", "state")
 
 
 @metrics.observe_duration(metrics.BULK_RESUBMIT_SECONDS, unless="dry_run")
@@ -419,7 +407,11 @@ def orders_resubmit(
         if dry_run:
             result.resubmitted += len(candidates)
         elif candidates:
-            done = orders_send_again(rows=candidates, actor=actor, trigger=trigger)
+            done = set(
+                orders_send_again(
+                    order_ids=[row["pk"] for row in candidates], actor=actor, trigger=trigger
+                )
+            )
             result.resubmitted += len(done)
             for row in candidates:
                 if row["pk"] not in done:
@@ -429,29 +421,70 @@ def orders_resubmit(
     return result
 
 
-def _send_again_reason(row: dict, trigger: str) -> str:
-    if trigger != "automatic":
-        return ""
-    due = row["next_retry_at"]
-    return f"automatic retry, due {due:%Y-%m-%d %H:%M:%S} UTC" if due else "automatic retry"
+def _history_of_sending_again(order_ids: list[int], *, actor, trigger: str, now) -> None:
+    """One ``INSERT ... SELECT``: a ``retry`` history row per order, carrying the error it is
+    about to lose, built by the database from the order rows themselves (no order, error or
+    traceback travels through Python). Runs before the orders are updated."""
+    details = JSONObject(
+        failure_kind=F("failure_kind"),
+        error_message=F("error_message"),
+        error_traceback=F("error_traceback"),
+        erred_at=F("erred_at"),
+        completed_at=F("completed_at"),
+        due=F("next_retry_at"),
+        trigger=Value(trigger),
+    )
+    source = Order.objects.filter(pk__in=order_ids).values_list(
+        "pk",
+        Value("retry"),
+        Value(Order.State.ERRED.value),
+        Value(Order.State.EXECUTING.value),
+        Value(actor.pk if actor is not None else None, output_field=IntegerField()),
+        Value("automatic retry" if trigger == "automatic" else ""),
+        details,
+        Value(now, output_field=DateTimeField()),
+    )
+    fields = [
+        "order",
+        "transition",
+        "source_state",
+        "target_state",
+        "actor",
+        "reason",
+        "details",
+        "created",
+    ]
+    columns = ", ".join(
+        connection.ops.quote_name(OrderTransition._meta.get_field(name).column) for name in fields
+    )
+    select, params = source.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {connection.ops.quote_name(OrderTransition._meta.db_table)} "
+            f"({columns}) {select}",
+            params,
+        )
 
 
 @transaction.atomic
-def orders_send_again(*, rows: list[dict], actor, trigger: str) -> set[int]:
-    """Move the still-erred orders of ``rows`` (``ROW_FIELDS`` values) to executing at once.
+def orders_send_again(*, order_ids: list[int], actor, trigger: str) -> list[int]:
+    """Move the still-erred orders of ``order_ids`` to executing at once, set-based.
 
     The caller has checked permission and scope (a person's resubmit) or is the system (the
-    retry sweep). Returns the primary keys it moved; a row another transaction holds, or no
-    longer erred, is left out.
+    retry sweep). Returns the primary keys it moved; an order another transaction holds, or
+    no longer erred, is left out. A fixed number of queries whatever the batch size: lock,
+    history, update, one resource update per order type, the deliveries.
     """
     now = timezone.now()
-    locked = set(
-        Order.objects.filter(pk__in=[r["pk"] for r in rows], state=Order.State.ERRED)
+    locked = list(
+        Order.objects.filter(pk__in=order_ids, state=Order.State.ERRED)
+        .order_by("pk")
         .select_for_update(skip_locked=True, of=("self",))
         .values_list("pk", flat=True)
     )
     if not locked:
         return locked
+    _history_of_sending_again(locked, actor=actor, trigger=trigger, now=now)
     Order.objects.filter(pk__in=locked).update(
         state=Order.State.EXECUTING,
         error_message="",
@@ -462,40 +495,11 @@ def orders_send_again(*, rows: list[dict], actor, trigger: str) -> set[int]:
         completed_at=None,
         modified=now,
     )
-    resources_by_type: dict[str, list[int]] = {}
-    history = []
-    for row in rows:
-        if row["pk"] not in locked:
-            continue
-        if row["resource_id"]:
-            resources_by_type.setdefault(row["type"], []).append(row["resource_id"])
-        history.append(
-            OrderTransition(
-                order_id=row["pk"],
-                transition="retry",
-                source_state=Order.State.ERRED,
-                target_state=Order.State.EXECUTING,
-                actor=actor,
-                created=now,
-                reason=_send_again_reason(row, trigger),
-                details={
-                    "failure_kind": row["failure_kind"],
-                    "error_message": row["error_message"],
-                    "error_traceback": row["error_traceback"],
-                    "erred_at": row["erred_at"].isoformat() if row["erred_at"] else None,
-                    "completed_at": row["completed_at"].isoformat()
-                    if row["completed_at"]
-                    else None,
-                    "trigger": trigger,
-                },
-            )
-        )
-    for order_type, resource_ids in resources_by_type.items():
-        Resource.objects.filter(pk__in=resource_ids).update(
-            state=Order.RESOURCE_STATE_WHEN_SENT[order_type], modified=now
-        )
-    OrderTransition.objects.bulk_create(history)
-    dispatch.queue(sorted(locked), trigger=trigger, actor=actor)
+    for order_type, resource_state in Order.RESOURCE_STATE_WHEN_SENT.items():
+        Resource.objects.filter(
+            pk__in=Order.objects.filter(pk__in=locked, type=order_type).values("resource_id")
+        ).update(state=resource_state, modified=now)
+    dispatch.queue(locked, trigger=trigger, actor=actor)
     return locked
 
 

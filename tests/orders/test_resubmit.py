@@ -49,7 +49,7 @@ def test_resubmitting_1000_orders_runs_a_bounded_number_of_queries():
     count = queries_for(1000, batch_size=1000)
 
     # then: one batch, a fixed handful of queries, not one per order
-    assert count <= 12
+    assert count <= 15
     assert Order.objects.filter(state=Order.State.EXECUTING).count() == 1000
     assert Resource.objects.filter(state=Resource.State.UPDATING).count() == 1000
     assert OrderTransition.objects.filter(transition="retry").count() == 1000
@@ -60,7 +60,9 @@ def test_queries_grow_with_batches_not_with_orders():
     one_batch = queries_for(200, batch_size=200)
     four_batches = queries_for(200, batch_size=50)
     per_batch = (four_batches - one_batch) / 3
-    assert per_batch <= 10
+    # read, savepoint, lock, history, update, a resource update per order type (3),
+    # the enabled integrations, the deliveries upsert, release
+    assert per_batch <= 11
     assert four_batches == one_batch + 3 * per_batch
 
 
