@@ -8,7 +8,7 @@ LOCK_HASH := $(shell sha1sum requirements.lock | cut -c1-12)
 STAMP := $(VENV)/.installed-$(LOCK_HASH)
 PG_VERSION := $(shell ls /etc/postgresql 2>/dev/null | sort -V | tail -n 1)
 
-.PHONY: install run test lint services browser lock demo
+.PHONY: install run test lint services browser lock demo bench chaos
 
 $(STAMP): requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,20 @@ test: install services browser
 
 lint: install
 	$(BIN)/ruff check .
+
+# Benchmarks (bench/README.md) at sizes that fit 10 minutes on a 2-core machine; each prints a
+# table and writes bench/results/<name>.json. Without flags each module runs its full size.
+bench: install services
+	@status=0; \
+	$(BIN)/python -m bench.bulk_resubmit --orders 20000 || status=1; \
+	$(BIN)/python -m bench.sweep --orders 200000 || status=1; \
+	$(BIN)/python -m bench.dispatch --orders 2000 || status=1; \
+	$(BIN)/python -m bench.api --orders 200000 --rounds 10 || status=1; \
+	exit $$status
+
+# Fault injection: 2,000 orders while workers die, Redis restarts and the remote side fails.
+chaos: install services
+	$(BIN)/python -m bench.chaos
 
 # Start PostgreSQL and Redis if they are down, then wait until both answer.
 services:

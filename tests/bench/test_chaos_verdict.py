@@ -1,7 +1,7 @@
-"""The fault-injection run's verdict (``bench.chaos.verify``): it must catch every kind of loss
-or duplicate, or a green chaos run would mean nothing. Plain data, no database."""
+"""The fault-injection run's verdict (``bench.chaos_checks.verify``): it must catch every kind
+of loss or duplicate, or a green chaos run would mean nothing. Plain data, no database."""
 
-from bench.chaos import verify
+from bench.chaos_checks import verify
 
 
 def clean_run(orders: int = 3) -> dict:

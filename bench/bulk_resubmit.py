@@ -1,0 +1,236 @@
+"""Bulk resubmit: N erred orders through ``orders_resubmit`` (what the admin action, the API
+and ``manage.py resubmit_orders`` call), against the per-order loop on a sample.
+
+Both paths do the whole job: the state change, the resources, the history rows, the
+deliveries upsert and the tasks queued after commit on a real Redis broker (the bench's own
+database number, flushed afterwards). Queries are counted with ``connection.execute_wrapper``.
+
+    .venv/bin/python -m bench.bulk_resubmit                    # 100,000 orders
+    .venv/bin/python -m bench.bulk_resubmit --orders 20000     # make bench
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import math
+import time
+
+from bench import harness
+
+TARGET_SECONDS_PER_100K = 15.0
+TARGET_RATIO = 20.0
+ERROR = "HTTP 422 address_invalid: Shipping address needs a postal code"
+
+
+def erred(i: int, seeded_at: dt.datetime) -> dict:
+    created = seeded_at - dt.timedelta(days=30, seconds=i % (86400 * 30))
+    return {
+        "state": "erred",
+        "created": created,
+        "erred_at": created + dt.timedelta(minutes=1),
+        "failure_kind": "action_required",
+        "error_message": ERROR,
+    }
+
+
+def reset(dataset: harness.Dataset) -> None:
+    """Every order of the data set erred again, as after seeding."""
+    dataset.clear_activity()
+    harness.run_sql(
+        [
+            "UPDATE orders_order SET state = 'erred', error_message = %(error)s, "
+            "erred_at = created + interval '1 minute', failure_kind = 'action_required', "
+            "next_retry_at = NULL, completed_at = NULL, modified = created "
+            "WHERE id BETWEEN %(first)s AND %(last)s",
+            "UPDATE orders_resource SET state = 'erred' WHERE offering_id = %(offering)s",
+        ],
+        error=ERROR,
+        first=dataset.first_pk,
+        last=dataset.last_pk,
+        offering=dataset.offering_id,
+    )
+    harness.vacuum("orders_order", "orders_resource", "orders_ordertransition")
+
+
+def queued_messages() -> int:
+    import redis
+
+    client = redis.Redis.from_url(harness.BROKER_URL)
+    try:
+        return client.llen("celery")
+    finally:
+        client.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--orders", type=int, default=100_000, help="Orders resubmitted at once.")
+    parser.add_argument(
+        "--baseline-sample", type=int, default=5_000, help="Orders sent one by one (baseline)."
+    )
+    parser.add_argument("--batch-size", type=int, default=1000, help="orders_resubmit's batch.")
+    harness.add_common_arguments(parser)
+    args = parser.parse_args(argv)
+    if args.orders < 1 or args.baseline_sample < 1 or args.batch_size < 1:
+        parser.error("--orders, --baseline-sample and --batch-size must be 1 or more")
+
+    harness.configure()
+    quiet = harness.wait_until_quiet(args.wait_quiet) if args.wait_quiet else True
+    quiet = quiet and not harness.other_tests_running()
+
+    from integrations.models import Delivery
+    from orders.models import Order, OrderTransition
+    from orders.services import order_retry, orders_resubmit
+
+    staff = harness.staff_user()
+    dataset = harness.dataset("resubmit", orders=args.orders + args.baseline_sample, shape=erred)
+    reset(dataset)
+    harness.broker_flush()
+    bulk_last = dataset.first_pk + args.orders - 1
+    sample_pks = list(range(bulk_last + 1, dataset.last_pk + 1))
+
+    counter = harness.QueryCounter()
+    batches: list[tuple[float, int]] = []
+    mark = [time.perf_counter(), 0]
+
+    def on_batch(size: int) -> None:
+        now = time.perf_counter()
+        batches.append((now - mark[0], counter.count - mark[1]))
+        mark[0], mark[1] = now, counter.count
+
+    selection = Order.objects.filter(
+        offering_id=dataset.offering_id, pk__gte=dataset.first_pk, pk__lte=bulk_last
+    )
+    print(f"resubmitting {args.orders:,} orders through orders_resubmit ...", flush=True)
+    queries = harness.QueryTimer()
+    with counter.counting(), queries.timing(), harness.EnqueueTimer() as enqueue:
+        started = mark[0] = time.perf_counter()
+        result = orders_resubmit(
+            orders=selection, actor=staff, batch_size=args.batch_size, on_batch=on_batch
+        )
+        bulk_seconds = time.perf_counter() - started
+    bulk_queries = counter.count
+    bulk_messages = queued_messages()
+    assert result.resubmitted == args.orders, result
+
+    print(f"baseline: {len(sample_pks):,} orders one by one through order_retry ...", flush=True)
+    loop_counter = harness.QueryCounter()
+    with loop_counter.counting():
+        started = time.perf_counter()
+        for pk in sample_pks:
+            order = Order.objects.select_related("offering").get(pk=pk)
+            order_retry(order=order, actor=staff, trigger="bulk")
+        loop_seconds = time.perf_counter() - started
+    loop_messages = queued_messages() - bulk_messages
+
+    executing = Order.objects.filter(
+        pk__gte=dataset.first_pk, pk__lte=dataset.last_pk, state=Order.State.EXECUTING
+    ).count()
+    deliveries = Delivery.objects.filter(integration_id=dataset.integration_id).count()
+    history = OrderTransition.objects.filter(
+        order_id__gte=dataset.first_pk, order_id__lte=dataset.last_pk, transition="retry"
+    ).count()
+    total = dataset.orders
+    assert executing == deliveries == history == total, (executing, deliveries, history, total)
+    harness.broker_flush()
+    harness.park()
+
+    per_query = queries.breakdown(per=len(batches))
+    enqueue_ms = enqueue.seconds * 1000 / len(batches)
+    outside = bulk_seconds * 1000 / len(batches) - queries.total() * 1000 / len(batches)
+    print(f"\nwhere a batch of {args.batch_size} spends its time (mean ms):")
+    for label, ms in per_query.items():
+        print(f"  {ms:8.1f}  {label}")
+    print(
+        f"  {enqueue_ms:8.1f}  tasks queued after commit ({bulk_messages // len(batches)} a batch)"
+    )
+    print(f"  {outside - enqueue_ms:8.1f}  the rest (Python: rows, model instances, commit)")
+    bulk_rate = args.orders / bulk_seconds
+    loop_rate = len(sample_pks) / loop_seconds
+    ratio = bulk_rate / loop_rate
+    # The first batch also looks up the actor's permissions (2 queries, once per call).
+    steady = [q for _, q in batches[1:]] or [batches[0][1]]
+    per_batch_seconds = [s for s, _ in batches]
+    seconds_per_100k = 100_000 / bulk_rate
+    projected = "" if args.orders == 100_000 else f", projected from {args.orders:,}"
+    expected_tasks = math.ceil(args.orders / 20)
+    rows = [
+        ("orders resubmitted (bulk)", f"{args.orders:,} in {bulk_seconds:.2f} s"),
+        ("bulk orders/s", f"{bulk_rate:,.0f}"),
+        ("baseline: per-order loop", f"{len(sample_pks):,} in {loop_seconds:.2f} s"),
+        ("baseline orders/s", f"{loop_rate:,.0f}"),
+        ("ratio bulk / loop", f"{ratio:.1f}x"),
+        ("queries per 1,000 orders (bulk)", f"{bulk_queries / args.orders * 1000:.1f}"),
+        ("queries per 1,000 orders (loop)", f"{loop_counter.count / len(sample_pks) * 1000:.0f}"),
+        (
+            f"queries per batch of {args.batch_size}",
+            f"min {min(steady)}, max {max(steady)} ({len(batches)} batches; "
+            f"the first {batches[0][1]}, with the permission lookup)",
+        ),
+        (
+            "seconds per batch",
+            f"p50 {harness.median(per_batch_seconds):.3f}, max {max(per_batch_seconds):.3f}",
+        ),
+        ("tasks queued (bulk / loop)", f"{bulk_messages:,} / {loop_messages:,}"),
+        ("time for 100,000 orders", f"{seconds_per_100k:.1f} s{projected}"),
+    ]
+    targets = [
+        harness.Target(
+            "100,000 in under 15 s",
+            seconds_per_100k < TARGET_SECONDS_PER_100K,
+            f"{seconds_per_100k:.1f} s{projected}",
+        ),
+        harness.Target(">= 20x the per-order loop", ratio >= TARGET_RATIO, f"{ratio:.1f}x"),
+        harness.Target(
+            "constant queries per batch",
+            min(steady) == max(steady),
+            f"{min(steady)}..{max(steady)}",
+        ),
+    ]
+    harness.report(
+        "bulk_resubmit",
+        parameters={
+            "orders": args.orders,
+            "baseline_sample": args.baseline_sample,
+            "batch_size": args.batch_size,
+        },
+        rows=rows,
+        figures={
+            "orders": args.orders,
+            "seconds": round(bulk_seconds, 3),
+            "orders_per_second": round(bulk_rate, 1),
+            "queries": bulk_queries,
+            "queries_per_1000_orders": round(bulk_queries / args.orders * 1000, 1),
+            "queries_per_batch": {
+                "min": min(steady),
+                "max": max(steady),
+                "first_batch": batches[0][1],
+            },
+            "batches": len(batches),
+            "batch_seconds_p50": round(harness.median(per_batch_seconds), 4),
+            "batch_seconds_max": round(max(per_batch_seconds), 4),
+            "tasks_queued": bulk_messages,
+            "tasks_expected": expected_tasks,
+            "seconds_per_100000": round(seconds_per_100k, 2),
+            "query_ms_per_batch": per_query,
+            "enqueue_ms_per_batch": round(enqueue_ms, 2),
+            "other_ms_per_batch": round(outside - enqueue_ms, 2),
+        },
+        baseline={
+            "orders": len(sample_pks),
+            "seconds": round(loop_seconds, 3),
+            "orders_per_second": round(loop_rate, 1),
+            "queries": loop_counter.count,
+            "queries_per_1000_orders": round(loop_counter.count / len(sample_pks) * 1000, 1),
+            "tasks_queued": loop_messages,
+        },
+        ratio=round(ratio, 2),
+        targets=targets,
+        started_quiet=quiet,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
