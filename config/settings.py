@@ -187,6 +187,9 @@ CELERY_IMPORTS = ["integrations.retention", "config.metrics"]
 # Keep LOGGING (and LOG_FORMAT=json) in the worker and beat instead of Celery's own format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
+# A delivery queued this long without being claimed has lost its task message (a broker
+# restart); the sweep hands it out again. Too short only adds harmless duplicate tasks.
+REDRIVE_QUEUED_GRACE_SECONDS = env.int("REDRIVE_QUEUED_GRACE_SECONDS", default=120)
 REDRIVE_BULK_BACKGROUND_THRESHOLD = env.int("REDRIVE_BULK_BACKGROUND_THRESHOLD", default=5000)
 REDRIVE_ADMIN_PER_ORDER_LIMIT = env.int("REDRIVE_ADMIN_PER_ORDER_LIMIT", default=200)
 

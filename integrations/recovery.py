@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
@@ -34,7 +35,7 @@ from orders.models import Order
 
 logger = logging.getLogger(__name__)
 
-QUEUED_GRACE = timedelta(minutes=2)
+QUEUED_GRACE = timedelta(seconds=settings.REDRIVE_QUEUED_GRACE_SECONDS)
 CREDENTIAL_CODES = ("credentials",)
 MAPPING_CODES = ("mapping_missing",)
 CONFIGURATION_CODES = ("configuration",)

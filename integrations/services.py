@@ -125,11 +125,13 @@ def deliveries_queue(*, order_ids: list[int], trigger: str, actor) -> list[int]:
 
 
 def enqueue(delivery_ids: list[int]) -> None:
-    """Hand deliveries to the workers (call after commit)."""
+    """Hand deliveries to the workers (call after commit), all through one broker
+    connection and producer rather than one checkout per task."""
     from integrations.tasks import deliver
 
-    for start in range(0, len(delivery_ids), TASK_CHUNK):
-        deliver.delay(delivery_ids[start : start + TASK_CHUNK])
+    with deliver.app.producer_or_acquire() as producer:
+        for start in range(0, len(delivery_ids), TASK_CHUNK):
+            deliver.apply_async((delivery_ids[start : start + TASK_CHUNK],), producer=producer)
 
 
 def _hold(delivery: Delivery, reason: str) -> None:
