@@ -97,7 +97,7 @@ class OrderFactory(factory.django.DjangoModelFactory):
         lambda o: ResourceFactory(offering=o.offering, organization=o.consumer_organization)
     )
     customer_name = factory.Faker("name")
-    customer_email = factory.Faker("email")
+    customer_email = factory.Sequence(lambda n: f"customer{n}@example.test")
     attributes = factory.LazyFunction(
         lambda: {
             "sku": "VM-SMALL",
