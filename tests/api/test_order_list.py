@@ -28,7 +28,9 @@ def test_filters_return_exactly_the_expected_rows(world):
     # given
     Order.objects.all().delete()
     soon = timezone.now() + timedelta(hours=1)
-    last_night = erred(world, hours_ago=8, kind="transient", retry_at=soon, customer_name="Ada Qxlovelace")
+    last_night = erred(
+        world, hours_ago=8, kind="transient", retry_at=soon, customer_name="Ada Qxlovelace"
+    )
     needs_a_person = erred(world, hours_ago=9, kind="action_required")
     last_week = erred(world, hours_ago=24 * 7, kind="exhausted", offering=world.unmanaged)
     pending = world.order(Order.State.PENDING_PROVIDER, customer_email="grace@example.com")
