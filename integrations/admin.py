@@ -23,6 +23,7 @@ from integrations.configuration import (
     integration_update,
     maintenance_window_create,
     maintenance_window_delete,
+    maintenance_window_update,
 )
 from integrations.models import AgentToken, Attempt, Delivery, Integration, MaintenanceWindow
 from integrations.recovery import deliveries_release
@@ -104,7 +105,7 @@ class MaintenanceWindowForm(forms.ModelForm):
 
 
 class MaintenanceWindowInline(admin.TabularInline):
-    """Plan a window (or remove one); a window is not edited in place."""
+    """Plan, move or remove a window; every change goes through the services."""
 
     model = MaintenanceWindow
     form = MaintenanceWindowForm
@@ -120,7 +121,7 @@ class MaintenanceWindowInline(admin.TabularInline):
         return request.user.has_perm("integrations.change_integration")
 
     def has_change_permission(self, request, obj=None):
-        return False
+        return request.user.has_perm("integrations.change_integration")
 
     def has_delete_permission(self, request, obj=None):
         return request.user.has_perm("integrations.change_integration")
@@ -222,10 +223,20 @@ class IntegrationAdmin(admin.ModelAdmin):
         if formset.model is not MaintenanceWindow:
             return super().save_formset(request, form, formset, change)
         planned = formset.save(commit=False)
+        changed = {window.pk for window, _ in formset.changed_objects}
         try:
             for window in formset.deleted_objects:
                 maintenance_window_delete(window=window, actor=request.user)
             for window in planned:
+                if window.pk in changed:
+                    maintenance_window_update(
+                        window=window,
+                        actor=request.user,
+                        starts_at=window.starts_at,
+                        ends_at=window.ends_at,
+                        note=window.note,
+                    )
+                    continue
                 maintenance_window_create(
                     integration=form.instance,
                     actor=request.user,

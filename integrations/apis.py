@@ -22,6 +22,7 @@ from integrations.configuration import (
     integration_update,
     maintenance_window_create,
     maintenance_window_delete,
+    maintenance_window_update,
 )
 from integrations.models import AgentToken, Attempt, Delivery, Integration, MaintenanceWindow
 from integrations.recovery import deliveries_release
@@ -331,6 +332,13 @@ class MaintenanceWindowListCreateApi(ListCreateAPIView):
         summary="One maintenance window",
         responses={200: MaintenanceWindowSerializer, **errors(401, 404)},
     ),
+    patch=extend_schema(
+        summary="Move or extend a maintenance window (staff)",
+        description="Send only what changes. A window that has ended and released its "
+        "deliveries cannot be changed (409): plan a new one.",
+        request=MaintenanceWindowCreateSerializer,
+        responses={200: MaintenanceWindowSerializer, **errors(400, 401, 403, 404, 409)},
+    ),
     delete=extend_schema(
         summary="Remove a maintenance window (staff)",
         responses={204: None, **errors(401, 403, 404)},
@@ -345,6 +353,13 @@ class MaintenanceWindowDetailApi(RetrieveAPIView):
     def get_queryset(self):
         integration = visible_integration(self.request, self.kwargs["integration_id"])
         return maintenance_window_list(integration=integration)
+
+    def patch(self, request, integration_id, id):
+        window = self.get_object()
+        body = MaintenanceWindowCreateSerializer(data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        maintenance_window_update(window=window, actor=request.user, **body.validated_data)
+        return Response(MaintenanceWindowSerializer(window).data)
 
     def delete(self, request, integration_id, id):
         maintenance_window_delete(window=self.get_object(), actor=request.user)

@@ -187,6 +187,13 @@ def maintenance_window_create(
     ``ends_at``. The single entry point for opening a window, so that whatever a window does
     to deliveries happens here too."""
     _require_staff(actor, "integrations.change_integration", "plan maintenance windows")
+    _check_window(starts_at, ends_at)
+    return MaintenanceWindow.objects.create(
+        integration=integration, starts_at=starts_at, ends_at=ends_at, note=note, created_by=actor
+    )
+
+
+def _check_window(starts_at, ends_at) -> None:
     if ends_at <= starts_at:
         raise ApplicationError(
             "A maintenance window must end after it starts (ends_at > starts_at).",
@@ -197,9 +204,29 @@ def maintenance_window_create(
             "This maintenance window is already over; ends_at must be in the future.",
             extra={"ends_at": ["Must be in the future."]},
         )
-    return MaintenanceWindow.objects.create(
-        integration=integration, starts_at=starts_at, ends_at=ends_at, note=note, created_by=actor
-    )
+
+
+@transaction.atomic
+def maintenance_window_update(
+    *, window: MaintenanceWindow, actor, starts_at=None, ends_at=None, note: str | None = None
+) -> MaintenanceWindow:
+    """Move or extend a planned or running window (the remote side needs another half
+    hour). A window that has ended and released its deliveries is history: plan a new one."""
+    _require_staff(actor, "integrations.change_integration", "change maintenance windows")
+    if window.released_at is not None:
+        raise ApplicationError(
+            "This maintenance window has ended and its deliveries were released; plan a new "
+            "one instead.",
+            code="conflict",
+        )
+    starts_at = window.starts_at if starts_at is None else starts_at
+    ends_at = window.ends_at if ends_at is None else ends_at
+    _check_window(starts_at, ends_at)
+    window.starts_at, window.ends_at = starts_at, ends_at
+    if note is not None:
+        window.note = note
+    window.save(update_fields=["starts_at", "ends_at", "note"])
+    return window
 
 
 @transaction.atomic

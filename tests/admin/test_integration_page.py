@@ -131,3 +131,29 @@ def test_a_window_that_ends_before_it_starts_is_refused_with_the_reason(client, 
     assert response.status_code == 200
     assert "A maintenance window must end after it starts." in response.content.decode()
     assert not MaintenanceWindow.objects.exists()
+
+
+def test_extending_a_window_in_the_inline_goes_through_the_service(client, staff):
+    # given: a running window
+    integration = IntegrationFactory(name="Acme")
+    now = timezone.now().replace(microsecond=0)
+    planned = MaintenanceWindow.objects.create(
+        integration=integration,
+        starts_at=now - timedelta(minutes=5),
+        ends_at=now + timedelta(hours=1),
+    )
+    later = now + timedelta(hours=2)
+    data = integration_form_data(client, integration) | window(
+        planned.starts_at, later, note="Needs longer"
+    )
+    data |= {"maintenance_windows-INITIAL_FORMS": "1", "maintenance_windows-0-id": str(planned.pk)}
+    data["maintenance_windows-0-integration"] = str(integration.pk)
+
+    # when
+    response = client.post(page_of(integration), data)
+
+    # then
+    assert response.status_code == 302
+    planned.refresh_from_db()
+    assert (planned.ends_at, planned.note) == (later, "Needs longer")
+    assert MaintenanceWindow.objects.count() == 1

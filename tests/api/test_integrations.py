@@ -303,3 +303,51 @@ def test_a_window_must_end_after_it_starts_and_in_the_future(world):
     assert not MaintenanceWindow.objects.exists()
     other = client.get(f"/api/integrations/{world.foreign.integration_id}/maintenance_windows/1/")
     assert_error(other, 404)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_staff_move_or_extend_a_window(world, role):
+    # given: a running window the remote side needs longer for
+    integration = world.managed.integration
+    now = timezone.now()
+    window = MaintenanceWindow.objects.create(
+        integration=integration,
+        starts_at=now - timedelta(minutes=10),
+        ends_at=now + timedelta(minutes=20),
+        note="DB upgrade",
+    )
+    url = f"/api/integrations/{integration.pk}/maintenance_windows/{window.pk}/"
+    later = now + timedelta(minutes=50)
+
+    # when
+    response = world.client(role).patch(url, {"ends_at": later.isoformat()}, format="json")
+
+    # then
+    window.refresh_from_db()
+    if role == "staff":
+        assert response.status_code == 200, response.content
+        assert (window.ends_at, window.note) == (later, "DB upgrade")
+        return
+    assert_error(response, 401 if role == "anonymous" else WRITE_ACME_VMS[role])
+    assert window.ends_at == now + timedelta(minutes=20)
+
+
+def test_a_moved_window_is_checked_and_a_released_one_is_history(world):
+    integration = world.managed.integration
+    client = world.client("staff")
+    now = timezone.now()
+    window = MaintenanceWindow.objects.create(
+        integration=integration, starts_at=now, ends_at=now + timedelta(hours=1)
+    )
+    url = f"/api/integrations/{integration.pk}/maintenance_windows/{window.pk}/"
+
+    backwards = client.patch(
+        url, {"ends_at": (now - timedelta(hours=1)).isoformat()}, format="json"
+    )
+    assert "ends_at" in assert_error(backwards, 400, "invalid")["details"]
+
+    MaintenanceWindow.objects.filter(pk=window.pk).update(released_at=now)
+    released = client.patch(url, {"note": "again"}, format="json")
+    assert "plan a new one" in assert_error(released, 409, "conflict")["message"]
+    window.refresh_from_db()
+    assert (window.ends_at, window.note) == (now + timedelta(hours=1), "")
