@@ -1,0 +1,50 @@
+"""Every write to orders. Admin actions, API views, tasks and commands call these functions;
+a rule lives here once.
+
+- ``transitions``: one order's state changes (approve, reject, cancel, mark done, retry, and the
+  system's dispatch results);
+- ``placing``: placing an order and editing it;
+- ``resubmit``: set-based resubmits and the sweep's automatic retries.
+"""
+
+from orders.services.placing import EDITABLE_FIELDS, order_create, order_edit
+from orders.services.resubmit import (
+    CHANGED_MEANWHILE,
+    NOT_ERRED,
+    OUT_OF_SCOPE,
+    ROW_FIELDS,
+    ResubmitResult,
+    SkippedOrder,
+    orders_resubmit,
+    orders_send_again,
+)
+from orders.services.transitions import (
+    order_approve,
+    order_cancel,
+    order_complete,
+    order_fail,
+    order_reject,
+    order_retry,
+    order_set_done,
+)
+
+__all__ = [
+    "CHANGED_MEANWHILE",
+    "EDITABLE_FIELDS",
+    "NOT_ERRED",
+    "OUT_OF_SCOPE",
+    "ROW_FIELDS",
+    "ResubmitResult",
+    "SkippedOrder",
+    "order_approve",
+    "order_cancel",
+    "order_complete",
+    "order_create",
+    "order_edit",
+    "order_fail",
+    "order_reject",
+    "order_retry",
+    "order_set_done",
+    "orders_resubmit",
+    "orders_send_again",
+]

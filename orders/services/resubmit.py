@@ -1,0 +1,202 @@
+"""Set-based writes to many orders: a person's resubmit and the sweep's automatic retries.
+
+A fixed number of queries per batch whatever its size; the rows themselves never travel
+through Python (see ``orders_send_again``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.db.models import DateTimeField, F, IntegerField, QuerySet, Value
+from django.db.models.functions import JSONObject
+from django.utils import timezone
+
+from config import metrics
+from orders import dispatch
+from orders.errors import ApplicationError
+from orders.models import Order, OrderTransition, Resource
+from orders.roles import provider_scope
+
+
+@dataclass
+class SkippedOrder:
+    uuid: str
+    number: str
+    reason: str
+
+
+@dataclass
+class ResubmitResult:
+    """What a bulk resubmit did (or, with ``dry_run``, would do)."""
+
+    matched: int = 0
+    resubmitted: int = 0
+    skipped_count: int = 0
+    skipped_by_reason: dict[str, int] = field(default_factory=dict)
+    skipped: list[SkippedOrder] = field(default_factory=list)
+    dry_run: bool = False
+
+    def skip(self, row: dict, reason: str, limit: int) -> None:
+        self.skipped_count += 1
+        self.skipped_by_reason[reason] = self.skipped_by_reason.get(reason, 0) + 1
+        if len(self.skipped) < limit:
+            self.skipped.append(SkippedOrder(str(row["uuid"]), row["number"], reason))
+
+
+NOT_ERRED = "not erred: only erred orders can be resubmitted"
+OUT_OF_SCOPE = "not allowed: the order is outside your organizations and offerings"
+CHANGED_MEANWHILE = "changed by someone else during the resubmit"
+ROW_FIELDS = ("pk", "uuid", "number", "state")
+
+
+@metrics.observe_duration(metrics.BULK_RESUBMIT_SECONDS, unless="dry_run")
+def orders_resubmit(
+    *,
+    orders: QuerySet[Order],
+    actor,
+    dry_run: bool = False,
+    trigger: str = "bulk",
+    batch_size: int = 1000,
+    skipped_limit: int = 1000,
+    on_batch: Callable[[int], None] | None = None,
+) -> ResubmitResult:
+    """Resubmit every erred order of ``orders`` that ``actor`` may act on, set-based.
+
+    Orders go in batches of ``batch_size`` by primary key, each batch in its own transaction
+    with a fixed number of queries whatever its size: read the batch, check the scope, lock the
+    still-erred rows with ``SKIP LOCKED``, update them, update their resources (one query per
+    order type), insert the history rows, queue the dispatch after commit. A batch is applied
+    whole or not at all; a run cut short is safe to repeat, as resubmitted orders are no longer
+    erred. A row another transaction holds is skipped, not waited for.
+
+    ``actor=None`` is the system (a command run without ``--as``).
+    """
+    if actor is not None and not actor.has_perm("orders.resubmit_order"):
+        raise ApplicationError("You are not allowed to resubmit orders.", code="forbidden")
+    scope = None if actor is None or actor.is_staff else provider_scope(actor)
+    result = ResubmitResult(dry_run=dry_run)
+    last_pk = 0
+    base = orders.order_by().order_by("pk")
+    while True:
+        rows = list(base.filter(pk__gt=last_pk).values(*ROW_FIELDS)[:batch_size])
+        if not rows:
+            break
+        last_pk = rows[-1]["pk"]
+        result.matched += len(rows)
+        in_scope = (
+            None
+            if scope is None
+            else set(
+                Order.objects.filter(scope, pk__in=[r["pk"] for r in rows]).values_list(
+                    "pk", flat=True
+                )
+            )
+        )
+        candidates = []
+        for row in rows:
+            if in_scope is not None and row["pk"] not in in_scope:
+                result.skip(row, OUT_OF_SCOPE, skipped_limit)
+            elif row["state"] != Order.State.ERRED:
+                result.skip(row, NOT_ERRED, skipped_limit)
+            else:
+                candidates.append(row)
+        if dry_run:
+            result.resubmitted += len(candidates)
+        elif candidates:
+            done = set(
+                orders_send_again(
+                    order_ids=[row["pk"] for row in candidates], actor=actor, trigger=trigger
+                )
+            )
+            result.resubmitted += len(done)
+            for row in candidates:
+                if row["pk"] not in done:
+                    result.skip(row, CHANGED_MEANWHILE, skipped_limit)
+        if on_batch:
+            on_batch(len(rows))
+    return result
+
+
+def _history_of_sending_again(order_ids: list[int], *, actor, trigger: str, now) -> None:
+    """One ``INSERT ... SELECT``: a ``retry`` history row per order, carrying the error it is
+    about to lose, built by the database from the order rows themselves (no order, error or
+    traceback travels through Python). Runs before the orders are updated."""
+    details = JSONObject(
+        failure_kind=F("failure_kind"),
+        error_message=F("error_message"),
+        error_traceback=F("error_traceback"),
+        erred_at=F("erred_at"),
+        completed_at=F("completed_at"),
+        due=F("next_retry_at"),
+        trigger=Value(trigger),
+    )
+    source = Order.objects.filter(pk__in=order_ids).values_list(
+        "pk",
+        Value("retry"),
+        Value(Order.State.ERRED.value),
+        Value(Order.State.EXECUTING.value),
+        Value(actor.pk if actor is not None else None, output_field=IntegerField()),
+        Value("automatic retry" if trigger == "automatic" else ""),
+        details,
+        Value(now, output_field=DateTimeField()),
+    )
+    fields = [
+        "order",
+        "transition",
+        "source_state",
+        "target_state",
+        "actor",
+        "reason",
+        "details",
+        "created",
+    ]
+    columns = ", ".join(
+        connection.ops.quote_name(OrderTransition._meta.get_field(name).column) for name in fields
+    )
+    select, params = source.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {connection.ops.quote_name(OrderTransition._meta.db_table)} "
+            f"({columns}) {select}",
+            params,
+        )
+
+
+@transaction.atomic
+def orders_send_again(*, order_ids: list[int], actor, trigger: str) -> list[int]:
+    """Move the still-erred orders of ``order_ids`` to executing at once, set-based.
+
+    The caller has checked permission and scope (a person's resubmit) or is the system (the
+    retry sweep). Returns the primary keys it moved; an order another transaction holds, or
+    no longer erred, is left out. A fixed number of queries whatever the batch size: lock,
+    history, update, one resource update per order type, the deliveries.
+    """
+    now = timezone.now()
+    locked = list(
+        Order.objects.filter(pk__in=order_ids, state=Order.State.ERRED)
+        .order_by("pk")
+        .select_for_update(skip_locked=True, of=("self",))
+        .values_list("pk", flat=True)
+    )
+    if not locked:
+        return locked
+    _history_of_sending_again(locked, actor=actor, trigger=trigger, now=now)
+    Order.objects.filter(pk__in=locked).update(
+        state=Order.State.EXECUTING,
+        error_message="",
+        error_traceback="",
+        erred_at=None,
+        failure_kind="",
+        next_retry_at=None,
+        completed_at=None,
+        modified=now,
+    )
+    for order_type, resource_state in Order.RESOURCE_STATE_WHEN_SENT.items():
+        Resource.objects.filter(
+            pk__in=Order.objects.filter(pk__in=locked, type=order_type).values("resource_id")
+        ).update(state=resource_state, modified=now)
+    dispatch.queue(locked, trigger=trigger, actor=actor)
+    return locked
