@@ -74,11 +74,11 @@ class QueryTimer:
 
 
 class EnqueueTimer:
-    """Times the tasks queued after each claim commits (wraps ``integrations.services
+    """Times the tasks queued after each claim commits (wraps ``integrations.services.delivery
     .enqueue``, which the on-commit hook calls), to split a batch into claim and hand-off."""
 
     def __init__(self) -> None:
-        from integrations import services
+        from integrations.services import delivery as services
 
         self.services = services
         self.original = services.enqueue
