@@ -7,6 +7,7 @@ these serializers only read the types.
 
 from rest_framework import serializers
 
+from integrations.configuration import CONFIG_FIELDS
 from integrations.models import Integration, MaintenanceWindow, RetryPolicy
 from orders.serializers import StrictSerializer
 
@@ -41,24 +42,7 @@ class IntegrationSerializer(serializers.ModelSerializer):
         model = Integration
         fields = [
             "id",
-            "name",
-            "backend",
-            "endpoint_url",
-            "credential_env_var",
-            "mapping",
-            "timeout_seconds",
-            "enabled",
-            "retry_policy",
-            "retry_interval",
-            "backoff_base",
-            "backoff_factor",
-            "backoff_cap",
-            "backoff_jitter",
-            "max_retry_age",
-            "max_attempts",
-            "breaker_threshold",
-            "breaker_cooldown",
-            "release_per_minute",
+            *CONFIG_FIELDS,
             "breaker_state",
             "breaker_since",
             "breaker_reason",

@@ -4,6 +4,7 @@ where nothing listens."""
 import socket
 import threading
 import time
+from contextlib import contextmanager
 
 from django.db import connection, connections
 
@@ -53,3 +54,17 @@ def closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@contextmanager
+def database_unreachable():
+    """Point the default connection at a port where nothing listens, then restore it. For
+    transactional tests: the connection is closed on the way in and out."""
+    saved = connection.settings_dict.copy()
+    connection.close()
+    connection.settings_dict.update(HOST="127.0.0.1", PORT=closed_port())
+    try:
+        yield
+    finally:
+        connection.close()
+        connection.settings_dict.update(saved)

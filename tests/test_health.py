@@ -1,7 +1,6 @@
 import pytest
-from django.db import connection
 
-from tests.support import closed_port
+from tests.support import database_unreachable
 
 
 @pytest.mark.django_db
@@ -14,15 +13,9 @@ def test_healthz_answers_200_when_the_database_is_reachable(client):
 @pytest.mark.django_db(transaction=True)
 def test_healthz_answers_503_when_the_database_is_not(client):
     # given: the connection points at a port where nothing listens
-    saved = connection.settings_dict.copy()
-    connection.close()
-    connection.settings_dict.update(HOST="127.0.0.1", PORT=closed_port())
-    try:
+    with database_unreachable():
         # when
         response = client.get("/healthz")
-    finally:
-        connection.close()
-        connection.settings_dict.update(saved)
 
     # then
     assert response.status_code == 503

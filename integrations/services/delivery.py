@@ -19,7 +19,7 @@ from django.utils import timezone
 from integrations import backends
 from integrations.breaker import gate
 from integrations.models import Attempt, Delivery, Integration, Trigger
-from integrations.services.outcomes import attempt_record, hold
+from integrations.services.outcomes import attempt_record, hold, send_log_fields
 from orders.models import Order
 
 logger = logging.getLogger("integrations.services")  # one logger name for every send line
@@ -159,14 +159,7 @@ def delivery_claim(*, delivery_id: int) -> Attempt | None:
                 delivery.pk,
                 delivery.order.number,
                 delivery.order.state,
-                extra={
-                    "order_number": delivery.order.number,
-                    "order_uuid": str(delivery.order.uuid),
-                    "delivery": delivery.pk,
-                    "integration": delivery.integration.name,
-                    "attempt": None,
-                    "trigger": delivery.pending_trigger,
-                },
+                extra=send_log_fields(delivery, delivery.order, None),
             )
             return None
         if delivery.state == Delivery.State.IN_FLIGHT:

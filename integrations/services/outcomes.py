@@ -23,6 +23,21 @@ from orders.models import Order
 logger = logging.getLogger("integrations.services")  # one logger name for every send line
 
 
+def send_log_fields(delivery: Delivery, order, attempt: Attempt | None, outcome=None) -> dict:
+    """The identifiers every log line about a send carries (both formatters render them)."""
+    fields = {
+        "order_number": order.number,
+        "order_uuid": str(order.uuid),
+        "delivery": delivery.pk,
+        "integration": delivery.integration.name,
+        "attempt": attempt.number if attempt else None,
+        "trigger": attempt.trigger if attempt else delivery.pending_trigger,
+    }
+    if outcome is not None:
+        fields["outcome"] = outcome
+    return fields
+
+
 def hold(delivery: Delivery, reason: str) -> None:
     delivery.state = Delivery.State.HELD
     delivery.held_reason = reason
@@ -51,15 +66,7 @@ def attempt_record(*, attempt: Attempt, result: SendResult) -> Attempt:
                 "delivery %s: attempt %s finished after it was reclaimed",
                 delivery.pk,
                 attempt.number,
-                extra={
-                    "order_number": attempt.order.number,
-                    "order_uuid": str(attempt.order.uuid),
-                    "delivery": delivery.pk,
-                    "integration": delivery.integration.name,
-                    "attempt": attempt.number,
-                    "trigger": attempt.trigger,
-                    "outcome": result.outcome,
-                },
+                extra=send_log_fields(delivery, attempt.order, attempt, result.outcome),
             )
             return attempt
         breaker = breaker_record(
@@ -98,15 +105,7 @@ def attempt_record(*, attempt: Attempt, result: SendResult) -> Attempt:
         result.outcome,
         result.summary,
         attempt.decision,
-        extra={
-            "order_number": order.number,
-            "order_uuid": str(order.uuid),
-            "delivery": delivery.pk,
-            "integration": delivery.integration.name,
-            "attempt": attempt.number,
-            "trigger": attempt.trigger,
-            "outcome": result.outcome,
-        },
+        extra=send_log_fields(delivery, order, attempt, result.outcome),
     )
     return attempt
 

@@ -8,7 +8,6 @@ from datetime import timedelta
 import httpx
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
@@ -20,7 +19,7 @@ from orders import services as order_services
 from orders.models import Offering, Order, Organization
 from tests.factories import IntegrationFactory, OfferingFactory, OrganizationFactory, staff_user
 from tests.ops.conftest import queued_delivery, samples, scrape, value
-from tests.support import closed_port
+from tests.support import closed_port, database_unreachable
 
 
 def orders(offering: Offering, consumer: Organization, count: int, **fields) -> list[Order]:
@@ -197,14 +196,8 @@ def test_only_get_is_served(client):
 @pytest.mark.django_db(transaction=True)
 def test_a_scrape_while_the_database_is_down_still_answers(client):
     # given: the connection points at a port where nothing listens
-    saved = connection.settings_dict.copy()
-    connection.close()
-    connection.settings_dict.update(HOST="127.0.0.1", PORT=closed_port())
-    try:
+    with database_unreachable():
         response = client.get("/metrics")
-    finally:
-        connection.close()
-        connection.settings_dict.update(saved)
 
     # then: process series and "database gauges down", no stale gauges
     assert response.status_code == 200

@@ -7,7 +7,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.test import override_settings
 
 from config.health import broker_check
-from tests.support import closed_port
+from tests.support import closed_port, database_unreachable
 
 
 @pytest.mark.django_db
@@ -56,14 +56,8 @@ def test_not_ready_while_a_migration_is_not_applied(client):
 @pytest.mark.django_db(transaction=True)
 def test_not_ready_when_the_database_is_down(client):
     # given: the connection points at a port where nothing listens
-    saved = connection.settings_dict.copy()
-    connection.close()
-    connection.settings_dict.update(HOST="127.0.0.1", PORT=closed_port())
-    try:
+    with database_unreachable():
         response = client.get("/readyz")
-    finally:
-        connection.close()
-        connection.settings_dict.update(saved)
 
     assert response.status_code == 503
     body = response.json()
