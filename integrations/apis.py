@@ -26,7 +26,12 @@ from integrations.configuration import (
 )
 from integrations.models import AgentToken, Attempt, Delivery, Integration, MaintenanceWindow
 from integrations.recovery import deliveries_release
-from integrations.selectors import integration_get, integration_list, maintenance_window_list
+from integrations.selectors import (
+    agent_pending_deliveries,
+    integration_get,
+    integration_list,
+    maintenance_window_list,
+)
 from integrations.serializers import (
     IntegrationActionResultSerializer,
     IntegrationSerializer,
@@ -119,11 +124,7 @@ class AgentApi:
     permission_classes = [IsAgent]
 
     def deliveries(self):
-        return Delivery.objects.filter(
-            integration=self.request.auth.integration,
-            state__in=[Delivery.State.QUEUED, Delivery.State.IN_FLIGHT],
-            order__state="executing",
-        )
+        return agent_pending_deliveries(integration=self.request.auth.integration)
 
 
 class AgentOrderListApi(AgentApi, ListAPIView):

@@ -4,7 +4,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from integrations.models import Attempt, Delivery, Integration, MaintenanceWindow
-from orders.models import Offering
+from orders.models import Offering, Order
 
 
 def _last_attempt_finished(*, outcomes: list[str]) -> Subquery:
@@ -51,3 +51,13 @@ def integration_get(*, user, pk) -> Integration:
 
 def maintenance_window_list(*, integration: Integration) -> QuerySet[MaintenanceWindow]:
     return integration.maintenance_windows.select_related("created_by").order_by("starts_at", "pk")
+
+
+def agent_pending_deliveries(*, integration: Integration) -> QuerySet[Delivery]:
+    """What a site agent of ``integration`` is to fulfil: its deliveries not yet reported, of
+    orders still executing."""
+    return Delivery.objects.filter(
+        integration=integration,
+        state__in=[Delivery.State.QUEUED, Delivery.State.IN_FLIGHT],
+        order__state=Order.State.EXECUTING,
+    )
