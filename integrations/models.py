@@ -142,9 +142,13 @@ class Delivery(models.Model):
         FAILED = "failed"
         HELD = "held"
 
-    order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="deliveries")
+    # No index of their own: the unique (order, integration) and (integration, state) lead
+    # with them. Every index is written on each change of state, a delivery's commonest write.
+    order = models.ForeignKey(
+        "orders.Order", on_delete=models.CASCADE, related_name="deliveries", db_index=False
+    )
     integration = models.ForeignKey(
-        Integration, on_delete=models.PROTECT, related_name="deliveries"
+        Integration, on_delete=models.PROTECT, related_name="deliveries", db_index=False
     )
     state = models.CharField(max_length=20, choices=State.choices, default=State.QUEUED)
     idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -154,7 +158,12 @@ class Delivery(models.Model):
     attempt_count = models.PositiveIntegerField(default=0)
     pending_trigger = models.CharField(max_length=20, choices=Trigger.choices, default=Trigger.USER)
     pending_actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     first_failed_at = models.DateTimeField(
         null=True, blank=True, help_text="Start of the give-up clock; a person's retry resets it."
@@ -171,10 +180,28 @@ class Delivery(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["order", "integration"], name="delivery_one_per_order")
         ]
+        # Partial where they can be: most deliveries are succeeded or failed, and a row that
+        # matches no condition costs no entry when it changes.
         indexes = [
             models.Index(fields=["integration", "state"], name="delivery_integration_state"),
-            models.Index(fields=["state", "lease_expires_at"], name="delivery_state_lease"),
-            models.Index(fields=["state", "next_attempt_at"], name="delivery_state_next_attempt"),
+            models.Index(
+                fields=["lease_expires_at"],
+                name="delivery_in_flight_lease",
+                condition=models.Q(state="in_flight"),
+            ),
+            models.Index(
+                fields=["next_attempt_at"],
+                name="delivery_queued_since",
+                condition=models.Q(state="queued"),
+            ),
+            models.Index(
+                fields=["integration"], name="delivery_held", condition=models.Q(state="held")
+            ),
+            models.Index(
+                fields=["pending_actor"],
+                name="delivery_pending_actor",
+                condition=models.Q(pending_actor__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -193,13 +220,24 @@ class Attempt(models.Model):
         TRANSIENT = "transient"
         ACTION_REQUIRED = "action_required"
 
-    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="attempts")
+    # delivery and integration lead the unique (delivery, number) and (integration,
+    # started_at) indexes, so they need none of their own.
+    delivery = models.ForeignKey(
+        Delivery, on_delete=models.CASCADE, related_name="attempts", db_index=False
+    )
     order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="attempts")
-    integration = models.ForeignKey(Integration, on_delete=models.PROTECT, related_name="attempts")
+    integration = models.ForeignKey(
+        Integration, on_delete=models.PROTECT, related_name="attempts", db_index=False
+    )
     number = models.PositiveIntegerField()
     trigger = models.CharField(max_length=20, choices=Trigger.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -222,7 +260,10 @@ class Attempt(models.Model):
             models.UniqueConstraint(fields=["delivery", "number"], name="attempt_unique_number")
         ]
         indexes = [
-            models.Index(fields=["integration", "started_at"], name="attempt_integration_time")
+            models.Index(fields=["integration", "started_at"], name="attempt_integration_time"),
+            models.Index(
+                fields=["actor"], name="attempt_actor", condition=models.Q(actor__isnull=False)
+            ),
         ]
 
     def __str__(self) -> str:

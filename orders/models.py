@@ -165,11 +165,21 @@ class Order(ConcurrentTransitionMixin, models.Model):
     )
     completed_at = models.DateTimeField(null=True, blank=True)
     consumer_reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     consumer_reviewed_at = models.DateTimeField(null=True, blank=True)
     provider_reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     provider_reviewed_at = models.DateTimeField(null=True, blank=True)
     rejection_reason = models.TextField(blank=True)
@@ -186,6 +196,18 @@ class Order(ConcurrentTransitionMixin, models.Model):
                 fields=["next_retry_at"],
                 name="order_retry_due",
                 condition=models.Q(state="erred", next_retry_at__isnull=False),
+            ),
+            # Reviewers are looked up only when a user is deleted; partial, so orders nobody
+            # reviewed (auto-approved, the system's) cost no entry on their many updates.
+            models.Index(
+                fields=["consumer_reviewed_by"],
+                name="order_consumer_reviewer",
+                condition=models.Q(consumer_reviewed_by__isnull=False),
+            ),
+            models.Index(
+                fields=["provider_reviewed_by"],
+                name="order_provider_reviewer",
+                condition=models.Q(provider_reviewed_by__isnull=False),
             ),
         ]
         permissions = [
@@ -319,14 +341,38 @@ class OrderTransition(models.Model):
     source_state = models.CharField(max_length=20, choices=Order.State.choices)
     target_state = models.CharField(max_length=20, choices=Order.State.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     reason = models.TextField(blank=True)
     details = models.JSONField(default=dict, blank=True)
     created = models.DateTimeField(default=timezone.now, db_index=True)
 
+    ROW_FIELDS = (
+        "order",
+        "transition",
+        "source_state",
+        "target_state",
+        "actor",
+        "reason",
+        "details",
+        "created",
+    )
+    """A history row's fields, in the order the set-based services write them."""
+
     class Meta:
         ordering = ["created", "pk"]
+        indexes = [
+            models.Index(
+                fields=["actor"],
+                name="transition_actor",
+                condition=models.Q(actor__isnull=False),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.source_state} -> {self.target_state}"
