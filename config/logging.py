@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from datetime import UTC, datetime
 from uuid import UUID
 
@@ -27,9 +28,12 @@ def extra_fields(record: logging.LogRecord) -> dict[str, object]:
     }
 
 
+_NEEDS_QUOTES = re.compile(r'[\s"=]')
+
+
 def _shown(value: object) -> str:
     text = "-" if value is None else str(value)
-    return json.dumps(text) if (not text or any(c.isspace() or c in '"=' for c in text)) else text
+    return json.dumps(text) if (not text or _NEEDS_QUOTES.search(text)) else text
 
 
 class ReadableFormatter(logging.Formatter):

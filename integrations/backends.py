@@ -108,17 +108,47 @@ def mapped(attributes: dict, mapping: dict | None) -> dict:
     return translated
 
 
-def order_payload(order, *, mapping: dict | None = None) -> dict:
+PAYLOAD_FIELDS = (
+    "uuid",
+    "number",
+    "type",
+    "offering__name",
+    "consumer_organization__name",
+    "customer_name",
+    "customer_email",
+    "attributes",
+)
+"""What the payload is made of, as ``Order`` lookups (``payload`` takes them in this order)."""
+
+
+def payload(
+    uuid, number, type, offering, consumer, customer_name, customer_email, attributes, *, mapping
+) -> dict:
     """The order as it is now: a retry sends the latest attributes, not a stale copy."""
     return {
-        "uuid": str(order.uuid),
-        "number": order.number,
-        "type": order.type,
-        "offering": order.offering.name,
-        "consumer": order.consumer_organization.name,
-        "customer": {"name": order.customer_name, "email": order.customer_email},
-        "attributes": mapped(order.attributes, mapping),
+        "uuid": str(uuid),
+        "number": number,
+        "type": type,
+        "offering": offering,
+        "consumer": consumer,
+        "customer": {"name": customer_name, "email": customer_email},
+        "attributes": mapped(attributes, mapping),
     }
+
+
+def order_payload(order, *, mapping: dict | None = None) -> dict:
+    """``payload`` of an ``Order`` instance."""
+    return payload(
+        order.uuid,
+        order.number,
+        order.type,
+        order.offering.name,
+        order.consumer_organization.name,
+        order.customer_name,
+        order.customer_email,
+        order.attributes,
+        mapping=mapping,
+    )
 
 
 _clients: dict[int, httpx.Client] = {}

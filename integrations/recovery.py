@@ -118,7 +118,9 @@ def deliveries_reclaim_expired(*, batch_size: int = 1000, now: datetime | None =
             .select_for_update(skip_locked=True, of=("self",))
             .values_list("pk", flat=True)[:batch_size]
         )
-        Delivery.objects.filter(pk__in=ids, state=Delivery.State.QUEUED).update(next_attempt_at=now)
+        Delivery.objects.filter(pk__any=ids, state=Delivery.State.QUEUED).update(
+            next_attempt_at=now
+        )
         if ids:
             transaction.on_commit(lambda: enqueue(ids))
     return len(ids)
@@ -168,7 +170,7 @@ def deliveries_release(*, integration: Integration, actor=None, limit: int | Non
             .select_for_update(skip_locked=True)
             .values_list("pk", flat=True)[: limit or integration.release_per_minute]
         )
-        Delivery.objects.filter(pk__in=ids).update(
+        Delivery.objects.filter(pk__any=ids).update(
             state=Delivery.State.QUEUED,
             held_reason="",
             next_attempt_at=now,

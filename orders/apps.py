@@ -20,4 +20,7 @@ class OrdersConfig(AppConfig):
     verbose_name = "Orders"
 
     def ready(self):
+        from config.sql import register_lookups
+
+        register_lookups()
         post_migrate.connect(_sync_roles, dispatch_uid="orders.sync_roles")

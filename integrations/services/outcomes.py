@@ -6,8 +6,6 @@ or it is in maintenance. Site agents report through ``agent_report``.
 
 from __future__ import annotations
 
-import logging
-
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,26 +14,12 @@ from integrations.backends import SendResult
 from integrations.breaker import active_window, breaker_record
 from integrations.models import Attempt, Delivery, HeldReason, Integration, Trigger
 from integrations.policy import next_retry
+from integrations.services.claims import Claim
+from integrations.services.logs import attempt_logged
+from integrations.services.successes import successes_record
 from orders import services as order_services
 from orders.errors import ApplicationError
 from orders.models import Order
-
-logger = logging.getLogger("integrations.services")  # one logger name for every send line
-
-
-def send_log_fields(delivery: Delivery, order, attempt: Attempt | None, outcome=None) -> dict:
-    """The identifiers every log line about a send carries (both formatters render them)."""
-    fields = {
-        "order_number": order.number,
-        "order_uuid": str(order.uuid),
-        "delivery": delivery.pk,
-        "integration": delivery.integration.name,
-        "attempt": attempt.number if attempt else None,
-        "trigger": attempt.trigger if attempt else delivery.pending_trigger,
-    }
-    if outcome is not None:
-        fields["outcome"] = outcome
-    return fields
 
 
 def hold(delivery: Delivery, reason: str) -> None:
@@ -49,9 +33,13 @@ def attempt_record(*, attempt: Attempt, result: SendResult) -> Attempt:
     """Close an attempt with its result and decide what happens to the delivery and order.
 
     If the delivery was reclaimed meanwhile (this worker outlived its lease), the result is
-    still kept on the attempt, but the newer attempt decides the order.
+    still kept on the attempt, but the newer attempt decides the order. A success is recorded
+    as every success is, by ``successes_record``.
     """
-    now = timezone.now()
+    if result.outcome == Attempt.Outcome.SUCCESS:
+        successes_record(sent=[(Claim.of(attempt), result)])
+        return attempt
+    now = attempt.finished_at or timezone.now()  # when the answer came: the policy counts from it
     with transaction.atomic():
         delivery = (
             Delivery.objects.select_for_update()
@@ -62,11 +50,13 @@ def attempt_record(*, attempt: Attempt, result: SendResult) -> Attempt:
         metrics.attempt_observed(attempt=attempt)
         if delivery.attempt_count != attempt.number or delivery.state != Delivery.State.IN_FLIGHT:
             attempt.save()
-            logger.warning(
-                "delivery %s: attempt %s finished after it was reclaimed",
-                delivery.pk,
-                attempt.number,
-                extra=send_log_fields(delivery, attempt.order, attempt, result.outcome),
+            order = attempt.order
+            attempt_logged(
+                attempt=attempt,
+                order_number=order.number,
+                order_uuid=order.uuid,
+                result=result,
+                late=True,
             )
             return attempt
         breaker = breaker_record(
@@ -76,9 +66,7 @@ def attempt_record(*, attempt: Attempt, result: SendResult) -> Attempt:
             now=now,
         )
         order = Order.objects.select_related("offering").get(pk=delivery.order_id)
-        if result.outcome == Attempt.Outcome.SUCCESS:
-            _succeeded(delivery, attempt, order, result)
-        elif result.outcome == Attempt.Outcome.TRANSIENT:
+        if result.outcome == Attempt.Outcome.TRANSIENT:
             _failed_transiently(
                 delivery, attempt, order, result, now, breaker_opened=breaker == "opened"
             )
@@ -94,24 +82,12 @@ def attempt_record(*, attempt: Attempt, result: SendResult) -> Attempt:
             from integrations.recovery import deliveries_release
 
             deliveries_release(integration=delivery.integration, actor=None)
-    logger.info(
-        "attempt %s of delivery %s (order %s %s, integration %s, trigger %s): %s %s; %s",
-        attempt.number,
-        delivery.pk,
-        order.number,
-        order.uuid,
-        delivery.integration_id,
-        attempt.trigger,
-        result.outcome,
-        result.summary,
-        attempt.decision,
-        extra=send_log_fields(delivery, order, attempt, result.outcome),
-    )
+    attempt_logged(attempt=attempt, order_number=order.number, order_uuid=order.uuid, result=result)
     return attempt
 
 
 def _close(attempt: Attempt, result: SendResult, now) -> None:
-    attempt.finished_at = now
+    attempt.finished_at = attempt.finished_at or now
     attempt.outcome = result.outcome
     attempt.remote_status = result.remote_status
     attempt.error_code = result.error_code
@@ -146,17 +122,6 @@ def _details(attempt: Attempt, result: SendResult) -> dict:
         "trigger": attempt.trigger,
         "decision": attempt.decision,
     }
-
-
-def _succeeded(delivery, attempt, order, result) -> None:
-    delivery.first_failed_at = None
-    delivery.counted_attempts = 0
-    _finish(delivery, Delivery.State.SUCCEEDED, result)
-    attempt.decision = "done"
-    if order.state == Order.State.EXECUTING:
-        order_services.order_complete(order=order, details=_details(attempt, result))
-    else:
-        attempt.decision = f"done remotely; the order was already {order.state}"
 
 
 def _fail_order(order, attempt, result, *, kind, next_retry_at=None) -> None:

@@ -4,9 +4,11 @@ a rule lives here once.
 - ``transitions``: one order's state changes (approve, reject, cancel, mark done, retry, and the
   system's dispatch results);
 - ``placing``: placing an order and editing it;
-- ``resubmit``: set-based resubmits and the sweep's automatic retries.
+- ``resubmit``: set-based resubmits and the sweep's automatic retries;
+- ``completing``: set-based completion of many orders the pipeline delivered.
 """
 
+from orders.services.completing import orders_complete
 from orders.services.placing import EDITABLE_FIELDS, order_create, order_edit
 from orders.services.resubmit import (
     CHANGED_MEANWHILE,
@@ -45,6 +47,7 @@ __all__ = [
     "order_reject",
     "order_retry",
     "order_set_done",
+    "orders_complete",
     "orders_resubmit",
     "orders_send_again",
 ]

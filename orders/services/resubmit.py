@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import DateTimeField, F, IntegerField, QuerySet, Value
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 
 from config import metrics
+from config.sql import insert_select
 from orders import dispatch
 from orders.errors import ApplicationError
 from orders.models import Order, OrderTransition, Resource
@@ -90,7 +91,7 @@ def orders_resubmit(
             None
             if scope is None
             else set(
-                Order.objects.filter(scope, pk__in=[r["pk"] for r in rows]).values_list(
+                Order.objects.filter(scope, pk__any=[r["pk"] for r in rows]).values_list(
                     "pk", flat=True
                 )
             )
@@ -133,7 +134,7 @@ def _history_of_sending_again(order_ids: list[int], *, actor, trigger: str, now)
         due=F("next_retry_at"),
         trigger=Value(trigger),
     )
-    source = Order.objects.filter(pk__in=order_ids).values_list(
+    source = Order.objects.filter(pk__any=order_ids).values_list(
         "pk",
         Value("retry"),
         Value(Order.State.ERRED.value),
@@ -143,26 +144,7 @@ def _history_of_sending_again(order_ids: list[int], *, actor, trigger: str, now)
         details,
         Value(now, output_field=DateTimeField()),
     )
-    fields = [
-        "order",
-        "transition",
-        "source_state",
-        "target_state",
-        "actor",
-        "reason",
-        "details",
-        "created",
-    ]
-    columns = ", ".join(
-        connection.ops.quote_name(OrderTransition._meta.get_field(name).column) for name in fields
-    )
-    select, params = source.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {connection.ops.quote_name(OrderTransition._meta.db_table)} "
-            f"({columns}) {select}",
-            params,
-        )
+    insert_select(OrderTransition, OrderTransition.ROW_FIELDS, source)
 
 
 @transaction.atomic
@@ -176,7 +158,7 @@ def orders_send_again(*, order_ids: list[int], actor, trigger: str) -> list[int]
     """
     now = timezone.now()
     locked = list(
-        Order.objects.filter(pk__in=order_ids, state=Order.State.ERRED)
+        Order.objects.filter(pk__any=order_ids, state=Order.State.ERRED)
         .order_by("pk")
         .select_for_update(skip_locked=True, of=("self",))
         .values_list("pk", flat=True)
@@ -184,7 +166,7 @@ def orders_send_again(*, order_ids: list[int], actor, trigger: str) -> list[int]
     if not locked:
         return locked
     _history_of_sending_again(locked, actor=actor, trigger=trigger, now=now)
-    Order.objects.filter(pk__in=locked).update(
+    Order.objects.filter(pk__any=locked).update(
         state=Order.State.EXECUTING,
         error_message="",
         error_traceback="",
@@ -196,7 +178,7 @@ def orders_send_again(*, order_ids: list[int], actor, trigger: str) -> list[int]
     )
     for order_type, resource_state in Order.RESOURCE_STATE_WHEN_SENT.items():
         Resource.objects.filter(
-            pk__in=Order.objects.filter(pk__in=locked, type=order_type).values("resource_id")
+            pk__in=Order.objects.filter(pk__any=locked, type=order_type).values("resource_id")
         ).update(state=resource_state, modified=now)
     dispatch.queue(locked, trigger=trigger, actor=actor)
     return locked

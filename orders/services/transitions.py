@@ -17,6 +17,7 @@ from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 from orders import dispatch
 from orders.errors import ApplicationError
 from orders.models import Order, OrderTransition, Resource
+from orders.services.completing import orders_complete
 
 ORDER_FIELDS_SET_BY_TRANSITIONS = [
     "state",
@@ -218,9 +219,16 @@ def order_retry(*, order: Order, actor, trigger: str = "user") -> Order:
 
 @transaction.atomic
 def order_complete(*, order: Order, details: dict | None = None) -> Order:
-    """The system records a successful delivery: the order is done, its resource ok."""
-    _apply(order, "succeed", actor=None, at=timezone.now(), details=details)
-    _set_resource_state(order, Order.RESOURCE_STATE_WHEN_DONE)
+    """The system records a successful delivery: the order is done, its resource ok.
+
+    One order through the set-based ``orders_complete``, which the delivery pipeline calls for
+    many; an order the ``succeed`` transition does not start from is refused.
+    """
+    before = orders_complete(details={order.pk: details or {}}).get(order.pk)
+    if before not in Order.transition_sources("succeed"):
+        order.refresh_from_db()
+        raise _refusal(order, "succeed")
+    order.refresh_from_db()
     return order
 
 

@@ -1,0 +1,271 @@
+"""Claims: which worker may send a delivery now, and until when.
+
+A claim is taken in one transaction for all of a task's deliveries (``deliveries_claim``),
+carries a lease that is renewed while the task works through them (``claims_renew``), and
+can be given back unsent (``claims_hand_back``). Each holds an open attempt row from the start,
+so a worker that dies mid-send leaves its row; the next claim closes it as abandoned.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from itertools import groupby
+
+from django.db import transaction
+from django.db.models import DateTimeField, F, Q, Value
+from django.utils import timezone
+
+from config.sql import insert_select
+from integrations import backends
+from integrations.breaker import gate
+from integrations.models import Attempt, BreakerState, Delivery, HeldReason, Integration
+from integrations.services.logs import logger, send_log_fields
+from orders.models import Order
+
+LEASE_GRACE = timedelta(seconds=30)
+ABANDONED = "abandoned: the worker stopped before recording a result; reclaimed after its lease"
+ROW = (
+    "pk",
+    "state",
+    "integration_id",
+    "order_id",
+    "idempotency_key",
+    "attempt_count",
+    "pending_trigger",
+    "pending_actor_id",
+    "order__state",
+    *(f"order__{name}" for name in backends.PAYLOAD_FIELDS),
+)
+NEW_ATTEMPT = [
+    "delivery",
+    "order",
+    "integration",
+    "number",
+    "trigger",
+    "actor",
+    "started_at",
+    "outcome",
+    "error_code",
+    "message",
+    "traceback",
+    "counts_toward_give_up",
+    "decision",
+]
+
+
+@dataclass
+class Claim:
+    """A delivery a worker may send until ``lease_expires_at``: its open attempt (with the
+    integration loaded), what to send and what its log lines name."""
+
+    attempt: Attempt
+    order_number: str
+    order_uuid: uuid.UUID
+    idempotency_key: str = ""
+    payload: dict | None = None
+    lease_expires_at: datetime | None = None
+
+    @property
+    def integration(self) -> Integration:
+        return self.attempt.integration
+
+    @classmethod
+    def of(cls, attempt: Attempt) -> Claim:
+        """The claim of an attempt made elsewhere (a site agent's report)."""
+        return cls(attempt, attempt.order.number, attempt.order.uuid)
+
+
+def lease_for(integration: Integration) -> timedelta:
+    """How long a claim lasts: two timeouts and a grace, so that one send always fits."""
+    return timedelta(seconds=integration.timeout_seconds) * 2 + LEASE_GRACE
+
+
+def deliveries_claim(*, delivery_ids: list[int]) -> list[Claim]:
+    """Take the deliveries of ``delivery_ids`` that are ours to send now, in one transaction.
+
+    ``SKIP LOCKED`` makes a second worker pass over rows the first is claiming, and the state
+    check makes a second run of the same task a no-op: a succeeded delivery is never sent
+    again, and an in-flight one only after its lease has expired (its worker died; its open
+    attempt is closed as abandoned). A delivery whose order is no longer executing is failed
+    without a send. While an integration is disabled, in maintenance or its breaker is open,
+    its deliveries are held instead; a breaker whose probe is due lets exactly one through.
+    A fixed number of queries whatever the number of deliveries.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        rows = [
+            dict(zip(ROW, row, strict=True))
+            for row in Delivery.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(pk__any=delivery_ids)
+            .filter(
+                Q(state=Delivery.State.QUEUED)
+                | Q(state=Delivery.State.IN_FLIGHT, lease_expires_at__lt=now)
+            )
+            .order_by("integration_id", "pk")
+            .values_list(*ROW)
+        ]
+        if not rows:
+            return []
+        integrations = Integration.objects.in_bulk({row["integration_id"] for row in rows})
+        stale = [row for row in rows if row["order__state"] != Order.State.EXECUTING]
+        if stale:
+            _fail_unsent(stale, integrations, now=now)
+        expired = [row["pk"] for row in rows if row["state"] == Delivery.State.IN_FLIGHT]
+        if expired:
+            Attempt.objects.filter(delivery_id__any=expired, outcome="").update(
+                outcome=Attempt.Outcome.TRANSIENT,
+                finished_at=now,
+                error_code="abandoned",
+                message=ABANDONED,
+                counts_toward_give_up=False,
+            )
+        sendable = [row for row in rows if row["order__state"] == Order.State.EXECUTING]
+        claims = []
+        for integration_id, group in groupby(sendable, key=lambda row: row["integration_id"]):
+            claims += _claim_group(integrations[integration_id], list(group), now=now)
+    return claims
+
+
+def _fail_unsent(rows: list[dict], integrations: dict, *, now) -> None:
+    Delivery.objects.filter(pk__any=[row["pk"] for row in rows]).update(
+        state=Delivery.State.FAILED, lease_expires_at=None, modified=now
+    )
+    for row in rows:
+        logger.info(
+            "delivery %s: order %s is %s, not sent",
+            row["pk"],
+            row["order__number"],
+            row["order__state"],
+            extra=send_log_fields(
+                order_number=row["order__number"],
+                order_uuid=row["order__uuid"],
+                delivery_id=row["pk"],
+                integration_name=integrations[row["integration_id"]].name,
+                attempt_number=None,
+                trigger=row["pending_trigger"],
+            ),
+        )
+
+
+def _claim_group(integration: Integration, rows: list[dict], *, now) -> list[Claim]:
+    """Claim the deliveries of one integration, or hold them (the caller holds the rows)."""
+    held = gate(integration=integration, now=now)
+    if held:
+        deliveries_hold(delivery_ids=[row["pk"] for row in rows], reason=held, now=now)
+        return []
+    if integration.breaker_state != BreakerState.CLOSED:  # gate() took the probe: one goes
+        rest = [row["pk"] for row in rows[1:]]
+        deliveries_hold(delivery_ids=rest, reason=HeldReason.BREAKER, now=now)
+        rows = rows[:1]
+    ids = [row["pk"] for row in rows]
+    lease_expires_at = now + lease_for(integration)
+    Delivery.objects.filter(pk__any=ids).update(
+        state=Delivery.State.IN_FLIGHT,
+        lease_expires_at=lease_expires_at,
+        held_reason="",
+        attempt_count=F("attempt_count") + 1,
+        modified=now,
+    )
+    created = dict(
+        (delivery_id, attempt_id)
+        for attempt_id, delivery_id in insert_select(
+            Attempt,
+            NEW_ATTEMPT,
+            Delivery.objects.filter(pk__any=ids).values_list(
+                "pk",
+                "order_id",
+                "integration_id",
+                "attempt_count",
+                "pending_trigger",
+                "pending_actor_id",
+                Value(now, output_field=DateTimeField()),
+                *(Value("") for _ in range(4)),
+                Value(True),
+                Value(""),
+            ),
+            returning=["id", "delivery"],
+        )
+    )
+    mapping = integration.mapping
+    return [
+        Claim(
+            attempt=Attempt(
+                pk=created[row["pk"]],
+                delivery_id=row["pk"],
+                order_id=row["order_id"],
+                integration=integration,
+                number=row["attempt_count"] + 1,
+                trigger=row["pending_trigger"],
+                actor_id=row["pending_actor_id"],
+                started_at=now,
+            ),
+            order_number=row["order__number"],
+            order_uuid=row["order__uuid"],
+            idempotency_key=str(row["idempotency_key"]),
+            payload=backends.payload(
+                *(row[f"order__{name}"] for name in backends.PAYLOAD_FIELDS), mapping=mapping
+            ),
+            lease_expires_at=lease_expires_at,
+        )
+        for row in rows
+    ]
+
+
+def deliveries_hold(*, delivery_ids: list[int], reason: str, now=None) -> None:
+    """Hold deliveries until their integration may be sent to again (the sweep releases)."""
+    if delivery_ids:
+        Delivery.objects.filter(pk__any=delivery_ids).update(
+            state=Delivery.State.HELD,
+            held_reason=reason,
+            lease_expires_at=None,
+            modified=now or timezone.now(),
+        )
+
+
+def claims_renew(claims: list[Claim]) -> list[Claim]:
+    """Extend the lease of claims not sent yet; returns those still ours (a claim whose lease
+    ran out and that another worker took is dropped, never sent by both)."""
+    if not claims:
+        return []
+    now = timezone.now()
+    with transaction.atomic():
+        ours = _still_ours(claims)
+        for _, group in groupby(ours, key=lambda claim: claim.integration.pk):
+            group = list(group)
+            expires = now + lease_for(group[0].integration)
+            Delivery.objects.filter(pk__any=[c.attempt.delivery_id for c in group]).update(
+                lease_expires_at=expires
+            )
+            for claim in group:
+                claim.lease_expires_at = expires
+    return ours
+
+
+def claims_hand_back(claims: list[Claim], *, reason: str) -> None:
+    """Hold claims that were not sent after all: their attempt rows are removed (no attempt
+    took place) and the attempt counts go back, so the history shows only real sends."""
+    if not claims:
+        return
+    with transaction.atomic():
+        ours = _still_ours(claims)
+        Attempt.objects.filter(pk__any=[c.attempt.pk for c in ours], outcome="").delete()
+        Delivery.objects.filter(pk__any=[c.attempt.delivery_id for c in ours]).update(
+            attempt_count=F("attempt_count") - 1
+        )
+        deliveries_hold(delivery_ids=[c.attempt.delivery_id for c in ours], reason=reason)
+
+
+def _still_ours(claims: list[Claim]) -> list[Claim]:
+    """Lock the claims' deliveries; the claims whose delivery is still in flight with their
+    attempt as its latest."""
+    current = dict(
+        (pk, (state, count))
+        for pk, state, count in Delivery.objects.select_for_update()
+        .filter(pk__any=[claim.attempt.delivery_id for claim in claims])
+        .order_by("pk")
+        .values_list("pk", "state", "attempt_count")
+    )
+    owned = Delivery.State.IN_FLIGHT
+    return [c for c in claims if current.get(c.attempt.delivery_id) == (owned, c.attempt.number)]

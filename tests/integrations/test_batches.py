@@ -1,0 +1,215 @@
+"""A task's deliveries as one batch: claimed together, sent in order over real HTTP, recorded
+in runs (successes together, each failure alone), handed back when the remote side goes away."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from integrations import services
+from integrations.models import Attempt, BreakerState, Delivery, HeldReason, Integration
+from integrations.services import sending
+from orders import services as order_services
+from orders.models import Offering, Order, OrderTransition, Resource
+from tests.factories import IntegrationFactory, OfferingFactory, OrderFactory, staff_user
+from tests.support import wait_for
+
+
+def queued(sandbox, count: int, *, attributes=None, **integration) -> list[Delivery]:
+    """``count`` erred orders of one integration resubmitted: their deliveries queued, in the
+    order a task sends them."""
+    offering = OfferingFactory(
+        type=Offering.Type.REMOTE,
+        integration=IntegrationFactory(
+            endpoint_url=sandbox.orders_url, timeout_seconds=2, **integration
+        ),
+    )
+    orders = [
+        OrderFactory(
+            state=Order.State.ERRED,
+            offering=offering,
+            attributes=(attributes or {}).get(i, {"shipping_address": {"postal_code": "1"}}),
+        )
+        for i in range(count)
+    ]
+    order_services.orders_resubmit(
+        orders=Order.objects.filter(pk__in=[o.pk for o in orders]), actor=staff_user()
+    )
+    return list(Delivery.objects.filter(order__in=orders).order_by("pk"))
+
+
+def ids(deliveries) -> list[int]:
+    return [d.pk for d in deliveries]
+
+
+def states(deliveries) -> list[str]:
+    return [Order.objects.values_list("state", flat=True).get(pk=d.order_id) for d in deliveries]
+
+
+@pytest.mark.django_db
+def test_a_batch_is_sent_in_order_and_every_order_is_done_once(sandbox):
+    # given
+    deliveries = queued(sandbox, 5)
+
+    # when
+    made = services.deliveries_send(delivery_ids=ids(deliveries))
+
+    # then
+    assert [a.delivery_id for a in made] == ids(deliveries)
+    assert states(deliveries) == ["done"] * 5
+    keys = [str(d.idempotency_key) for d in deliveries]
+    assert sandbox.send_counts() == dict.fromkeys(keys, 1)
+    attempts = list(Attempt.objects.filter(delivery__in=deliveries).order_by("delivery_id"))
+    assert [(a.number, a.outcome, a.decision, a.trigger) for a in attempts] == [
+        (1, "success", "done", "bulk")
+    ] * 5
+    assert all(a.started_at <= a.finished_at for a in attempts)
+    assert [a.started_at for a in attempts] == sorted(a.started_at for a in attempts)
+    for delivery, attempt in zip(deliveries, attempts, strict=True):
+        delivery.refresh_from_db()
+        assert delivery.state == Delivery.State.SUCCEEDED
+        assert delivery.external_id == sandbox.accepted()[str(delivery.idempotency_key)]["id"]
+        [done] = OrderTransition.objects.filter(order_id=delivery.order_id, transition="succeed")
+        assert (done.source_state, done.target_state) == ("executing", "done")
+        assert done.details == {
+            "attempt": attempt.pk,
+            "outcome": "success",
+            "trigger": "bulk",
+            "decision": "done",
+        }
+    resources = Resource.objects.filter(orders__in=[d.order_id for d in deliveries])
+    assert set(resources.values_list("state", flat=True)) == {Resource.State.OK}
+
+
+@pytest.mark.django_db
+def test_a_batch_of_25_takes_as_many_queries_as_a_batch_of_5(sandbox):
+    # given
+    small, large = queued(sandbox, 5), queued(sandbox, 25)
+
+    # when
+    with CaptureQueriesContext(connection) as five:
+        services.deliveries_send(delivery_ids=ids(small))
+    with CaptureQueriesContext(connection) as twenty_five:
+        services.deliveries_send(delivery_ids=ids(large))
+
+    # then
+    assert states(small + large) == ["done"] * 30
+    assert len(twenty_five.captured_queries) == len(five.captured_queries)
+
+
+@pytest.mark.django_db
+def test_answers_are_recorded_in_the_order_they_came(sandbox):
+    # given: the second order lacks the postal code the sandbox requires
+    sandbox.set_mode(require_postal_code=True)
+    deliveries = queued(sandbox, 4, attributes={1: {"shipping_address": {}}})
+
+    # when
+    made = services.deliveries_send(delivery_ids=ids(deliveries))
+
+    # then
+    assert [a.outcome for a in made] == ["success", "action_required", "success", "success"]
+    assert states(deliveries) == ["done", "erred", "done", "done"]
+    rejected = Order.objects.get(pk=deliveries[1].order_id)
+    assert rejected.failure_kind == Order.FailureKind.ACTION_REQUIRED
+    assert (
+        rejected.error_message == "HTTP 422 address_invalid: Shipping address needs a postal code"
+    )
+    assert made[1].decision.startswith("no automatic retry")
+    assert Integration.objects.get(pk=deliveries[0].integration_id).breaker_failures == 0
+
+
+@pytest.mark.django_db
+def test_a_breaker_that_opens_mid_batch_hands_back_what_was_not_sent(sandbox):
+    # given: a breaker that opens after two transient failures, and a remote side failing
+    deliveries = queued(sandbox, 5, breaker_threshold=2)
+    sandbox.force({"status": 500}, {"status": 500})
+
+    # when
+    made = services.deliveries_send(delivery_ids=ids(deliveries))
+
+    # then: two were sent; the second failure opened the breaker and the rest wait
+    assert [a.delivery_id for a in made] == ids(deliveries[:2])
+    assert sum(sandbox.send_counts().values()) == 2
+    integration = Integration.objects.get(pk=deliveries[0].integration_id)
+    assert integration.breaker_state == BreakerState.OPEN
+    rest = Delivery.objects.filter(pk__in=ids(deliveries[2:]))
+    assert {(d.state, d.held_reason, d.attempt_count) for d in rest} == {
+        (Delivery.State.HELD, HeldReason.BREAKER, 0)
+    }
+    assert not Attempt.objects.filter(delivery__in=rest).exists()
+    assert states(deliveries) == ["erred", "executing", "executing", "executing", "executing"]
+
+
+@pytest.mark.django_db
+def test_an_order_canceled_meanwhile_is_not_sent_and_the_others_are(sandbox):
+    # given
+    deliveries = queued(sandbox, 3)
+    Order.objects.filter(pk=deliveries[1].order_id).update(state=Order.State.CANCELED)
+
+    # when
+    made = services.deliveries_send(delivery_ids=ids(deliveries))
+
+    # then
+    assert [a.delivery_id for a in made] == [deliveries[0].pk, deliveries[2].pk]
+    assert str(deliveries[1].idempotency_key) not in sandbox.send_counts()
+    assert Delivery.objects.get(pk=deliveries[1].pk).state == Delivery.State.FAILED
+    assert states(deliveries) == ["done", "canceled", "done"]
+
+
+@pytest.mark.django_db
+def test_a_lease_running_low_is_renewed_and_a_claim_taken_meanwhile_is_not_sent(sandbox):
+    # given: claims whose lease is about to run out, one of them reclaimed by another worker
+    deliveries = queued(sandbox, 3)
+    claims = services.deliveries_claim(delivery_ids=ids(deliveries))
+    soon = timezone.now() + timedelta(seconds=1)
+    Delivery.objects.filter(pk__in=ids(deliveries)).update(lease_expires_at=soon)
+    for claim in claims:
+        claim.lease_expires_at = soon
+    Delivery.objects.filter(pk=deliveries[1].pk).update(attempt_count=2)
+
+    # when
+    sent = []
+    sending._send_all(claims, sent, client=None)
+    sending._record(sent)
+
+    # then: the lease was renewed (the sends went out), except for the claim no longer ours
+    assert [claim.attempt.delivery_id for claim in claims] == [deliveries[0].pk, deliveries[2].pk]
+    assert str(deliveries[1].idempotency_key) not in sandbox.send_counts()
+    assert states(deliveries) == ["done", "executing", "done"]
+
+
+@pytest.mark.django_db
+def test_a_success_after_the_delivery_was_reclaimed_keeps_its_result_and_decides_nothing(
+    sandbox,
+):
+    # given: a claim whose delivery another worker took over (attempt 2) while it was sending
+    [delivery] = queued(sandbox, 1)
+    [claim] = services.deliveries_claim(delivery_ids=[delivery.pk])
+    Delivery.objects.filter(pk=delivery.pk).update(attempt_count=2)
+
+    # when
+    answer = sending.backends.http_push(claim.integration, claim.payload, claim.idempotency_key)
+    services.successes_record(sent=[(claim, answer)])
+
+    # then
+    attempt = Attempt.objects.get(pk=claim.attempt.pk)
+    assert (attempt.outcome, attempt.remote_status, attempt.decision) == ("success", 201, "")
+    assert Delivery.objects.get(pk=delivery.pk).state == Delivery.State.IN_FLIGHT
+    assert states([delivery]) == ["executing"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_resubmit_of_many_orders_goes_out_in_tasks_and_ends_done(
+    sandbox, celery_worker, monkeypatch
+):
+    # given: tasks of 7 deliveries
+    monkeypatch.setattr("integrations.services.delivery.TASK_CHUNK", 7)
+    deliveries = queued(sandbox, 30)
+
+    # then
+    wait_for(lambda: states(deliveries) == ["done"] * 30, "every order to be done")
+    assert sandbox.state()["accepted_count"] == 30
+    assert sum(sandbox.send_counts().values()) == 30
+    assert Attempt.objects.filter(delivery__in=deliveries, outcome="success").count() == 30

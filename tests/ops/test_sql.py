@@ -1,0 +1,110 @@
+"""The set-based statements of config/sql.py and the ``any`` lookup, on PostgreSQL."""
+
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from config.sql import insert_values, update_from_values
+from integrations.models import Attempt, Delivery
+from orders.models import Order, OrderTransition
+from tests.factories import IntegrationFactory, OrderFactory
+
+
+@pytest.mark.django_db
+def test_any_takes_every_value_as_one_parameter():
+    # given
+    orders = [OrderFactory() for _ in range(60)]
+    wanted = [o.pk for o in orders[:55]]
+
+    # when
+    with CaptureQueriesContext(connection) as captured:
+        found = set(Order.objects.filter(pk__any=wanted).values_list("pk", flat=True))
+
+    # then
+    assert found == set(wanted)
+    [query] = captured.captured_queries
+    assert "= ANY(" in query["sql"] and " IN (" not in query["sql"]
+
+
+@pytest.mark.django_db
+def test_any_skips_none_takes_instances_and_an_empty_list_matches_nothing(
+    django_assert_num_queries,
+):
+    orders = [OrderFactory() for _ in range(3)]
+    integration = IntegrationFactory()
+    for order in orders:
+        Delivery.objects.create(order=order, integration=integration)
+    assert Order.objects.filter(pk__any=[orders[0].pk, None]).count() == 1
+    assert Delivery.objects.filter(order__any=orders[:2]).count() == 2
+    with django_assert_num_queries(0):
+        assert list(Order.objects.filter(pk__any=[])) == []
+    assert (
+        Order.objects.exclude(pk__any=[orders[0].pk]).filter(pk__in=[o.pk for o in orders]).count()
+        == 2
+    )
+
+
+@pytest.mark.django_db
+def test_update_from_values_gives_each_row_its_values_where_the_condition_holds():
+    # given: three attempts, one whose number no longer matches
+    order = OrderFactory()
+    delivery = Delivery.objects.create(order=order, integration=IntegrationFactory())
+    attempts = [
+        Attempt.objects.create(
+            delivery=delivery,
+            order=order,
+            integration=delivery.integration,
+            number=n,
+            trigger="user",
+        )
+        for n in (1, 2, 3)
+    ]
+
+    # when: a column of NULLs, per-row text, a constant, and a condition on each row
+    updated = update_from_values(
+        Attempt,
+        key="id",
+        columns=("id", "number", "remote_status", "message"),
+        rows=[(a.pk, a.number if a.number != 2 else 9, None, f"m{a.number}") for a in attempts],
+        assign={"remote_status": "v.remote_status", "message": "v.message", "outcome": "%s"},
+        params=["success"],
+        condition="t.number = v.number",
+        returning=["id"],
+    )
+
+    # then
+    assert sorted(pk for (pk,) in updated) == [attempts[0].pk, attempts[2].pk]
+    rows = Attempt.objects.order_by("number").values_list(
+        "number", "message", "outcome", "remote_status"
+    )
+    assert list(rows) == [(1, "m1", "success", None), (2, "", "", None), (3, "m3", "success", None)]
+
+
+@pytest.mark.django_db
+def test_insert_values_writes_every_row_in_one_statement():
+    orders = [OrderFactory() for _ in range(3)]
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with CaptureQueriesContext(connection) as captured:
+        insert_values(
+            OrderTransition,
+            (
+                "order",
+                "transition",
+                "source_state",
+                "target_state",
+                "actor",
+                "reason",
+                "details",
+                "created",
+            ),
+            [
+                (o.pk, "succeed", "executing", "done", None, "", json.dumps({"n": i}), now)
+                for i, o in enumerate(orders)
+            ],
+        )
+    assert len(captured.captured_queries) == 1
+    details = OrderTransition.objects.order_by("order_id").values_list("details", flat=True)
+    assert list(details) == [{"n": 0}, {"n": 1}, {"n": 2}]
