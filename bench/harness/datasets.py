@@ -27,9 +27,31 @@ class Dataset:
     last_pk: int
     seeded_at: dt.datetime
 
-    def clear_activity(self) -> None:
+    def clear_activity(self, *, keep_deliveries: bool = False) -> None:
         """Forget what earlier runs did to these orders: deliveries, attempts, transitions,
-        alerts (the orders themselves are reset by each benchmark)."""
+        alerts (the orders themselves are reset by each benchmark).
+
+        ``keep_deliveries``: instead of deleting the deliveries, give every order one that
+        failed before any attempt, so a run resends them (the upsert path) and, above all, the
+        deliveries table is as big as a working system's from the start. PostgreSQL keeps a
+        session's plan of each foreign-key check for the session, and a worker's session made
+        while the table held a few rows checks each new attempt with a sequential scan.
+        """
+        deliveries = (
+            [
+                "INSERT INTO integrations_delivery (order_id, integration_id, state, "
+                "idempotency_key, external_id, attempt_count, pending_trigger, counted_attempts, "
+                "held_reason, created, modified) SELECT id, %(integration)s, 'failed', "
+                "gen_random_uuid(), '', 0, 'bulk', 0, '', now(), now() FROM orders_order "
+                "WHERE id BETWEEN %(first)s AND %(last)s ON CONFLICT DO NOTHING",
+                "UPDATE integrations_delivery SET state = 'failed', external_id = '', "
+                "attempt_count = 0, counted_attempts = 0, first_failed_at = NULL, "
+                "next_attempt_at = NULL, lease_expires_at = NULL, held_reason = '' "
+                "WHERE integration_id = %(integration)s",
+            ]
+            if keep_deliveries
+            else ["DELETE FROM integrations_delivery WHERE integration_id = %(integration)s"]
+        )
         run_sql(
             [
                 "DELETE FROM alerts_alertnotification WHERE alert_id IN "
@@ -38,7 +60,7 @@ class Dataset:
                 "DELETE FROM alerts_alert WHERE integration_id = %(integration)s "
                 "OR order_id BETWEEN %(first)s AND %(last)s",
                 "DELETE FROM integrations_attempt WHERE integration_id = %(integration)s",
-                "DELETE FROM integrations_delivery WHERE integration_id = %(integration)s",
+                *deliveries,
                 "DELETE FROM integrations_maintenancewindow WHERE integration_id = %(integration)s",
                 "DELETE FROM orders_ordertransition WHERE order_id BETWEEN %(first)s AND %(last)s",
             ],
