@@ -157,6 +157,8 @@ class Delivery(models.Model):
     lease_expires_at = models.DateTimeField(null=True, blank=True)
     attempt_count = models.PositiveIntegerField(default=0)
     pending_trigger = models.CharField(max_length=20, choices=Trigger.choices, default=Trigger.USER)
+    # Who acted. No database constraint: Django sets it to NULL when the user is deleted,
+    # and rows written in bulk skip a foreign-key check each (an index serves the deletion).
     pending_actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -164,6 +166,7 @@ class Delivery(models.Model):
         blank=True,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     first_failed_at = models.DateTimeField(
         null=True, blank=True, help_text="Start of the give-up clock; a person's retry resets it."
@@ -231,6 +234,8 @@ class Attempt(models.Model):
     )
     number = models.PositiveIntegerField()
     trigger = models.CharField(max_length=20, choices=Trigger.choices)
+    # Who acted. No database constraint: Django sets it to NULL when the user is deleted,
+    # and rows written in bulk skip a foreign-key check each (an index serves the deletion).
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -238,6 +243,7 @@ class Attempt(models.Model):
         blank=True,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)

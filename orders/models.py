@@ -137,7 +137,9 @@ class Order(ConcurrentTransitionMixin, models.Model):
     }
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    number = models.CharField(max_length=20, unique=True, default=new_order_number, editable=False)
+    # Unique by a constraint rather than unique=True, which on PostgreSQL adds a second,
+    # LIKE-pattern index that no query here uses and every update of an order writes.
+    number = models.CharField(max_length=20, default=new_order_number, editable=False)
     offering = models.ForeignKey(Offering, on_delete=models.PROTECT, related_name="orders")
     consumer_organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="placed_orders"
@@ -188,10 +190,10 @@ class Order(ConcurrentTransitionMixin, models.Model):
 
     class Meta:
         ordering = ["-created"]
+        constraints = [models.UniqueConstraint(fields=["number"], name="order_unique_number")]
         indexes = [
             models.Index(fields=["state", "erred_at"], name="order_state_erred_at"),
             models.Index(fields=["state", "created"], name="order_state_created"),
-            models.Index(fields=["customer_email"], name="order_customer_email"),
             models.Index(
                 fields=["next_retry_at"],
                 name="order_retry_due",
@@ -340,6 +342,8 @@ class OrderTransition(models.Model):
     transition = models.CharField(max_length=40)
     source_state = models.CharField(max_length=20, choices=Order.State.choices)
     target_state = models.CharField(max_length=20, choices=Order.State.choices)
+    # Who acted. No database constraint: Django sets it to NULL when the user is deleted,
+    # and rows written in bulk skip a foreign-key check each (an index serves the deletion).
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -347,6 +351,7 @@ class OrderTransition(models.Model):
         blank=True,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     reason = models.TextField(blank=True)
     details = models.JSONField(default=dict, blank=True)

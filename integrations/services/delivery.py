@@ -113,4 +113,6 @@ def enqueue(delivery_ids: list[int]) -> None:
 
     with deliver.app.producer_or_acquire() as producer:
         for start in range(0, len(delivery_ids), TASK_CHUNK):
-            deliver.apply_async((delivery_ids[start : start + TASK_CHUNK],), producer=producer)
+            chunk = delivery_ids[start : start + TASK_CHUNK]
+            # argsrepr: Celery would otherwise build a printable copy of every id list.
+            deliver.apply_async((chunk,), producer=producer, argsrepr=f"[{len(chunk)} deliveries]")

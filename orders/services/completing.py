@@ -9,7 +9,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from config.sql import insert_values
-from orders.models import Order, OrderTransition, Resource
+from orders.models import Order, OrderTransition
+from orders.services.resources import resources_follow
 
 
 def orders_complete(*, details: dict[int, dict], now=None) -> dict[int, str]:
@@ -54,13 +55,11 @@ def orders_complete(*, details: dict[int, dict], now=None) -> dict[int, str]:
                     for pk, state, _, _ in done
                 ),
             )
-            resources: dict[str, list[int]] = {}
-            for _, _, order_type, resource_id in done:
-                if resource_id is not None:
-                    state = Order.RESOURCE_STATE_WHEN_DONE[order_type]
-                    resources.setdefault(state, []).append(resource_id)
-            for state, ids in sorted(resources.items()):
-                Resource.objects.filter(pk__any=ids).update(state=state, modified=now)
+            resources_follow(
+                ((order_type, resource_id) for _, _, order_type, resource_id in done),
+                Order.RESOURCE_STATE_WHEN_DONE,
+                now=now,
+            )
     return {pk: state for pk, state, _, _ in rows}
 
 
