@@ -197,6 +197,9 @@ CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 # A delivery queued this long without being claimed has lost its task message (a broker
 # restart); the sweep hands it out again. Too short only adds harmless duplicate tasks.
 REDRIVE_QUEUED_GRACE_SECONDS = env.int("REDRIVE_QUEUED_GRACE_SECONDS", default=120)
+# A due retry the sweep claimed is the workers' for this long; if none sent it again by then
+# (its task was lost), the next sweep claims it again.
+REDRIVE_RETRY_CLAIM_SECONDS = env.int("REDRIVE_RETRY_CLAIM_SECONDS", default=120)
 REDRIVE_BULK_BACKGROUND_THRESHOLD = env.int("REDRIVE_BULK_BACKGROUND_THRESHOLD", default=5000)
 REDRIVE_ADMIN_PER_ORDER_LIMIT = env.int("REDRIVE_ADMIN_PER_ORDER_LIMIT", default=200)
 

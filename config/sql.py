@@ -106,10 +106,12 @@ def insert_select(
         return cursor.fetchall() if returning else []
 
 
-def insert_values(model: type[Model], fields: Sequence[str], rows: Iterable[Sequence]) -> None:
-    """Insert ``rows`` (tuples of ``fields``) in one statement. Each row holds the values as
-    the database takes them: adapted datetimes (``connection.ops.adapt_datetimefield_value``),
-    JSON as text, foreign keys as their ids."""
+def insert_values(
+    model: type[Model], fields: Sequence[str], rows: Iterable[Sequence], *, on_conflict: str = ""
+) -> None:
+    """Insert ``rows`` (tuples of ``fields``) in one statement, optionally ``ON CONFLICT
+    ...``. Each row holds the values as the database takes them: adapted datetimes
+    (``connection.ops.adapt_datetimefield_value``), JSON as text, foreign keys as their ids."""
     rows = [tuple(row) for row in rows]
     if not rows:
         return
@@ -118,6 +120,8 @@ def insert_values(model: type[Model], fields: Sequence[str], rows: Iterable[Sequ
         f"INSERT INTO {_quote(model._meta.db_table)} "
         f"({', '.join(_column(model, name) for name in fields)}) {source}"
     )
+    if on_conflict:
+        sql += f" {on_conflict}"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 

@@ -333,3 +333,21 @@ class MaintenanceWindow(models.Model):
         return (
             f"{self.integration}: {self.starts_at:%Y-%m-%d %H:%M} to {self.ends_at:%Y-%m-%d %H:%M}"
         )
+
+
+class RetryClaim(models.Model):
+    """A due automatic retry a sweep has taken for the workers.
+
+    The sweep only finds and claims (``recovery.retries_claim_due``); a worker sends the order
+    again (``recovery.retries_send``) and removes the claim. If no worker does before
+    ``expires_at`` (its task was lost with a broker restart, say), the next sweep takes the
+    order again; until then no other sweep does.
+    """
+
+    order = models.OneToOneField(
+        "orders.Order", primary_key=True, on_delete=models.CASCADE, related_name="retry_claim"
+    )
+    expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.order_id} until {self.expires_at:%H:%M:%S}"

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from config import metrics
+from config.sql import insert_values
 from integrations.alerting import alerts_breaker_closed
 from integrations.breaker import active_window
 from integrations.models import (
@@ -26,6 +27,7 @@ from integrations.models import (
     Delivery,
     Integration,
     MaintenanceWindow,
+    RetryClaim,
     Trigger,
 )
 from integrations.services import enqueue
@@ -36,6 +38,7 @@ from orders.models import Order
 logger = logging.getLogger(__name__)
 
 QUEUED_GRACE = timedelta(seconds=settings.REDRIVE_QUEUED_GRACE_SECONDS)
+RETRY_CLAIM_LEASE = timedelta(seconds=settings.REDRIVE_RETRY_CLAIM_SECONDS)
 CREDENTIAL_CODES = ("credentials",)
 MAPPING_CODES = ("mapping_missing",)
 CONFIGURATION_CODES = ("configuration",)
@@ -48,17 +51,17 @@ RESEND_ON_CHANGE = {
 
 @dataclass
 class SweepResult:
-    claimed: int = 0
+    claimed: int = 0  # due retries claimed and handed to the workers
     reclaimed: int = 0
     released: int = 0
     windows_closed: int = 0
 
     def __str__(self) -> str:
         return (
-            f"claimed {self.claimed} due retries, re-queued {self.reclaimed} deliveries whose "
-            "task was lost, "
-            f"released {self.released} held deliveries, closed {self.windows_closed} "
-            "maintenance windows"
+            f"claimed {self.claimed} due retries for the workers, "
+            f"re-queued {self.reclaimed} deliveries whose task was lost, "
+            f"released {self.released} held deliveries, "
+            f"closed {self.windows_closed} maintenance windows"
         )
 
 
@@ -82,22 +85,60 @@ def sweep_due(
 
 
 def retries_claim_due(*, batch_size: int = 1000, now: datetime | None = None) -> int:
-    """Send again up to ``batch_size`` erred orders whose automatic retry is due.
+    """Claim up to ``batch_size`` erred orders whose automatic retry is due, for the workers.
 
-    The query walks the partial index ``order_retry_due`` (erred orders with a retry time) in
-    due order and skips rows another sweep holds.
+    One short transaction: the query walks the partial index ``order_retry_due`` in due order,
+    passes over orders another sweep has claimed and not yet let lapse, and skips rows another
+    transaction holds (``SKIP LOCKED``); each order found gets a claim until
+    ``RETRY_CLAIM_LEASE`` from now. After commit the batch is handed to the workers
+    (``retries_hand_out``), one of which sends it again (``retries_send``). Sending them
+    again here would make a sweep's batch of 1,000 as slow as a bulk resubmit of 1,000, on
+    one process; the workers do it on every host at once.
     """
     now = now or timezone.now()
+    claimed = RetryClaim.objects.filter(order=OuterRef("pk"), expires_at__gt=now)
     with transaction.atomic():
         due = list(
             Order.objects.filter(state=Order.State.ERRED, next_retry_at__lte=now)
+            .filter(~Exists(claimed))
             .order_by("next_retry_at")
             .select_for_update(skip_locked=True, of=("self",))
             .values_list("pk", flat=True)[:batch_size]
         )
         if due:
-            order_services.orders_send_again(order_ids=due, actor=None, trigger=Trigger.AUTOMATIC)
+            expires = connection.ops.adapt_datetimefield_value(now + RETRY_CLAIM_LEASE)
+            quote = connection.ops.quote_name
+            insert_values(
+                RetryClaim,
+                ["order", "expires_at"],
+                [(pk, expires) for pk in due],
+                on_conflict=f"ON CONFLICT ({quote('order_id')}) DO UPDATE SET "
+                f"{quote('expires_at')} = EXCLUDED.{quote('expires_at')}",
+            )
+            transaction.on_commit(lambda: retries_hand_out(due))
     return len(due)
+
+
+def retries_hand_out(order_ids: list[int]) -> None:
+    """Give a batch of claimed retries to the workers (call after commit): one task, which
+    sends them again in one set-based transaction, as a bulk resubmit does."""
+    from integrations.tasks import send_again
+
+    send_again.apply_async((order_ids,), argsrepr=f"[{len(order_ids)} orders]")
+
+
+def retries_send(*, order_ids: list[int], now: datetime | None = None) -> int:
+    """A worker sends again the claimed retries of ``order_ids`` that are still due, and
+    removes their claims; returns how many it sent. An order a person retried meanwhile is
+    left alone; one another transaction holds goes back to the sweep (its claim is removed
+    too, so the next sweep finds it)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        sent = order_services.orders_send_again(
+            order_ids=order_ids, actor=None, trigger=Trigger.AUTOMATIC, due_by=now
+        )
+        RetryClaim.objects.filter(order_id__any=order_ids).delete()
+    return len(sent)
 
 
 def deliveries_reclaim_expired(*, batch_size: int = 1000, now: datetime | None = None) -> int:
@@ -268,9 +309,13 @@ def integration_fixed(*, integration: Integration, changed: set[str], actor=None
 
 
 __all__ = [
+    "RETRY_CLAIM_LEASE",
     "SweepResult",
     "deliveries_release",
     "integration_fixed",
     "orders_waiting_on",
+    "retries_claim_due",
+    "retries_hand_out",
+    "retries_send",
     "sweep_due",
 ]

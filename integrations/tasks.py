@@ -13,6 +13,13 @@ def deliver(delivery_ids: list[int]) -> None:
     services.deliveries_send(delivery_ids=delivery_ids)
 
 
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def send_again(order_ids: list[int]) -> None:
+    """Send again the due retries a sweep claimed (``recovery.retries_send``). Running twice
+    is safe: an order already sent again is no longer erred."""
+    recovery.retries_send(order_ids=order_ids)
+
+
 @shared_task(ignore_result=True)
 def sweep() -> str:
     """The retry sweep, run by Celery beat every minute (``manage.py retry_due`` for cron)."""

@@ -60,6 +60,7 @@ class Dataset:
                 "DELETE FROM alerts_alert WHERE integration_id = %(integration)s "
                 "OR order_id BETWEEN %(first)s AND %(last)s",
                 "DELETE FROM integrations_attempt WHERE integration_id = %(integration)s",
+                "DELETE FROM integrations_retryclaim WHERE order_id BETWEEN %(first)s AND %(last)s",
                 *deliveries,
                 "DELETE FROM integrations_maintenancewindow WHERE integration_id = %(integration)s",
                 "DELETE FROM orders_ordertransition WHERE order_id BETWEEN %(first)s AND %(last)s",

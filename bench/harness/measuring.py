@@ -74,14 +74,15 @@ class QueryTimer:
 
 
 class EnqueueTimer:
-    """Times the tasks queued after each claim commits (wraps ``integrations.services.delivery
-    .enqueue``, which the on-commit hook calls), to split a batch into claim and hand-off."""
+    """Times the hand-off to the workers that runs after each commit (by default
+    ``integrations.services.delivery.enqueue``; the sweep's is ``integrations.recovery
+    .retries_hand_out``), to split a batch into its transaction and the hand-off."""
 
-    def __init__(self) -> None:
-        from integrations.services import delivery as services
-
-        self.services = services
-        self.original = services.enqueue
+    def __init__(self, module=None, name: str = "enqueue") -> None:
+        if module is None:
+            from integrations.services import delivery as module
+        self.module, self.name = module, name
+        self.original = getattr(module, name)
         self.seconds = 0.0
 
     def __enter__(self) -> EnqueueTimer:
@@ -92,11 +93,11 @@ class EnqueueTimer:
             finally:
                 self.seconds += time.perf_counter() - started
 
-        self.services.enqueue = timed
+        setattr(self.module, self.name, timed)
         return self
 
     def __exit__(self, *exc) -> None:
-        self.services.enqueue = self.original
+        setattr(self.module, self.name, self.original)
 
 
 def percentile(values: list[float], fraction: float) -> float:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db import transaction
 from django.db.models import DateTimeField, F, IntegerField, QuerySet, Value
@@ -18,8 +19,9 @@ from config import metrics
 from config.sql import insert_select
 from orders import dispatch
 from orders.errors import ApplicationError
-from orders.models import Order, OrderTransition, Resource
+from orders.models import Order, OrderTransition
 from orders.roles import provider_scope
+from orders.services.resources import resources_follow
 
 
 @dataclass
@@ -148,21 +150,27 @@ def _history_of_sending_again(order_ids: list[int], *, actor, trigger: str, now)
 
 
 @transaction.atomic
-def orders_send_again(*, order_ids: list[int], actor, trigger: str) -> list[int]:
+def orders_send_again(
+    *, order_ids: list[int], actor, trigger: str, due_by: datetime | None = None
+) -> list[int]:
     """Move the still-erred orders of ``order_ids`` to executing at once, set-based.
 
-    The caller has checked permission and scope (a person's resubmit) or is the system (the
-    retry sweep). Returns the primary keys it moved; an order another transaction holds, or
-    no longer erred, is left out. A fixed number of queries whatever the batch size: lock,
-    history, update, one resource update per order type, the deliveries.
+    The caller has checked permission and scope (a person's resubmit) or is the system (an
+    automatic retry: ``due_by`` leaves out orders whose retry is not due by then). Returns the
+    primary keys it moved; an order another transaction holds, or no longer erred, is left
+    out. A fixed number of queries whatever the batch size: lock, history, update, one
+    resource update per resource state, the deliveries.
     """
     now = timezone.now()
-    locked = list(
-        Order.objects.filter(pk__any=order_ids, state=Order.State.ERRED)
-        .order_by("pk")
+    candidates = Order.objects.filter(pk__any=order_ids, state=Order.State.ERRED)
+    if due_by is not None:
+        candidates = candidates.filter(next_retry_at__lte=due_by)
+    rows = list(
+        candidates.order_by("pk")
         .select_for_update(skip_locked=True, of=("self",))
-        .values_list("pk", flat=True)
+        .values_list("pk", "type", "resource_id")
     )
+    locked = [pk for pk, _, _ in rows]
     if not locked:
         return locked
     _history_of_sending_again(locked, actor=actor, trigger=trigger, now=now)
@@ -176,9 +184,10 @@ def orders_send_again(*, order_ids: list[int], actor, trigger: str) -> list[int]
         completed_at=None,
         modified=now,
     )
-    for order_type, resource_state in Order.RESOURCE_STATE_WHEN_SENT.items():
-        Resource.objects.filter(
-            pk__in=Order.objects.filter(pk__any=locked, type=order_type).values("resource_id")
-        ).update(state=resource_state, modified=now)
+    resources_follow(
+        ((order_type, resource_id) for _, order_type, resource_id in rows),
+        Order.RESOURCE_STATE_WHEN_SENT,
+        now=now,
+    )
     dispatch.queue(locked, trigger=trigger, actor=actor)
     return locked

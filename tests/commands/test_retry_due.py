@@ -7,6 +7,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from integrations import recovery
+from integrations.models import RetryClaim
 from orders.models import Order
 from tests.commands.support import erred_orders, run
 from tests.factories import OfferingFactory
@@ -35,7 +36,9 @@ def test_bad_arguments_name_the_problem_and_change_nothing(db, args, message):
     assert due.state == Order.State.ERRED
 
 
-def test_one_pass_sends_the_due_retries_and_prints_the_counts(db):
+def test_one_pass_claims_the_due_retries_for_the_workers_and_prints_the_counts(
+    db, django_capture_on_commit_callbacks
+):
     # given: one retry due, one due later
     due, later = erred_orders(OfferingFactory(), 2)
     now = timezone.now()
@@ -43,11 +46,15 @@ def test_one_pass_sends_the_due_retries_and_prints_the_counts(db):
     Order.objects.filter(pk=later.pk).update(next_retry_at=now + timedelta(hours=1))
 
     # when
-    out = run("retry_due", "--once", "--batch-size", "10")
+    with django_capture_on_commit_callbacks() as handed_out:
+        out = run("retry_due", "--once", "--batch-size", "10")
 
-    # then
+    # then: the due one is claimed and handed to the workers, who send it again
     assert "sweep: claimed=1 " in out
     assert " released=0" in out
+    assert list(RetryClaim.objects.values_list("order_id", flat=True)) == [due.pk]
+    assert len(handed_out) == 1
+    recovery.retries_send(order_ids=[due.pk])
     due.refresh_from_db()
     later.refresh_from_db()
     assert (due.state, later.state) == (Order.State.EXECUTING, Order.State.ERRED)

@@ -8,7 +8,14 @@ import time_machine
 from django.utils import timezone
 
 from integrations import recovery
-from integrations.models import Attempt, BreakerState, Delivery, Integration, MaintenanceWindow
+from integrations.models import (
+    Attempt,
+    BreakerState,
+    Delivery,
+    Integration,
+    MaintenanceWindow,
+    RetryClaim,
+)
 from integrations.services import delivery_send
 from orders import services as order_services
 from orders.models import Offering, Order
@@ -36,7 +43,11 @@ def send(order, actor=None, trigger="user") -> Attempt | None:
 
 
 def send_queued(integration) -> list:
-    """What the workers would do with every queued delivery."""
+    """What the workers would do: send again the retries a sweep claimed, then every queued
+    delivery."""
+    claimed = list(RetryClaim.objects.values_list("order_id", flat=True))
+    if claimed:
+        recovery.retries_send(order_ids=claimed)
     ids = Delivery.objects.filter(integration=integration, state="queued").values_list(
         "pk", flat=True
     )

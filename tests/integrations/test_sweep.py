@@ -5,14 +5,21 @@ import time
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.db import connections, transaction
 from django.utils import timezone
 
 from integrations import recovery
-from integrations.models import Attempt, Delivery
+from integrations.models import Attempt, Delivery, RetryClaim
 from orders import services as order_services
-from orders.models import Offering, Order
-from tests.factories import IntegrationFactory, OfferingFactory, OrderFactory, manager_of
+from orders.models import Offering, Order, OrderTransition
+from tests.factories import (
+    IntegrationFactory,
+    OfferingFactory,
+    OrderFactory,
+    manager_of,
+    staff_user,
+)
 
 DEADLINE = 30.0
 
@@ -26,6 +33,10 @@ def due_orders(count: int) -> list[Order]:
     return orders
 
 
+def claimed_now() -> set[int]:
+    return set(RetryClaim.objects.values_list("order_id", flat=True))
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_sweeps_at_once_claim_disjoint_orders():
     # given: 10 due orders; sweep A claims 4 and holds its transaction open
@@ -37,9 +48,7 @@ def test_two_sweeps_at_once_claim_disjoint_orders():
         try:
             with transaction.atomic():
                 recovery.retries_claim_due(batch_size=4)
-                claimed["a"] = set(
-                    Order.objects.filter(state=Order.State.EXECUTING).values_list("pk", flat=True)
-                )
+                claimed["a"] = claimed_now()
                 a_claimed.set()
                 assert a_may_commit.wait(DEADLINE)
         finally:
@@ -52,9 +61,7 @@ def test_two_sweeps_at_once_claim_disjoint_orders():
     # when: sweep B runs meanwhile in its own transaction
     try:
         b_count = recovery.retries_claim_due(batch_size=100)
-        claimed["b"] = set(
-            Order.objects.filter(state=Order.State.EXECUTING).values_list("pk", flat=True)
-        )
+        claimed["b"] = claimed_now()
     finally:
         a_may_commit.set()
         thread.join(DEADLINE)
@@ -62,9 +69,49 @@ def test_two_sweeps_at_once_claim_disjoint_orders():
     # then: B skipped A's rows without waiting; together they took every order once
     assert len(claimed["a"]) == 4 and b_count == 6
     assert claimed["a"].isdisjoint(claimed["b"])
-    assert claimed["a"] | claimed["b"] == {o.pk for o in orders}
-    retries = Order.objects.filter(transitions__transition="retry").count()
-    assert retries == 10
+    assert claimed["a"] | claimed["b"] == {o.pk for o in orders} == claimed_now()
+    assert recovery.retries_claim_due(batch_size=100) == 0  # claimed: no third sweep takes them
+
+    # and the workers send each one again, once
+    assert recovery.retries_send(order_ids=sorted(claimed["a"] | claimed["b"])) == 10
+    assert Order.objects.filter(transitions__transition="retry").count() == 10
+    assert not RetryClaim.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_claim_the_workers_never_sent_lapses_and_the_next_sweep_takes_it_again():
+    # given: a due order claimed, whose task was lost
+    [order] = due_orders(1)
+    assert recovery.retries_claim_due() == 1
+
+    # when / then: within the lease nothing; after it, claimed again
+    assert recovery.retries_claim_due() == 0
+    later = timezone.now() + recovery.RETRY_CLAIM_LEASE + timedelta(seconds=1)
+    with time_machine.travel(later):
+        assert recovery.retries_claim_due() == 1
+        assert RetryClaim.objects.get(order=order).expires_at > later
+
+
+@pytest.mark.django_db
+def test_sending_a_claim_again_leaves_orders_a_person_retried_or_not_due():
+    # given: three claimed orders; then a person retries one, and one is due later after all
+    retried, rescheduled, due = due_orders(3)
+    assert recovery.retries_claim_due() == 3
+    order_services.order_retry(order=Order.objects.get(pk=retried.pk), actor=staff_user())
+    Order.objects.filter(pk=rescheduled.pk).update(
+        next_retry_at=timezone.now() + timedelta(hours=1)
+    )
+
+    # when: the worker's task runs, twice
+    first = recovery.retries_send(order_ids=[retried.pk, rescheduled.pk, due.pk])
+    second = recovery.retries_send(order_ids=[retried.pk, rescheduled.pk, due.pk])
+
+    # then: only the still-due one was sent again, once; no claim is left
+    assert (first, second) == (1, 0)
+    assert Order.objects.get(pk=rescheduled.pk).state == Order.State.ERRED
+    automatic = OrderTransition.objects.filter(transition="retry", reason="automatic retry")
+    assert list(automatic.values_list("order_id", flat=True)) == [due.pk]
+    assert not RetryClaim.objects.exists()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -21,14 +21,17 @@ examples:
   python manage.py retry_due --loop --interval 30 --batch-size 500
 
 Several copies may run at once, on one host or many: each pass claims due rows with
-SELECT ... FOR UPDATE SKIP LOCKED, so nothing is sent twice. --loop stops cleanly on
+SELECT ... FOR UPDATE SKIP LOCKED and a claim each, so nothing is sent twice. The workers
+(celery -A config worker) send the claimed orders again; a claim no worker sent within
+REDRIVE_RETRY_CLAIM_SECONDS is taken again by the next pass. --loop stops cleanly on
 SIGTERM or SIGINT (Ctrl-C), after the pass in progress.
 """
 
 
 class Command(CommandWithExamples):
     help = (
-        "Send the orders whose automatic retry is due, and release deliveries that a\n"
+        "Claim the orders whose automatic retry is due and hand them to the workers, who\n"
+        "send them again; re-queue deliveries whose task was lost; release deliveries that a\n"
         "maintenance window or an open circuit breaker held once it is safe again: the\n"
         "same sweep Celery beat runs, for hosts that schedule it with cron instead."
     )
