@@ -201,6 +201,12 @@ REDRIVE_QUEUED_GRACE_SECONDS = env.int("REDRIVE_QUEUED_GRACE_SECONDS", default=1
 # (its task was lost), the next sweep claims it again.
 REDRIVE_RETRY_CLAIM_SECONDS = env.int("REDRIVE_RETRY_CLAIM_SECONDS", default=120)
 REDRIVE_BULK_BACKGROUND_THRESHOLD = env.int("REDRIVE_BULK_BACKGROUND_THRESHOLD", default=5000)
+# Batches of a large resubmit sent to PostgreSQL at once, each on a connection of its own.
+REDRIVE_BULK_WORKERS = env.int("REDRIVE_BULK_WORKERS", default=2)
+if REDRIVE_BULK_WORKERS < 1:
+    raise ImproperlyConfigured(
+        f"REDRIVE_BULK_WORKERS must be 1 or more, got {REDRIVE_BULK_WORKERS}."
+    )
 REDRIVE_ADMIN_PER_ORDER_LIMIT = env.int("REDRIVE_ADMIN_PER_ORDER_LIMIT", default=200)
 
 RETENTION_DAYS = env.int("RETENTION_DAYS", default=180)

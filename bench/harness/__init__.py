@@ -27,6 +27,7 @@ from bench.harness.environment import (
     wait_until_quiet,
 )
 from bench.harness.measuring import (
+    BatchMeter,
     EnqueueTimer,
     QueryCounter,
     QueryTimer,
@@ -48,6 +49,7 @@ __all__ = [
     "DATABASE_URL",
     "PYTHON",
     "ROOT",
+    "BatchMeter",
     "CpuMeter",
     "Dataset",
     "EnqueueTimer",

@@ -4,6 +4,7 @@ percentiles."""
 from __future__ import annotations
 
 import statistics
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -73,6 +74,44 @@ class QueryTimer:
         return {label: round(seconds * 1000 / per, 2) for label, seconds in ordered}
 
 
+class BatchMeter:
+    """Times each batch of a bulk resubmit and counts its queries, in whichever thread runs it
+    (wraps ``orders.services.resubmit._resubmit_batch``; each thread has its own connection).
+    ``batches``: (seconds, queries) per batch; ``queries``: the time in each kind of query."""
+
+    def __init__(self) -> None:
+        from orders.services import resubmit
+
+        self.module = resubmit
+        self.original = resubmit._resubmit_batch
+        self.batches: list[tuple[float, int]] = []
+        self.queries = QueryTimer()
+        self.lock = threading.Lock()
+
+    def __enter__(self) -> BatchMeter:
+        from django.db import connection
+
+        def metered(*args, **kwargs):
+            counter, timer = QueryCounter(), QueryTimer()
+            started = time.perf_counter()
+            with connection.execute_wrapper(counter), connection.execute_wrapper(timer):
+                result = self.original(*args, **kwargs)
+            with self.lock:
+                self.batches.append((time.perf_counter() - started, counter.count))
+                for label, seconds in timer.seconds.items():
+                    self.queries.seconds[label] = self.queries.seconds.get(label, 0.0) + seconds
+                    self.queries.calls[label] = (
+                        self.queries.calls.get(label, 0) + timer.calls[label]
+                    )
+            return result
+
+        self.module._resubmit_batch = metered
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.module._resubmit_batch = self.original
+
+
 class EnqueueTimer:
     """Times the hand-off to the workers that runs after each commit (by default
     ``integrations.services.delivery.enqueue``; the sweep's is ``integrations.recovery
@@ -84,6 +123,7 @@ class EnqueueTimer:
         self.module, self.name = module, name
         self.original = getattr(module, name)
         self.seconds = 0.0
+        self.lock = threading.Lock()
 
     def __enter__(self) -> EnqueueTimer:
         def timed(ids):
@@ -91,7 +131,8 @@ class EnqueueTimer:
             try:
                 return self.original(ids)
             finally:
-                self.seconds += time.perf_counter() - started
+                with self.lock:  # on commit of whichever thread's batch
+                    self.seconds += time.perf_counter() - started
 
         setattr(self.module, self.name, timed)
         return self

@@ -6,11 +6,13 @@ through Python (see ``orders_send_again``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import chain
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import DateTimeField, F, IntegerField, QuerySet, Value
 from django.db.models.functions import JSONObject
 from django.utils import timezone
@@ -21,6 +23,7 @@ from orders import dispatch
 from orders.errors import ApplicationError
 from orders.models import Order, OrderTransition
 from orders.roles import provider_scope
+from orders.services.parallel import in_parallel
 from orders.services.resources import resources_follow
 
 
@@ -70,10 +73,15 @@ def orders_resubmit(
 
     Orders go in batches of ``batch_size`` by primary key, each batch in its own transaction
     with a fixed number of queries whatever its size: read the batch, check the scope, lock the
-    still-erred rows with ``SKIP LOCKED``, update them, update their resources (one query per
-    order type), insert the history rows, queue the dispatch after commit. A batch is applied
-    whole or not at all; a run cut short is safe to repeat, as resubmitted orders are no longer
-    erred. A row another transaction holds is skipped, not waited for.
+    still-erred rows with ``SKIP LOCKED``, update them, update their resources, insert the
+    history rows, queue the dispatch after commit. A batch is applied whole or not at all; a
+    run cut short is safe to repeat, as resubmitted orders are no longer erred. A row another
+    transaction holds is skipped, not waited for.
+
+    On PostgreSQL, outside a transaction of the caller's, ``REDRIVE_BULK_WORKERS`` batches are
+    sent at once, each on a connection of its own (``parallel.in_parallel``): a batch's work
+    is mostly the server's, and each server process uses a core. Batches are independent, so
+    the outcome is the same as one by one.
 
     ``actor=None`` is the system (a command run without ``--as``).
     """
@@ -81,46 +89,78 @@ def orders_resubmit(
         raise ApplicationError("You are not allowed to resubmit orders.", code="forbidden")
     scope = None if actor is None or actor.is_staff else provider_scope(actor)
     result = ResubmitResult(dry_run=dry_run)
-    last_pk = 0
-    base = orders.order_by().order_by("pk")
-    while True:
-        rows = list(base.filter(pk__gt=last_pk).values(*ROW_FIELDS)[:batch_size])
-        if not rows:
-            break
-        last_pk = rows[-1]["pk"]
+
+    def work(rows: list[dict]) -> tuple[list[tuple[dict, str]], int]:
+        return _resubmit_batch(rows, scope=scope, actor=actor, trigger=trigger, dry_run=dry_run)
+
+    batches = _batches(orders, batch_size)
+    first = next(batches, None)
+    if first is None:
+        return result
+    workers = _workers(dry_run=dry_run, more=len(first) == batch_size)
+    rest = chain([first], batches)
+    done = (
+        in_parallel(rest, work, workers=workers)
+        if workers > 1
+        else ((rows, work(rows)) for rows in rest)
+    )
+    for rows, (skips, resubmitted) in done:
         result.matched += len(rows)
-        in_scope = (
-            None
-            if scope is None
-            else set(
-                Order.objects.filter(scope, pk__any=[r["pk"] for r in rows]).values_list(
-                    "pk", flat=True
-                )
-            )
-        )
-        candidates = []
-        for row in rows:
-            if in_scope is not None and row["pk"] not in in_scope:
-                result.skip(row, OUT_OF_SCOPE, skipped_limit)
-            elif row["state"] != Order.State.ERRED:
-                result.skip(row, NOT_ERRED, skipped_limit)
-            else:
-                candidates.append(row)
-        if dry_run:
-            result.resubmitted += len(candidates)
-        elif candidates:
-            done = set(
-                orders_send_again(
-                    order_ids=[row["pk"] for row in candidates], actor=actor, trigger=trigger
-                )
-            )
-            result.resubmitted += len(done)
-            for row in candidates:
-                if row["pk"] not in done:
-                    result.skip(row, CHANGED_MEANWHILE, skipped_limit)
+        result.resubmitted += resubmitted
+        for row, reason in skips:
+            result.skip(row, reason, skipped_limit)
         if on_batch:
             on_batch(len(rows))
     return result
+
+
+def _batches(orders: QuerySet[Order], batch_size: int) -> Iterator[list[dict]]:
+    """The rows of ``orders`` in batches by primary key (keyset: each read starts after the
+    last key of the one before)."""
+    base = orders.order_by().order_by("pk")
+    last_pk = 0
+    while rows := list(base.filter(pk__gt=last_pk).values(*ROW_FIELDS)[:batch_size]):
+        last_pk = rows[-1]["pk"]
+        yield rows
+
+
+def _workers(*, dry_run: bool, more: bool) -> int:
+    """Batches at once: several only where that helps and is safe (PostgreSQL, more than one
+    batch, no transaction of the caller's that the threads' connections would not see)."""
+    workers = settings.REDRIVE_BULK_WORKERS
+    if dry_run or not more or connection.vendor != "postgresql" or connection.in_atomic_block:
+        return 1
+    return max(workers, 1)
+
+
+def _resubmit_batch(
+    rows: list[dict], *, scope, actor, trigger: str, dry_run: bool
+) -> tuple[list[tuple[dict, str]], int]:
+    """One batch: the rows skipped (with why) and how many were resubmitted."""
+    in_scope = (
+        None
+        if scope is None
+        else set(
+            Order.objects.filter(scope, pk__any=[r["pk"] for r in rows]).values_list(
+                "pk", flat=True
+            )
+        )
+    )
+    skips, candidates = [], []
+    for row in rows:
+        if in_scope is not None and row["pk"] not in in_scope:
+            skips.append((row, OUT_OF_SCOPE))
+        elif row["state"] != Order.State.ERRED:
+            skips.append((row, NOT_ERRED))
+        else:
+            candidates.append(row)
+    if dry_run or not candidates:
+        return skips, len(candidates) if dry_run else 0
+    done = set(
+        orders_send_again(order_ids=[row["pk"] for row in candidates], actor=actor, trigger=trigger)
+    )
+    skips += [(row, CHANGED_MEANWHILE) for row in candidates if row["pk"] not in done]
+    return skips, len(done)
 
 
 def _history_of_sending_again(order_ids: list[int], *, actor, trigger: str, now) -> None:
