@@ -23,6 +23,21 @@ class StrictOrderingFilter(OrderingFilter):
     value); anything else is a 400 that names the parameter and the choices (DRF's own filter
     would ignore it silently)."""
 
+    def get_default_ordering(self, view):
+        """The view's ``default_ordering(request)`` if it has one (an order that depends on
+        the filters), else its ``ordering``."""
+        choose = getattr(view, "default_ordering", None)
+        return choose(view.request) if choose else super().get_default_ordering(view)
+
+    def filter_queryset(self, request, queryset, view):
+        """A list ordered by a field that can be empty holds only rows that have it: the
+        cursor continues from the last row's value, and an empty one has none."""
+        ordering = self.get_ordering(request, queryset, view)
+        field = ordering[0].lstrip("-") if ordering else ""
+        if field and getattr(queryset.model._meta.get_field(field), "null", False):
+            queryset = queryset.filter(**{f"{field}__isnull": False})
+        return queryset.order_by(*ordering) if ordering else queryset
+
     def get_ordering(self, request, queryset, view):
         param = request.query_params.get(self.ordering_param)
         if not param:
@@ -38,13 +53,16 @@ class StrictOrderingFilter(OrderingFilter):
 
     def get_schema_operation_parameters(self, view):
         fields = list(getattr(view, "ordering_fields", None) or [])
-        default = ",".join(getattr(view, "ordering", None) or [])
+        default = getattr(view, "ordering_help", None) or (
+            f"default `{','.join(getattr(view, 'ordering', None) or [])}`"
+        )
         return [
             {
                 "name": self.ordering_param,
                 "required": False,
                 "in": "query",
-                "description": f"Order by one field, `-` for descending (default `{default}`).",
+                "description": f"Order by one field, `-` for descending ({default}). A field "
+                "that can be empty (`erred_at`) lists only the rows that have it.",
                 "schema": {
                     "type": "string",
                     "enum": [term for name in fields for term in (name, f"-{name}")],

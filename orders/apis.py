@@ -44,9 +44,10 @@ def visible_order(request, uuid) -> Order:
 @extend_schema_view(
     get=extend_schema(
         summary="List orders",
-        description="Orders of your organizations and offerings (staff: all), newest first. "
-        "Filter with the query parameters; `search` matches the order number, the customer's "
-        "name (part of it) or e-mail (all of it).",
+        description="Orders of your organizations and offerings (staff: all), newest first "
+        "(by failure time when a failure window is given). Filter with the query parameters; "
+        "`search` matches the order number, the customer's name (part of it) or e-mail (all "
+        "of it).",
         responses={200: OrderSerializer(many=True), **errors(400, 401)},
     ),
     post=extend_schema(
@@ -63,8 +64,21 @@ class OrderListCreateApi(ListCreateAPIView):
     pagination_class = CursorPage
     filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
     filterset_class = OrderFilter
-    ordering_fields = ["created", "number"]
+    ordering_fields = ["created", "number", "erred_at"]
     ordering = ["-created"]
+    ordering_help = (
+        "default `-created`; `-erred_at`, the newest failure first, when `failed_after` or "
+        "`failed_before` is given"
+    )
+    FAILURE_WINDOW = ("failed_after", "failed_before")
+
+    def default_ordering(self, request) -> list[str]:
+        """A list cut by failure time reads as a failed-orders queue: newest failure first, as
+        the admin's queue does. It is also the order its index (``order_state_erred_at``) is in,
+        where ordering it by creation had the database skip every later failure first."""
+        if any(request.query_params.get(name) for name in self.FAILURE_WINDOW):
+            return ["-erred_at"]
+        return self.ordering
 
     def get_queryset(self):
         return visible_orders(self.request)

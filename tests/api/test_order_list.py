@@ -107,6 +107,49 @@ def test_ordering_by_number_and_created(world):
     ]
 
 
+def test_a_failure_window_lists_the_newest_failure_first_page_by_page(world):
+    # given: failures created in one order and failed in the reverse one, one outside
+    Order.objects.all().delete()
+    failed = [erred(world, hours_ago=hours) for hours in (1, 2, 3, 4, 5)]
+    erred(world, hours_ago=48)
+    world.order(Order.State.DONE)
+    client = world.client("staff")
+    window = {
+        "state": "erred",
+        "failed_after": (timezone.now() - timedelta(hours=24)).isoformat(),
+        "page_size": 2,
+    }
+
+    # when: every page of the window
+    seen, page = [], client.get("/api/orders/", window).json()
+    while True:
+        seen += [row["uuid"] for row in page["results"]]
+        if not page["next"]:
+            break
+        page = client.get(page["next"]).json()
+
+    # then: by failure time, newest first (here the order they were created in), each once
+    assert seen == [str(order.uuid) for order in failed]
+
+
+def test_ordering_by_failure_time_lists_only_orders_that_failed(world):
+    # given
+    Order.objects.all().delete()
+    older, newer = erred(world, hours_ago=3), erred(world, hours_ago=1)
+    world.order(Order.State.PENDING_PROVIDER)
+    client = world.client("staff")
+
+    # when / then
+    oldest_first = results(client.get("/api/orders/", {"ordering": "erred_at"}))
+    assert [row["uuid"] for row in oldest_first] == [str(older.uuid), str(newer.uuid)]
+    newest_first = results(client.get("/api/orders/", {"ordering": "-erred_at"}))
+    assert [row["uuid"] for row in newest_first] == [str(newer.uuid), str(older.uuid)]
+    explicit = results(
+        client.get("/api/orders/", {"failed_after": "2000-01-01T00:00:00Z", "ordering": "created"})
+    )
+    assert [row["uuid"] for row in explicit] == [str(older.uuid), str(newer.uuid)]
+
+
 def test_cursor_pages_cover_every_row_once_even_with_equal_created_times(world):
     # given: 7 more orders created at the same instant (a bulk import)
     same_time = timezone.now()
