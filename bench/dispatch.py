@@ -13,7 +13,7 @@ median of the rounds' ratios. The CPU time of the workers, the sandbox and Postg
 measured during the pipeline rounds; afterwards a profile sends a sample in this process to
 show where a delivery's time goes (``bench/dispatch_profile.py``).
 
-    .venv/bin/python -m bench.dispatch                     # 3 rounds of 5,000 orders
+    .venv/bin/python -m bench.dispatch                     # 5 rounds of 5,000 orders
     .venv/bin/python -m bench.dispatch --orders 2000       # make bench
 """
 
@@ -245,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--orders", type=int, default=5_000, help="Orders in each round.")
     parser.add_argument(
-        "--rounds", type=int, default=3, help="Alternating baseline/pipeline rounds (3)."
+        "--rounds", type=int, default=5, help="Alternating baseline/pipeline rounds (5)."
     )
     parser.add_argument(
         "--workers",

@@ -201,6 +201,13 @@ REDRIVE_QUEUED_GRACE_SECONDS = env.int("REDRIVE_QUEUED_GRACE_SECONDS", default=1
 # (its task was lost), the next sweep claims it again.
 REDRIVE_RETRY_CLAIM_SECONDS = env.int("REDRIVE_RETRY_CLAIM_SECONDS", default=120)
 REDRIVE_BULK_BACKGROUND_THRESHOLD = env.int("REDRIVE_BULK_BACKGROUND_THRESHOLD", default=5000)
+# Deliveries a worker's task claims together and sends one after another. Fewer suit a slow
+# remote system (more tasks, so more workers share a batch); more cost fewer queries each.
+REDRIVE_DELIVERIES_PER_TASK = env.int("REDRIVE_DELIVERIES_PER_TASK", default=100)
+if REDRIVE_DELIVERIES_PER_TASK < 1:
+    raise ImproperlyConfigured(
+        f"REDRIVE_DELIVERIES_PER_TASK must be 1 or more, got {REDRIVE_DELIVERIES_PER_TASK}."
+    )
 # Batches of a large resubmit sent to PostgreSQL at once, each on a connection of its own.
 REDRIVE_BULK_WORKERS = env.int("REDRIVE_BULK_WORKERS", default=2)
 if REDRIVE_BULK_WORKERS < 1:

@@ -76,6 +76,8 @@ def sweep_due(
         result.claimed += claimed
         if claimed < batch_size:
             break
+    # A lapsed claim means nothing (an order still due was just claimed afresh): drop them.
+    RetryClaim.objects.filter(expires_at__lte=now or timezone.now()).delete()
     result.reclaimed = deliveries_reclaim_expired(batch_size=batch_size, now=now)
     result.windows_closed = windows_close_ended(now=now)
     result.released = deliveries_release_due(now=now)

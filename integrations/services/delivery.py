@@ -7,6 +7,7 @@ and records them (``integrations.services.sending``).
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import NotSupportedError, connection, transaction
 from django.db.models import DateTimeField, F, Func, IntegerField, UUIDField, Value
 from django.utils import timezone
@@ -16,7 +17,7 @@ from integrations.models import Delivery, Integration, Trigger
 from orders.models import Order
 
 PUSHED = (Integration.Backend.HTTP_PUSH, Integration.Backend.SITE_AGENT)
-TASK_CHUNK = 100
+TASK_CHUNK = settings.REDRIVE_DELIVERIES_PER_TASK
 QUEUE_FIELDS = [
     "state",
     "next_attempt_at",

@@ -93,6 +93,21 @@ def test_a_claim_the_workers_never_sent_lapses_and_the_next_sweep_takes_it_again
 
 
 @pytest.mark.django_db
+def test_a_sweep_pass_drops_the_claims_that_lapsed_for_orders_no_longer_due():
+    # given: a claimed order that a person retried, and whose worker task was lost
+    [order] = due_orders(1)
+    assert recovery.retries_claim_due() == 1
+    order_services.order_retry(order=Order.objects.get(pk=order.pk), actor=staff_user())
+
+    # when / then: kept while it may still be worked on, dropped once lapsed
+    recovery.sweep_due()
+    assert RetryClaim.objects.filter(order=order).exists()
+    with time_machine.travel(timezone.now() + recovery.RETRY_CLAIM_LEASE + timedelta(seconds=1)):
+        assert recovery.sweep_due().claimed == 0
+    assert not RetryClaim.objects.exists()
+
+
+@pytest.mark.django_db
 def test_sending_a_claim_again_leaves_orders_a_person_retried_or_not_due():
     # given: three claimed orders; then a person retries one, and one is due later after all
     retried, rescheduled, due = due_orders(3)
