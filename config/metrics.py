@@ -59,7 +59,7 @@ ATTEMPTS = Counter(
 )
 SEND_SECONDS = Histogram(
     "redrive_send_duration_seconds",
-    "Time from claiming a delivery to recording the remote answer, per integration.",
+    "Time from sending a delivery to the remote answer, per integration.",
     ["integration"],
     buckets=SEND_BUCKETS,
 )
