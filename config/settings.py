@@ -200,6 +200,11 @@ REDRIVE_QUEUED_GRACE_SECONDS = env.int("REDRIVE_QUEUED_GRACE_SECONDS", default=1
 # A due retry the sweep claimed is the workers' for this long; if none sent it again by then
 # (its task was lost), the next sweep claims it again.
 REDRIVE_RETRY_CLAIM_SECONDS = env.int("REDRIVE_RETRY_CLAIM_SECONDS", default=120)
+if REDRIVE_RETRY_CLAIM_SECONDS < 1 or CELERY_DB_REUSE_MAX < 0:
+    raise ImproperlyConfigured(
+        "REDRIVE_RETRY_CLAIM_SECONDS must be 1 or more and CELERY_DB_REUSE_MAX 0 or more, got "
+        f"{REDRIVE_RETRY_CLAIM_SECONDS} and {CELERY_DB_REUSE_MAX}."
+    )
 REDRIVE_BULK_BACKGROUND_THRESHOLD = env.int("REDRIVE_BULK_BACKGROUND_THRESHOLD", default=5000)
 # Deliveries a worker's task claims together and sends one after another. Fewer suit a slow
 # remote system (more tasks, so more workers share a batch); more cost fewer queries each.

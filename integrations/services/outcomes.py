@@ -16,7 +16,7 @@ from integrations.models import Attempt, Delivery, HeldReason, Integration, Trig
 from integrations.policy import next_retry
 from integrations.services.claims import Claim
 from integrations.services.logs import attempt_logged
-from integrations.services.successes import successes_record
+from integrations.services.successes import attempt_close, successes_record
 from orders import services as order_services
 from orders.errors import ApplicationError
 from orders.models import Order
@@ -46,7 +46,7 @@ def attempt_record(*, attempt: Attempt, result: SendResult) -> Attempt:
             .select_related("integration")
             .get(pk=attempt.delivery_id)
         )
-        _close(attempt, result, now)
+        attempt_close(attempt, result, now)
         metrics.attempt_observed(attempt=attempt)
         if delivery.attempt_count != attempt.number or delivery.state != Delivery.State.IN_FLIGHT:
             attempt.save()
@@ -84,16 +84,6 @@ def attempt_record(*, attempt: Attempt, result: SendResult) -> Attempt:
             deliveries_release(integration=delivery.integration, actor=None)
     attempt_logged(attempt=attempt, order_number=order.number, order_uuid=order.uuid, result=result)
     return attempt
-
-
-def _close(attempt: Attempt, result: SendResult, now) -> None:
-    attempt.finished_at = attempt.finished_at or now
-    attempt.outcome = result.outcome
-    attempt.remote_status = result.remote_status
-    attempt.error_code = result.error_code
-    attempt.message = result.message
-    attempt.traceback = result.traceback
-    attempt.retry_after_seconds = result.retry_after_seconds
 
 
 def _finish(delivery: Delivery, state: str, result: SendResult) -> None:

@@ -90,13 +90,7 @@ def successes_record(*, sent: list[tuple[Claim, SendResult]]) -> None:
         sources = Order.transition_sources("succeed")
         for claim, result in sent:
             attempt = claim.attempt
-            attempt.finished_at = attempt.finished_at or now
-            attempt.outcome = result.outcome
-            attempt.remote_status = result.remote_status
-            attempt.error_code = result.error_code
-            attempt.message = result.message
-            attempt.traceback = result.traceback
-            attempt.retry_after_seconds = result.retry_after_seconds
+            attempt_close(attempt, result, now)
             if attempt.delivery_id in finished:
                 state = before.get(attempt.order_id)
                 attempt.decision = (
@@ -118,6 +112,17 @@ def successes_record(*, sent: list[tuple[Claim, SendResult]]) -> None:
         from integrations.recovery import deliveries_release
 
         deliveries_release(integration=integration, actor=None)
+
+
+def attempt_close(attempt: Attempt, result: SendResult, now) -> None:
+    """The answer on the attempt (in memory): when it came, what it was."""
+    attempt.finished_at = attempt.finished_at or now
+    attempt.outcome = result.outcome
+    attempt.remote_status = result.remote_status
+    attempt.error_code = result.error_code
+    attempt.message = result.message
+    attempt.traceback = result.traceback
+    attempt.retry_after_seconds = result.retry_after_seconds
 
 
 def _attempts_close(attempts: list[Attempt], *, outcome: str) -> None:

@@ -90,16 +90,7 @@ def test_insert_values_writes_every_row_in_one_statement():
     with CaptureQueriesContext(connection) as captured:
         insert_values(
             OrderTransition,
-            (
-                "order",
-                "transition",
-                "source_state",
-                "target_state",
-                "actor",
-                "reason",
-                "details",
-                "created",
-            ),
+            OrderTransition.ROW_FIELDS,
             [
                 (o.pk, "succeed", "executing", "done", None, "", json.dumps({"n": i}), now)
                 for i, o in enumerate(orders)
