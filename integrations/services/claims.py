@@ -151,14 +151,12 @@ def _fail_unsent(rows: list[dict], integrations: dict, *, now) -> None:
 
 def _claim_group(integration: Integration, rows: list[dict], *, now) -> list[Claim]:
     """Claim the deliveries of one integration, or hold them (the caller holds the rows)."""
-    held = gate(integration=integration, now=now)
-    if held:
-        deliveries_hold(delivery_ids=[row["pk"] for row in rows], reason=held, now=now)
-        return []
-    if integration.breaker_state != BreakerState.CLOSED:  # gate() took the probe: one goes
-        rest = [row["pk"] for row in rows[1:]]
-        deliveries_hold(delivery_ids=rest, reason=HeldReason.BREAKER, now=now)
-        rows = rows[:1]
+    allowed, reason = admitted(integration=integration, now=now)
+    if allowed is not None:
+        deliveries_hold(delivery_ids=[row["pk"] for row in rows[allowed:]], reason=reason, now=now)
+        rows = rows[:allowed]
+        if not rows:
+            return []
     ids = [row["pk"] for row in rows]
     lease_expires_at = now + lease_for(integration)
     Delivery.objects.filter(pk__any=ids).update(
@@ -211,6 +209,18 @@ def _claim_group(integration: Integration, rows: list[dict], *, now) -> list[Cla
         )
         for row in rows
     ]
+
+
+def admitted(*, integration: Integration, now) -> tuple[int | None, str]:
+    """How many deliveries of ``integration`` may be sent now, and why the others wait:
+    all (``None``); one, the breaker's probe, which ``gate`` has just taken; or none (the
+    integration is disabled, in maintenance, or its breaker is open)."""
+    held = gate(integration=integration, now=now)
+    if held:
+        return 0, held
+    if integration.breaker_state != BreakerState.CLOSED:
+        return 1, HeldReason.BREAKER
+    return None, ""
 
 
 def deliveries_hold(*, delivery_ids: list[int], reason: str, now=None) -> None:

@@ -14,7 +14,7 @@ from integrations.backends import SendResult
 from integrations.breaker import active_window, breaker_record
 from integrations.models import Attempt, Delivery, HeldReason, Integration, Trigger
 from integrations.policy import next_retry
-from integrations.services.claims import Claim
+from integrations.services.claims import Claim, deliveries_hold
 from integrations.services.logs import attempt_logged
 from integrations.services.successes import attempt_close, successes_record
 from orders import services as order_services
@@ -23,10 +23,11 @@ from orders.models import Order
 
 
 def hold(delivery: Delivery, reason: str) -> None:
+    """``deliveries_hold`` for one delivery, keeping the instance in step."""
+    deliveries_hold(delivery_ids=[delivery.pk], reason=reason)
     delivery.state = Delivery.State.HELD
     delivery.held_reason = reason
     delivery.lease_expires_at = None
-    delivery.save(update_fields=["state", "held_reason", "lease_expires_at", "modified"])
 
 
 def attempt_record(*, attempt: Attempt, result: SendResult) -> Attempt:

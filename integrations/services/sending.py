@@ -17,11 +17,11 @@ from itertools import groupby
 from django.utils import timezone
 
 from integrations import backends
-from integrations.breaker import gate
-from integrations.models import Attempt, BreakerState, HeldReason, Integration
+from integrations.models import Attempt, Integration
 from integrations.services.claims import (
     LEASE_GRACE,
     Claim,
+    admitted,
     claims_hand_back,
     claims_renew,
     deliveries_claim,
@@ -98,12 +98,12 @@ def _go_on(rest: list[Claim], *, integration: Integration) -> list[Claim]:
     mine = [claim for claim in rest if claim.integration.pk == integration.pk]
     if not mine:
         return rest
-    fresh = Integration.objects.get(pk=integration.pk)
-    held = gate(integration=fresh, now=timezone.now())
-    if not held and fresh.breaker_state == BreakerState.CLOSED:
+    allowed, reason = admitted(
+        integration=Integration.objects.get(pk=integration.pk), now=timezone.now()
+    )
+    if allowed is None:
         return rest
-    if not held:  # gate() took the probe: the next claim is it
-        held, mine = HeldReason.BREAKER, mine[1:]
-    claims_hand_back(mine, reason=held)
-    returned = {id(claim) for claim in mine}
+    back = mine[allowed:]  # with the breaker's probe taken, the next claim is it
+    claims_hand_back(back, reason=reason)
+    returned = {id(claim) for claim in back}
     return [claim for claim in rest if id(claim) not in returned]
