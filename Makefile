@@ -31,8 +31,11 @@ run: install
 test: install services browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# ruff, and the direction of imports between the apps (pyproject.toml's import-linter
+# contracts; see docs/architecture.md).
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 # Benchmarks (bench/README.md) at sizes that fit 10 minutes on a 2-core machine; each prints a
 # table and writes bench/results/<name>.json. Without flags each module runs its full size.
@@ -59,9 +62,18 @@ services:
 browser:
 	@test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
 
-# Re-pin every package after changing pyproject.toml's dependencies.
-lock: install
-	$(BIN)/python -m pip install --quiet -e '.[test]' && $(BIN)/python -m pip uninstall --quiet -y redrive
+# Re-pin every package after changing pyproject.toml's dependencies: they are installed into a
+# fresh virtual environment of their own (never the project itself, which is not a package),
+# and what that holds is the new requirements.lock.
+LOCK_VENV := var/lock-venv
+lock:
+	rm -rf $(LOCK_VENV) && $(PYTHON) -m venv $(LOCK_VENV)
+	$(PYTHON) -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; \
+	  print("\n".join(p["dependencies"] + p["optional-dependencies"]["test"]))' \
+	  > $(LOCK_VENV)/requirements.in
+	$(LOCK_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
+	  -r $(LOCK_VENV)/requirements.in
 	(echo "# Exact versions of every package, installed by 'make' (pip install -r requirements.lock)."; \
 	 echo "# Direct dependencies are listed in pyproject.toml; regenerate with 'make lock'."; \
-	 $(BIN)/python -m pip freeze --exclude-editable) > requirements.lock
+	 $(LOCK_VENV)/bin/python -m pip freeze) > requirements.lock
+	rm -rf $(LOCK_VENV)

@@ -1,7 +1,5 @@
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.db.models import Q
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import ngettext
@@ -9,7 +7,8 @@ from django.utils.translation import ngettext
 from alerts.models import Alert, AlertContact, AlertNotification
 from alerts.selectors import alert_list
 from alerts.services import alerts_dismiss
-from orders.errors import ApplicationError
+from core.admin import two_step
+from orders.admin import order_page_shows
 from orders.models import Offering, Organization
 
 ALERT_FIELDS = [
@@ -106,20 +105,14 @@ class AlertAdmin(admin.ModelAdmin):
 
     @admin.action(description="Dismiss selected alerts", permissions=["dismiss"])
     def dismiss_selected(self, request, queryset):
-        """Django's delete_selected pattern: confirm on the first POST, act on ``post=yes``.
+        """Confirm with counts and a sample, then dismiss (``core.admin.two_step``); with
+        "select all" the change list's filters stay in the URL and the action applies to
+        everything they match."""
 
-        With "select all" (``select_across``) the confirmation carries the flag and the one
-        page of ticked ids Django needs to accept the POST, not every id: the change list's
-        filters stay in the URL, and the action applies to everything they match.
-        """
-        if request.POST.get("post") == "yes":
-            try:
-                result = alerts_dismiss(
-                    alerts=queryset, actor=request.user, reason=request.POST.get("reason", "")
-                )
-            except ApplicationError as error:
-                self.message_user(request, error.message, messages.ERROR)
-                return None
+        def act():
+            result = alerts_dismiss(
+                alerts=queryset, actor=request.user, reason=request.POST.get("reason", "")
+            )
             self.message_user(
                 request,
                 ngettext("Dismissed %d alert.", "Dismissed %d alerts.", result.dismissed)
@@ -132,31 +125,30 @@ class AlertAdmin(admin.ModelAdmin):
                     f"{result.skipped} selected alert(s) were not open and were left alone.",
                     messages.WARNING,
                 )
-            return None
-        open_alerts = queryset.filter(status=Alert.Status.OPEN)
-        select_across = request.POST.get("select_across") == "1"
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Dismiss alerts?",
-            "opts": self.model._meta,
-            "queryset": queryset,
-            "matched": queryset.count(),
-            "open_count": open_alerts.count(),
-            "sample": list(
-                open_alerts.select_related("order", "integration")[:CONFIRMATION_SAMPLE]
-            ),
-            "select_across": select_across,
-            "selected_ids": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "action": "dismiss_selected",
-            "media": self.media,
-        }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, "admin/alerts/alert/dismiss_confirmation.html", context)
+
+        def context() -> dict:
+            open_alerts = queryset.filter(status=Alert.Status.OPEN)
+            return {
+                "matched": queryset.count(),
+                "open_count": open_alerts.count(),
+                "sample": list(
+                    open_alerts.select_related("order", "integration")[:CONFIRMATION_SAMPLE]
+                ),
+            }
+
+        return two_step(
+            self,
+            request,
+            template="admin/alerts/alert/dismiss_confirmation.html",
+            title="Dismiss alerts?",
+            context=context,
+            act=act,
+        )
 
 
+@order_page_shows
 class AlertInline(admin.TabularInline):
-    """The alerts of one order, for the order page (``OrderAdmin.inlines``); read-only."""
+    """The alerts of one order, on the order page; read-only."""
 
     model = Alert
     fk_name = "order"

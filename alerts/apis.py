@@ -15,7 +15,7 @@ from alerts.models import Alert
 from alerts.selectors import alert_get, alert_list
 from alerts.serializers import AlertDismissSerializer, AlertSerializer
 from alerts.services import alert_dismiss
-from config.paging import CursorPage
+from core.api.paging import CursorPage
 
 
 class AlertPage(CursorPage):

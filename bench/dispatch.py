@@ -114,9 +114,8 @@ def dispatch(order_ids: list[int], *, timeout: float) -> tuple[float, dt.datetim
     from django.db import transaction
     from django.db.models import Max
 
-    from integrations.models import Trigger
     from integrations.services import deliveries_queue
-    from orders.models import Order
+    from orders.models import Order, Trigger
 
     first, last = order_ids[0], order_ids[-1]
     assert order_ids == list(range(first, last + 1)), "a contiguous range of orders"

@@ -41,7 +41,8 @@ def profile(order_ids: list[int]) -> dict:
 
     from bench import harness
     from integrations import backends, services
-    from integrations.models import Delivery, Trigger
+    from integrations.models import Delivery
+    from orders.models import Trigger
 
     with transaction.atomic():
         services.deliveries_queue(order_ids=order_ids, trigger=Trigger.BULK, actor=None)

@@ -126,8 +126,8 @@ def claim_batches(
 ) -> tuple[list[float], list[float], harness.QueryTimer]:
     """Run ``batches`` claims; returns the total ms and the ms without the on-commit enqueue
     of each, and the time spent in each kind of query."""
-    from integrations import recovery
-    from integrations.recovery import retries_claim_due
+    from integrations.services import retries as recovery
+    from integrations.services import retries_claim_due
 
     totals, claims = [], []
     queries = harness.QueryTimer()
@@ -149,7 +149,7 @@ def send_claimed(*, chunk: int) -> tuple[float, int]:
     order again in tasks of ``chunk`` (``retries_send``). Returns ms per 1,000 orders and how
     many were sent."""
     from integrations.models import RetryClaim
-    from integrations.recovery import retries_send
+    from integrations.services import retries_send
 
     ids = sorted(RetryClaim.objects.values_list("order_id", flat=True))
     started = time.perf_counter()
@@ -165,7 +165,7 @@ def claim_query() -> tuple[str, list]:
     """The SQL and parameters of the claim's SELECT ... FOR UPDATE, as the code sends it."""
     from django.db import transaction
 
-    from integrations.recovery import retries_claim_due
+    from integrations.services import retries_claim_due
 
     found: list[tuple[str, list]] = []
 
@@ -213,7 +213,7 @@ def rolled_back(batches: int, batch_size: int, *, drop_index: bool) -> tuple[lis
             with transaction.atomic():
                 plan = explain(sql, params)
                 transaction.set_rollback(True)
-            from integrations.recovery import retries_claim_due
+            from integrations.services import retries_claim_due
 
             times = []
             for _ in range(batches):

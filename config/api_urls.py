@@ -4,19 +4,18 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from alerts.apis import AlertDetailApi, AlertDismissApi, AlertListApi
+from integrations.agent_apis import AgentOrderListApi, AgentOrderReportApi
 from integrations.apis import (
-    AgentOrderListApi,
-    AgentOrderReportApi,
     IntegrationDetailApi,
     IntegrationListCreateApi,
     IntegrationReleaseApi,
     IntegrationResendWaitingApi,
     MaintenanceWindowDetailApi,
     MaintenanceWindowListCreateApi,
+    OrderAttemptListApi,
 )
 from orders.apis import (
     OrderApproveApi,
-    OrderAttemptListApi,
     OrderCancelApi,
     OrderDetailApi,
     OrderListCreateApi,

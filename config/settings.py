@@ -36,9 +36,11 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "django_celery_beat",
+    "core",
     "orders",
     "integrations",
     "alerts",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -57,7 +59,7 @@ WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "config" / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -126,7 +128,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "config.exceptions.api_exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exceptions.api_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
     "PAGE_SIZE": 50,
 }
@@ -177,13 +179,13 @@ CELERY_BEAT_SCHEDULE = {
         "kwargs": {"frequency": "daily"},
     },
     "prune-history": {
-        "task": "integrations.retention.prune_history",
+        "task": "integrations.tasks.prune_history",
         "schedule": crontab(minute=30, hour=3),
     },
 }
 CELERY_TIMEZONE = TIME_ZONE
-# Task modules outside the apps' tasks.py, and the worker's metrics signals (config/metrics.py).
-CELERY_IMPORTS = ["integrations.retention", "config.metrics"]
+# The worker's metrics signals (core/metrics.py); tasks are in each app's tasks.py.
+CELERY_IMPORTS = ["core.metrics"]
 # Keep LOGGING (and LOG_FORMAT=json) in the worker and beat instead of Celery's own format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Celery's Django fix-up closes the database connection around every task unless this is set,
@@ -242,8 +244,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "text": {"()": "config.logging.ReadableFormatter"},
-        "json": {"()": "config.logging.JsonFormatter"},
+        "text": {"()": "core.logging.ReadableFormatter"},
+        "json": {"()": "core.logging.JsonFormatter"},
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},

@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from config.dashboard import with_failure_overview
 from config.health import healthz, readyz
-from config.metrics import metrics_view
+from core.metrics import metrics_view
+from integrations.admin.overview import with_failure_overview
 
 admin.site.site_header = "Redrive"
 admin.site.site_title = "Redrive"
@@ -19,4 +19,4 @@ urlpatterns = [
     path("metrics", metrics_view, name="metrics"),
 ]
 
-handler404 = "config.exceptions.not_found"
+handler404 = "core.api.exceptions.not_found"

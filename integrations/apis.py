@@ -1,22 +1,33 @@
-"""The site agent API: an agent pulls its integration's executing orders and reports results.
-
-Agents authenticate with ``Authorization: Agent <key>`` (see ``AgentToken``); a key sees only
-its own integration, and anything else is a 404.
-"""
+"""The integrations API: integrations with their status, their maintenance windows, the staff
+actions on them, and the attempt history of an order. The site agents' API is in
+``agent_apis``."""
 
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import authentication, exceptions, permissions, serializers, status
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import status
 from rest_framework.generics import ListAPIView, ListCreateAPIView, RetrieveAPIView
-from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api_schema import errors
-from config.paging import CursorPage
-from integrations.backends import SendResult, order_payload
-from integrations.configuration import (
+from core.api.paging import CursorPage, HistoryPage
+from core.api.schema import errors
+from integrations.models import Attempt, Integration, MaintenanceWindow
+from integrations.selectors import (
+    attempt_list,
+    integration_get,
+    integration_list,
+    maintenance_window_list,
+)
+from integrations.serializers import (
+    AttemptSerializer,
+    IntegrationActionResultSerializer,
+    IntegrationSerializer,
+    IntegrationWriteSerializer,
+    MaintenanceWindowCreateSerializer,
+    MaintenanceWindowSerializer,
+)
+from integrations.services import (
+    deliveries_release,
     integration_create,
     integration_resend_waiting,
     integration_update,
@@ -24,162 +35,7 @@ from integrations.configuration import (
     maintenance_window_delete,
     maintenance_window_update,
 )
-from integrations.models import AgentToken, Attempt, Delivery, Integration, MaintenanceWindow
-from integrations.recovery import deliveries_release
-from integrations.selectors import (
-    agent_pending_deliveries,
-    integration_get,
-    integration_list,
-    maintenance_window_list,
-)
-from integrations.serializers import (
-    IntegrationActionResultSerializer,
-    IntegrationSerializer,
-    IntegrationWriteSerializer,
-    MaintenanceWindowCreateSerializer,
-    MaintenanceWindowSerializer,
-)
-from integrations.services import agent_report
-
-
-class AgentPrincipal:
-    """``request.user`` for an agent: authenticated, but no person and no permissions."""
-
-    is_authenticated = True
-    is_active = True
-    is_staff = False
-    is_anonymous = False
-    pk = None
-
-    def __init__(self, token: AgentToken):
-        self.token = token
-        self.integration = token.integration
-
-    def has_perm(self, perm, obj=None) -> bool:
-        return False
-
-
-class AgentTokenAuthentication(authentication.BaseAuthentication):
-    keyword = "Agent"
-
-    def authenticate(self, request):
-        header = authentication.get_authorization_header(request).split()
-        if not header or header[0].decode().lower() != self.keyword.lower():
-            return None
-        if len(header) != 2:
-            raise exceptions.AuthenticationFailed("Use 'Authorization: Agent <key>'.")
-        token = (
-            AgentToken.objects.select_related("integration")
-            .filter(key_hash=AgentToken.hash(header[1].decode()))
-            .first()
-        )
-        if token is None:
-            raise exceptions.AuthenticationFailed("Unknown agent key.")
-        AgentToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
-        return AgentPrincipal(token), token
-
-    def authenticate_header(self, request):
-        return self.keyword
-
-
-class IsAgent(permissions.BasePermission):
-    message = "This endpoint is for site agents (Authorization: Agent <key>)."
-
-    def has_permission(self, request, view):
-        return isinstance(request.auth, AgentToken)
-
-
-class AgentOrderSerializer(serializers.Serializer):
-    order = serializers.SerializerMethodField()
-    attempts = serializers.IntegerField(source="attempt_count")
-    queued_at = serializers.DateTimeField(source="modified")
-
-    def get_order(self, delivery) -> dict:
-        return order_payload(delivery.order)
-
-
-class AgentReportSerializer(serializers.Serializer):
-    external_id = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    message = serializers.CharField(required=False, allow_blank=True, max_length=10000)
-    traceback = serializers.CharField(required=False, allow_blank=True, max_length=100000)
-    code = serializers.CharField(required=False, allow_blank=True, max_length=100)
-    retryable = serializers.BooleanField(required=False, default=False)
-
-
-class AttemptResultSerializer(serializers.ModelSerializer):
-    order_state = serializers.CharField(source="order.state")
-
-    class Meta:
-        model = Attempt
-        fields = ["number", "outcome", "error_code", "message", "finished_at", "order_state"]
-
-
-class AgentPagination(CursorPagination):
-    ordering = "pk"
-    page_size = 100
-
-
-class AgentApi:
-    authentication_classes = [AgentTokenAuthentication]
-    permission_classes = [IsAgent]
-
-    def deliveries(self):
-        return agent_pending_deliveries(integration=self.request.auth.integration)
-
-
-class AgentOrderListApi(AgentApi, ListAPIView):
-    """The executing orders this agent's integration is to fulfil."""
-
-    serializer_class = AgentOrderSerializer
-    pagination_class = AgentPagination
-    filter_backends = []
-
-    def get_queryset(self):
-        return self.deliveries().select_related("order__offering", "order__consumer_organization")
-
-
-class AgentOrderReportApi(AgentApi, APIView):
-    """Report an order ``done`` or ``erred`` (with message, traceback and ``retryable``)."""
-
-    @extend_schema(
-        request=AgentReportSerializer,
-        responses={
-            200: AttemptResultSerializer,
-            404: OpenApiResponse(description="Not an executing order of this agent"),
-            409: OpenApiResponse(description="The order is no longer executing"),
-        },
-    )
-    def post(self, request, uuid, result):
-        if result not in ("done", "erred"):
-            raise exceptions.NotFound(f"Unknown result {result!r}; report 'done' or 'erred'.")
-        delivery = (
-            Delivery.objects.select_related("order", "integration")
-            .filter(integration=request.auth.integration, order__uuid=uuid)
-            .first()
-        )
-        if delivery is None:
-            raise exceptions.NotFound("No such order for this agent.")
-        data = AgentReportSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        report = data.validated_data
-        if result == "done":
-            outcome = SendResult(Attempt.Outcome.SUCCESS, external_id=report.get("external_id", ""))
-        else:
-            if not report.get("message"):
-                raise exceptions.ValidationError({"message": ["Say what went wrong."]})
-            outcome = SendResult(
-                Attempt.Outcome.TRANSIENT
-                if report["retryable"]
-                else Attempt.Outcome.ACTION_REQUIRED,
-                error_code=report.get("code") or "agent_error",
-                message=report["message"],
-                traceback=report.get("traceback", ""),
-            )
-        attempt = agent_report(
-            integration=request.auth.integration, order=delivery.order, result=outcome
-        )
-        attempt.order.refresh_from_db()
-        return Response(AttemptResultSerializer(attempt).data)
+from orders.apis import visible_order
 
 
 class IntegrationPage(CursorPage):
@@ -365,3 +221,23 @@ class MaintenanceWindowDetailApi(RetrieveAPIView):
     def delete(self, request, integration_id, id):
         maintenance_window_delete(window=self.get_object(), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class AttemptPage(HistoryPage):
+    ordering = ("started_at", "pk")
+
+
+@extend_schema(
+    summary="Delivery attempts of an order",
+    description="Every try to send the order, oldest first (newest last), each with its "
+    "outcome, the remote system's answer, the error and what the system decided next.",
+    responses={200: AttemptSerializer(many=True), **errors(400, 401, 404)},
+)
+class OrderAttemptListApi(ListAPIView):
+    queryset = Attempt.objects.none()
+    serializer_class = AttemptSerializer
+    pagination_class = AttemptPage
+    filter_backends = []
+
+    def get_queryset(self):
+        return attempt_list(order=visible_order(self.request, self.kwargs["uuid"]))

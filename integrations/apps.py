@@ -4,3 +4,16 @@ from django.apps import AppConfig
 class IntegrationsConfig(AppConfig):
     name = "integrations"
     verbose_name = "Integrations"
+
+    def ready(self):
+        """Send the orders that enter ``executing`` (orders announce them with a signal, so
+        they never import this app), and show the integrations' gauges on ``/metrics``."""
+        from core.metrics import register_gauges
+        from integrations.gauges import integration_families
+        from integrations.services.delivery import orders_executing_received
+        from orders.signals import orders_executing
+
+        orders_executing.connect(
+            orders_executing_received, dispatch_uid="integrations.deliveries_queue"
+        )
+        register_gauges("integrations", integration_families)

@@ -15,6 +15,7 @@ from email.utils import parsedate_to_datetime
 import httpx
 from django.utils import timezone
 
+from integrations.codes import FailureCode
 from integrations.models import Attempt, Integration
 
 Outcome = Attempt.Outcome
@@ -71,7 +72,7 @@ def classify(response: httpx.Response) -> SendResult:
     code, message, body = _remote_error(response)
     if 200 <= status < 300:
         return SendResult(Outcome.SUCCESS, status, external_id=str(body.get("id") or ""))
-    if status == 409 and code == "already_accepted":
+    if status == 409 and code == FailureCode.ALREADY_ACCEPTED:
         return SendResult(
             Outcome.SUCCESS, status, code, message, external_id=str(body.get("id") or "")
         )
@@ -80,7 +81,7 @@ def classify(response: httpx.Response) -> SendResult:
         return SendResult(
             Outcome.TRANSIENT,
             status,
-            code or ("rate_limited" if status == 429 else "server_error"),
+            code or (FailureCode.RATE_LIMITED if status == 429 else FailureCode.SERVER_ERROR),
             message or response.reason_phrase,
             retry_after_seconds=retry_after,
         )
@@ -88,11 +89,14 @@ def classify(response: httpx.Response) -> SendResult:
         return SendResult(
             Outcome.ACTION_REQUIRED,
             status,
-            "credentials",
+            FailureCode.CREDENTIALS,
             message or f"The remote system refused our credentials ({response.reason_phrase}).",
         )
     return SendResult(
-        Outcome.ACTION_REQUIRED, status, code or "rejected", message or response.reason_phrase
+        Outcome.ACTION_REQUIRED,
+        status,
+        code or FailureCode.REJECTED,
+        message or response.reason_phrase,
     )
 
 
@@ -180,7 +184,7 @@ def http_push(
     if credential == "":
         return SendResult(
             Outcome.ACTION_REQUIRED,
-            error_code="credentials",
+            error_code=FailureCode.CREDENTIALS,
             message=f"The environment variable {integration.credential_env_var} is not set; "
             "nothing was sent.",
         )
@@ -189,7 +193,7 @@ def http_push(
     if not integration.endpoint_url:
         return SendResult(
             Outcome.ACTION_REQUIRED,
-            error_code="configuration",
+            error_code=FailureCode.CONFIGURATION,
             message=f"Integration {integration} has no endpoint URL; nothing was sent.",
         )
     client = client or shared_client()
@@ -203,7 +207,7 @@ def http_push(
     except httpx.TimeoutException as exc:
         return SendResult(
             Outcome.TRANSIENT,
-            error_code="timeout",
+            error_code=FailureCode.TIMEOUT,
             message=f"No answer within {integration.timeout_seconds:g}s "
             f"({exc.__class__.__name__}).",
             traceback=tb.format_exc(),
@@ -211,7 +215,7 @@ def http_push(
     except httpx.TransportError as exc:
         return SendResult(
             Outcome.TRANSIENT,
-            error_code="connection_error",
+            error_code=FailureCode.CONNECTION_ERROR,
             message=f"Could not reach {integration.endpoint_url}: {exc.__class__.__name__}: {exc}",
             traceback=tb.format_exc(),
         )

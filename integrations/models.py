@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from orders.models import Trigger
+
 
 class RetryPolicy(models.TextChoices):
     FIXED = "fixed", "Fixed interval"
@@ -106,19 +108,19 @@ class Integration(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    SEND_LEASE_GRACE = timedelta(seconds=30)
+
+    @property
+    def send_lease(self) -> timedelta:
+        """How long one send may hold a delivery (or the breaker's probe): two timeouts and a
+        grace, so that a send always fits; past it, the send is taken for lost."""
+        return timedelta(seconds=self.timeout_seconds) * 2 + self.SEND_LEASE_GRACE
+
     def credential(self) -> str | None:
         """The credential from the environment; ``None`` when none is configured."""
         if not self.credential_env_var:
             return None
         return os.environ.get(self.credential_env_var, "")
-
-
-class Trigger(models.TextChoices):
-    AUTOMATIC = "automatic"
-    USER = "user"
-    BULK = "bulk"
-    EDIT = "edit"
-    AGENT = "agent"
 
 
 class HeldReason(models.TextChoices):
@@ -338,8 +340,8 @@ class MaintenanceWindow(models.Model):
 class RetryClaim(models.Model):
     """A due automatic retry a sweep has taken for the workers.
 
-    The sweep only finds and claims (``recovery.retries_claim_due``); a worker sends the order
-    again (``recovery.retries_send``) and removes the claim. If no worker does before
+    The sweep only finds and claims (``services.retries_claim_due``); a worker sends the order
+    again (``services.retries_send``) and removes the claim. If no worker does before
     ``expires_at`` (its task was lost with a broker restart, say), the next sweep takes the
     order again; until then no other sweep does.
     """

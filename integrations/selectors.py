@@ -1,9 +1,19 @@
-"""Reads of integrations, scoped to the acting user, with their status computed in SQL."""
+"""Reads of integrations, deliveries and attempts: scoped to the acting user where a person
+reads them, with their status computed in SQL."""
+
+from datetime import datetime
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from integrations.models import Attempt, Delivery, Integration, MaintenanceWindow
+from integrations.models import (
+    Attempt,
+    BreakerState,
+    Delivery,
+    HeldReason,
+    Integration,
+    MaintenanceWindow,
+)
 from orders.models import Offering, Order
 
 
@@ -61,3 +71,36 @@ def agent_pending_deliveries(*, integration: Integration) -> QuerySet[Delivery]:
         state__in=[Delivery.State.QUEUED, Delivery.State.IN_FLIGHT],
         order__state=Order.State.EXECUTING,
     )
+
+
+def active_window(*, integration_id: int, now: datetime) -> MaintenanceWindow | None:
+    """The maintenance window ``integration_id`` is in at ``now``, if any."""
+    return (
+        MaintenanceWindow.objects.filter(
+            integration_id=integration_id, starts_at__lte=now, ends_at__gt=now
+        )
+        .order_by("-ends_at")
+        .first()
+    )
+
+
+def hold_reason(*, integration: Integration, now: datetime) -> str:
+    """``""`` if ``integration`` may be sent to now, else the ``HeldReason`` that holds its
+    deliveries: disabled, in a maintenance window, or its breaker not closed (a due probe
+    may still let one through: ``breaker.probe_take``).
+
+    ``integration`` is read in the claim's own query, so its breaker state is as fresh as the
+    claim; a breaker that opens a moment later lets at most the sends already claimed through.
+    """
+    if not integration.enabled:
+        return HeldReason.DISABLED
+    if active_window(integration_id=integration.pk, now=now):
+        return HeldReason.MAINTENANCE
+    if integration.breaker_state != BreakerState.CLOSED:
+        return HeldReason.BREAKER
+    return ""
+
+
+def attempt_list(*, order: Order) -> QuerySet[Attempt]:
+    """Every attempt of every delivery of ``order`` (the caller has checked it may see it)."""
+    return Attempt.objects.filter(order=order).select_related("integration", "actor")

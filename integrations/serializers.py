@@ -1,15 +1,15 @@
 """What the integrations API shows and accepts.
 
 Never a secret: an integration shows only the *name* of the environment variable that holds
-its credential. The rules for a sound configuration live in ``integrations.configuration``;
+its credential. The rules for a sound configuration live in ``integrations.services.configuration``;
 these serializers only read the types.
 """
 
 from rest_framework import serializers
 
-from integrations.configuration import CONFIG_FIELDS
-from integrations.models import Integration, MaintenanceWindow, RetryPolicy
-from orders.serializers import StrictSerializer
+from core.api.serializers import StrictSerializer
+from integrations.models import Attempt, Integration, MaintenanceWindow, RetryPolicy
+from integrations.services import CONFIG_FIELDS
 
 DURATION_HELP = " At most 365 days; ISO 8601 (P1D, PT15M) or [DD ]HH:MM:SS."
 
@@ -114,3 +114,26 @@ class MaintenanceWindowCreateSerializer(StrictSerializer):
 class IntegrationActionResultSerializer(serializers.Serializer):
     count = serializers.IntegerField(help_text="How many deliveries or orders it sent again.")
     message = serializers.CharField()
+
+
+class AttemptSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(
+        source="actor.username", allow_null=True, default=None, read_only=True
+    )
+
+    class Meta:
+        model = Attempt
+        fields = [
+            "number",
+            "trigger",
+            "actor",
+            "started_at",
+            "finished_at",
+            "outcome",
+            "remote_status",
+            "error_code",
+            "message",
+            "traceback",
+            "decision",
+        ]
+        read_only_fields = fields

@@ -13,15 +13,13 @@ from rest_framework.generics import ListAPIView, ListCreateAPIView, RetrieveAPIV
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api_schema import ErrorSerializer, errors
-from config.paging import CursorPage, HistoryPage, StrictOrderingFilter
-from integrations.models import Attempt
+from core.api.paging import CursorPage, HistoryPage, StrictOrderingFilter
+from core.api.schema import ErrorSerializer, errors
 from orders import services
 from orders.filters import OrderFilter
 from orders.models import Offering, Order, OrderTransition, Resource
 from orders.selectors import order_list, order_transitions, organization_list
 from orders.serializers import (
-    AttemptSerializer,
     EmptySerializer,
     OrderCancelSerializer,
     OrderCreateSerializer,
@@ -149,27 +147,6 @@ class OrderDetailApi(RetrieveAPIView):
         body.is_valid(raise_exception=True)
         services.order_edit(order=order, actor=request.user, changes=dict(body.validated_data))
         return Response(OrderDetailSerializer(visible_orders(request).get(pk=order.pk)).data)
-
-
-class AttemptPage(HistoryPage):
-    ordering = ("started_at", "pk")
-
-
-@extend_schema(
-    summary="Delivery attempts of an order",
-    description="Every try to send the order, oldest first (newest last), each with its "
-    "outcome, the remote system's answer, the error and what the system decided next.",
-    responses={200: AttemptSerializer(many=True), **errors(400, 401, 404)},
-)
-class OrderAttemptListApi(ListAPIView):
-    queryset = Attempt.objects.none()
-    serializer_class = AttemptSerializer
-    pagination_class = AttemptPage
-    filter_backends = []
-
-    def get_queryset(self):
-        order = visible_order(self.request, self.kwargs["uuid"])
-        return Attempt.objects.filter(order=order).select_related("actor")
 
 
 @extend_schema(

@@ -20,7 +20,8 @@ class OrdersConfig(AppConfig):
     verbose_name = "Orders"
 
     def ready(self):
-        from config.sql import register_lookups
+        from core.metrics import register_gauges
+        from orders.gauges import order_families
 
-        register_lookups()
+        register_gauges("orders", order_families)
         post_migrate.connect(_sync_roles, dispatch_uid="orders.sync_roles")

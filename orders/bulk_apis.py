@@ -11,8 +11,8 @@ from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api_schema import errors
-from orders.errors import ApplicationError
+from core.api.schema import errors
+from core.errors import ApplicationError
 from orders.filters import OrderFilter, order_filter
 from orders.selectors import order_list
 from orders.serializers import ResubmitRequestSerializer, ResubmitResultSerializer

@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django_filters import rest_framework as filters
 
-from orders.errors import ApplicationError
+from core.errors import ApplicationError
 from orders.models import Order
 
 

@@ -12,8 +12,8 @@ Anything else is a 404.
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 
-from config.api_schema import errors
-from config.paging import CursorPage
+from core.api.paging import CursorPage
+from core.api.schema import errors
 from orders.models import Offering, Organization
 from orders.selectors import offering_list, organization_list
 from orders.serializers import OfferingSerializer, OrganizationSerializer

@@ -3,26 +3,10 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from integrations.models import Attempt
+from core.api.serializers import StrictSerializer
 from orders.models import Offering, Order, OrderTransition, Organization, Resource
 
 RESUBMIT_UUID_LIMIT = 1000
-
-
-class StrictSerializer(serializers.Serializer):
-    """Refuses fields it does not know, instead of silently ignoring a typo."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError(
-                    {
-                        field: [f"Unknown field; accepted: {', '.join(sorted(self.fields))}."]
-                        for field in unknown
-                    }
-                )
-        return super().to_internal_value(data)
 
 
 def _contains_nul(value) -> bool:
@@ -162,29 +146,6 @@ class OrderCancelSerializer(StrictSerializer):
 
 class EmptySerializer(StrictSerializer):
     """An action that takes no input."""
-
-
-class AttemptSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(
-        source="actor.username", allow_null=True, default=None, read_only=True
-    )
-
-    class Meta:
-        model = Attempt
-        fields = [
-            "number",
-            "trigger",
-            "actor",
-            "started_at",
-            "finished_at",
-            "outcome",
-            "remote_status",
-            "error_code",
-            "message",
-            "traceback",
-            "decision",
-        ]
-        read_only_fields = fields
 
 
 class OrderTransitionSerializer(serializers.ModelSerializer):

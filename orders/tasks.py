@@ -1,10 +1,16 @@
-from celery import shared_task
+"""The orders' Celery tasks: thin interfaces over services.
 
-from orders import bulk
+The services queue these tasks (after commit), so each task looks its service up when it
+runs rather than importing it with the module.
+"""
+
+from celery import shared_task
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def run_bulk_operation(operation_id: int) -> None:
     """Run a bulk operation started in the admin; a second delivery of the task is a no-op
     unless the first worker died (then it resumes where that one stopped)."""
-    bulk.bulk_operation_run(operation_id=operation_id)
+    from orders.services import bulk_operation_run
+
+    bulk_operation_run(operation_id=operation_id)

@@ -2,12 +2,10 @@
 delivery pipeline call these functions."""
 
 from alerts.services.alerts import (
-    ERROR_CODE_KINDS,
     DismissResult,
     alert_dismiss,
     alert_raise,
     alerts_dismiss,
-    alerts_record_attempt,
     alerts_resolve_for,
 )
 from alerts.services.emails import (
@@ -19,7 +17,6 @@ from alerts.services.emails import (
 )
 
 __all__ = [
-    "ERROR_CODE_KINDS",
     "DigestResult",
     "DismissResult",
     "MailResult",
@@ -28,7 +25,6 @@ __all__ = [
     "alert_notifications_send",
     "alert_raise",
     "alerts_dismiss",
-    "alerts_record_attempt",
     "alerts_resolve_for",
     "digest_period",
 ]

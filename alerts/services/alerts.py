@@ -1,4 +1,5 @@
-"""Raise (deduplicated, reopening), resolve and dismiss alerts; the delivery pipeline's hook."""
+"""Raise (deduplicated, reopening), resolve and dismiss alerts. The delivery pipeline decides
+which alert an attempt means (``integrations.services.alerting``) and calls these."""
 
 from __future__ import annotations
 
@@ -11,14 +12,7 @@ from django.utils import timezone
 from alerts.models import KIND_NEEDS_ACTION, KIND_SEVERITY, Alert, Kind
 from alerts.selectors import alert_scope
 from alerts.services.emails import queue_immediate
-from orders.errors import ApplicationError
-
-ERROR_CODE_KINDS: dict[str, str] = {
-    "address_invalid": Kind.ADDRESS_INVALID,
-    "mapping_missing": Kind.MAPPING_MISSING,
-    "credentials": Kind.CREDENTIALS,
-}
-"""An action-required attempt's ``error_code`` -> alert kind; any other code: validation."""
+from core.errors import ApplicationError, ErrorCode
 
 RAISE_TRIES = 3
 
@@ -58,45 +52,53 @@ def alert_raise(
     for _ in range(RAISE_TRIES):
         if Alert.objects.filter(status=Alert.Status.OPEN, **key).update(**seen):
             return Alert.objects.get(status=Alert.Status.OPEN, **key)
-        closed = (
-            Alert.objects.select_for_update()
-            .filter(**key)
-            .exclude(status=Alert.Status.OPEN)
-            .order_by("-opened_at", "-pk")
-            .first()
-        )
         try:
             with transaction.atomic():
-                if closed is not None:
-                    Alert.objects.filter(pk=closed.pk).update(
-                        **seen,
-                        status=Alert.Status.OPEN,
-                        opened_at=now,
-                        reopen_count=F("reopen_count") + 1,
-                        severity=KIND_SEVERITY[kind],
-                        needs_action=KIND_NEEDS_ACTION[kind],
-                    )
-                    alert = Alert.objects.get(pk=closed.pk)
-                else:
-                    alert = Alert.objects.create(
-                        integration=integration,
-                        order=order,
-                        product_code=product_code,
-                        kind=kind,
-                        severity=KIND_SEVERITY[kind],
-                        needs_action=KIND_NEEDS_ACTION[kind],
-                        message=message,
-                        first_seen_at=now,
-                        last_seen_at=now,
-                        opened_at=now,
-                    )
+                alert = _open(key, seen, now=now, order=order, product_code=product_code)
         except IntegrityError:
             continue
         if alert.needs_action:
             queue_immediate(alert=alert)
         return alert
     raise ApplicationError(
-        "The alert changed under us too often; try again.", code="conflict", extra={"kind": kind}
+        "The alert changed under us too often; try again.",
+        code=ErrorCode.CONFLICT,
+        extra={"kind": kind},
+    )
+
+
+def _open(key: dict, seen: dict, *, now, order, product_code: str) -> Alert:
+    """Reopen the latest closed alert of ``key``, or create one; ``IntegrityError`` if another
+    transaction opened it first (the caller runs this in a savepoint)."""
+    kind = key["kind"]
+    closed = (
+        Alert.objects.select_for_update()
+        .filter(**key)
+        .exclude(status=Alert.Status.OPEN)
+        .order_by("-opened_at", "-pk")
+        .first()
+    )
+    if closed is not None:
+        Alert.objects.filter(pk=closed.pk).update(
+            **seen,
+            status=Alert.Status.OPEN,
+            opened_at=now,
+            reopen_count=F("reopen_count") + 1,
+            severity=KIND_SEVERITY[kind],
+            needs_action=KIND_NEEDS_ACTION[kind],
+        )
+        return Alert.objects.get(pk=closed.pk)
+    return Alert.objects.create(
+        integration=key["integration"],
+        order=order,
+        product_code=product_code,
+        kind=kind,
+        severity=KIND_SEVERITY[kind],
+        needs_action=KIND_NEEDS_ACTION[kind],
+        message=seen["message"],
+        first_seen_at=now,
+        last_seen_at=now,
+        opened_at=now,
     )
 
 
@@ -121,9 +123,9 @@ def alerts_resolve_for(
 
 def _require_dismisser(actor) -> None:
     if actor is None or not actor.is_authenticated:
-        raise ApplicationError("Authentication is required.", code="forbidden")
+        raise ApplicationError("Authentication is required.", code=ErrorCode.FORBIDDEN)
     if not actor.has_perm("alerts.dismiss_alert"):
-        raise ApplicationError("You are not allowed to dismiss alerts.", code="forbidden")
+        raise ApplicationError("You are not allowed to dismiss alerts.", code=ErrorCode.FORBIDDEN)
 
 
 def _dismissal(actor, reason: str, now) -> dict:
@@ -143,13 +145,13 @@ def alert_dismiss(*, alert: Alert, actor, reason: str = "") -> Alert:
     _require_dismisser(actor)
     if not Alert.objects.filter(alert_scope(actor), pk=alert.pk).exists():
         raise ApplicationError(
-            f"You are not allowed to dismiss alert {alert.pk}.", code="forbidden"
+            f"You are not allowed to dismiss alert {alert.pk}.", code=ErrorCode.FORBIDDEN
         )
     locked = Alert.objects.select_for_update().get(pk=alert.pk)
     if locked.status != Alert.Status.OPEN:
         raise ApplicationError(
             f"Alert {locked.pk} is {locked.status}; only open alerts can be dismissed.",
-            code="conflict",
+            code=ErrorCode.CONFLICT,
             extra={"status": locked.status},
         )
     for name, value in _dismissal(actor, reason, timezone.now()).items():
@@ -179,34 +181,3 @@ def alerts_dismiss(*, alerts: QuerySet[Alert], actor, reason: str = "") -> Dismi
         alert_scope(actor), pk__in=selected, status=Alert.Status.OPEN
     ).update(**_dismissal(actor, reason, timezone.now()))
     return result
-
-
-def alerts_record_attempt(*, attempt) -> Alert | None:
-    """What an attempt means for alerts; the delivery pipeline calls it after recording one.
-
-    Success resolves the order's open alerts at that integration (one UPDATE); an
-    action-required failure raises an alert whose kind comes from the attempt's error code;
-    a transient failure raises nothing (``unavailable`` and ``retry_exhausted`` come from the
-    breaker and the give-up logic). Runs inside the caller's transaction: the writes join it
-    (savepoints) and any e-mail is queued for after its commit.
-    """
-    if attempt.outcome == "success":
-        alerts_resolve_for(
-            order=attempt.order,
-            integration=attempt.integration,
-            reason=f"success of order {attempt.order.number} (attempt {attempt.number})",
-        )
-        return None
-    if attempt.outcome == "action_required":
-        message = attempt.message or (
-            f"HTTP {attempt.remote_status} {attempt.error_code}".strip()
-            if attempt.remote_status
-            else attempt.error_code
-        )
-        return alert_raise(
-            integration=attempt.integration,
-            kind=ERROR_CODE_KINDS.get(attempt.error_code, Kind.VALIDATION),
-            message=message,
-            order=attempt.order,
-        )
-    return None

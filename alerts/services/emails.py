@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from alerts.models import KIND_NEEDS_ACTION, Alert, AlertContact, AlertNotification, Frequency
 from alerts.selectors import alerts_for_contact, contacts_for
-from orders.errors import ApplicationError
+from core.errors import ApplicationError
 
 logger = logging.getLogger(__name__)
 
@@ -134,15 +134,9 @@ def alert_notifications_send(*, ids: list[int] | None = None) -> MailResult:
     pending = AlertNotification.objects.filter(status=AlertNotification.Status.PENDING)
     if ids is not None:
         pending = pending.filter(pk__in=ids)
-    groups: dict[tuple, list[int]] = {}
-    for pk, contact_id, period, alert_id in pending.order_by("pk").values_list(
-        "pk", "contact_id", "period", "alert_id"
-    ):
-        one_alert = alert_id if period.startswith(IMMEDIATE) else None
-        groups.setdefault((contact_id, period, one_alert), []).append(pk)
     result = MailResult()
     connection = mail.get_connection()
-    for (_, period, _), group in groups.items():
+    for period, group in _mails(pending):
         with transaction.atomic():
             rows = list(
                 pending.filter(pk__in=group)
@@ -150,37 +144,51 @@ def alert_notifications_send(*, ids: list[int] | None = None) -> MailResult:
                 .select_related("contact__user", "alert__integration", "alert__order")
                 .order_by("alert__last_seen_at", "pk")
             )
-            if not rows:
-                continue
-            row_ids = [row.pk for row in rows]
-            contact = rows[0].contact
-            if not contact.address:
-                AlertNotification.objects.filter(pk__in=row_ids).update(
-                    status=AlertNotification.Status.SKIPPED,
-                    last_error="The contact has no e-mail address (or its user is inactive).",
-                )
-                continue
-            try:
-                connection.send_messages([_message(contact, period, [r.alert for r in rows])])
-            except OSError as error:
-                described = f"{error.__class__.__name__}: {error}"[:ERROR_LIMIT]
-                AlertNotification.objects.filter(pk__in=row_ids).update(
-                    attempts=F("attempts") + 1, last_error=described
-                )
-                logger.warning(
-                    "alert mail to %s (%s) failed: %s", contact.address, period, described
-                )
-                result.failed += 1
-                result.errors.append(f"{contact.address}: {described}")
-                continue
-            AlertNotification.objects.filter(pk__in=row_ids).update(
-                status=AlertNotification.Status.SENT,
-                sent_at=timezone.now(),
-                attempts=F("attempts") + 1,
-                last_error="",
-            )
-            result.sent += 1
+            if rows:
+                _send_one(connection, period, rows, result)
     return result
+
+
+def _mails(pending) -> list[tuple[str, list[int]]]:
+    """The pending rows grouped into mails: (period, row ids) per contact and period, and one
+    mail per alert for the at-once ones."""
+    groups: dict[tuple, list[int]] = {}
+    for pk, contact_id, period, alert_id in pending.order_by("pk").values_list(
+        "pk", "contact_id", "period", "alert_id"
+    ):
+        one_alert = alert_id if period.startswith(IMMEDIATE) else None
+        groups.setdefault((contact_id, period, one_alert), []).append(pk)
+    return [(period, group) for (_, period, _), group in groups.items()]
+
+
+def _send_one(connection, period: str, rows: list[AlertNotification], result: MailResult) -> None:
+    """Send one mail of locked rows and record on them what happened."""
+    row_ids = [row.pk for row in rows]
+    contact = rows[0].contact
+    if not contact.address:
+        AlertNotification.objects.filter(pk__in=row_ids).update(
+            status=AlertNotification.Status.SKIPPED,
+            last_error="The contact has no e-mail address (or its user is inactive).",
+        )
+        return
+    try:
+        connection.send_messages([_message(contact, period, [r.alert for r in rows])])
+    except OSError as error:
+        described = f"{error.__class__.__name__}: {error}"[:ERROR_LIMIT]
+        AlertNotification.objects.filter(pk__in=row_ids).update(
+            attempts=F("attempts") + 1, last_error=described
+        )
+        logger.warning("alert mail to %s (%s) failed: %s", contact.address, period, described)
+        result.failed += 1
+        result.errors.append(f"{contact.address}: {described}")
+        return
+    AlertNotification.objects.filter(pk__in=row_ids).update(
+        status=AlertNotification.Status.SENT,
+        sent_at=timezone.now(),
+        attempts=F("attempts") + 1,
+        last_error="",
+    )
+    result.sent += 1
 
 
 @dataclass

@@ -114,7 +114,7 @@ class BatchMeter:
 
 class EnqueueTimer:
     """Times the hand-off to the workers that runs after each commit (by default
-    ``integrations.services.delivery.enqueue``; the sweep's is ``integrations.recovery
+    ``integrations.services.delivery.enqueue``; the sweep's is ``integrations.services.retries
     .retries_hand_out``), to split a batch into its transaction and the hand-off."""
 
     def __init__(self, module=None, name: str = "enqueue") -> None:

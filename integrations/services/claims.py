@@ -10,21 +10,23 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from itertools import groupby
 
 from django.db import transaction
 from django.db.models import DateTimeField, F, Q, Value
 from django.utils import timezone
 
-from config.sql import insert_select
+from core.sql import insert_select
 from integrations import backends
-from integrations.breaker import gate
-from integrations.models import Attempt, BreakerState, Delivery, HeldReason, Integration
+from integrations.codes import FailureCode
+from integrations.models import Attempt, Delivery, HeldReason, Integration
+from integrations.selectors import hold_reason
+from integrations.services.breaker import probe_take
 from integrations.services.logs import logger, send_log_fields
 from orders.models import Order
 
-LEASE_GRACE = timedelta(seconds=30)
+LEASE_GRACE = Integration.SEND_LEASE_GRACE
 ABANDONED = "abandoned: the worker stopped before recording a result; reclaimed after its lease"
 ROW = (
     "pk",
@@ -77,11 +79,6 @@ class Claim:
         return cls(attempt, attempt.order.number, attempt.order.uuid)
 
 
-def lease_for(integration: Integration) -> timedelta:
-    """How long a claim lasts: two timeouts and a grace, so that one send always fits."""
-    return timedelta(seconds=integration.timeout_seconds) * 2 + LEASE_GRACE
-
-
 def deliveries_claim(*, delivery_ids: list[int]) -> list[Claim]:
     """Take the deliveries of ``delivery_ids`` that are ours to send now, in one transaction.
 
@@ -117,7 +114,7 @@ def deliveries_claim(*, delivery_ids: list[int]) -> list[Claim]:
             Attempt.objects.filter(delivery_id__any=expired, outcome="").update(
                 outcome=Attempt.Outcome.TRANSIENT,
                 finished_at=now,
-                error_code="abandoned",
+                error_code=FailureCode.ABANDONED,
                 message=ABANDONED,
                 counts_toward_give_up=False,
             )
@@ -157,8 +154,20 @@ def _claim_group(integration: Integration, rows: list[dict], *, now) -> list[Cla
         rows = rows[:allowed]
         if not rows:
             return []
+    lease_expires_at = now + integration.send_lease
+    attempt_ids = _take(rows, lease_expires_at=lease_expires_at, now=now)
+    return [
+        _claim(
+            row, integration, attempt_id=attempt_ids[row["pk"]], expires=lease_expires_at, now=now
+        )
+        for row in rows
+    ]
+
+
+def _take(rows: list[dict], *, lease_expires_at, now) -> dict[int, int]:
+    """Put the deliveries in flight under a lease, each with a new open attempt (one
+    ``INSERT ... SELECT``); returns delivery id -> attempt id."""
     ids = [row["pk"] for row in rows]
-    lease_expires_at = now + lease_for(integration)
     Delivery.objects.filter(pk__any=ids).update(
         state=Delivery.State.IN_FLIGHT,
         lease_expires_at=lease_expires_at,
@@ -166,61 +175,60 @@ def _claim_group(integration: Integration, rows: list[dict], *, now) -> list[Cla
         attempt_count=F("attempt_count") + 1,
         modified=now,
     )
-    created = dict(
-        (delivery_id, attempt_id)
-        for attempt_id, delivery_id in insert_select(
-            Attempt,
-            NEW_ATTEMPT,
-            Delivery.objects.filter(pk__any=ids).values_list(
-                "pk",
-                "order_id",
-                "integration_id",
-                "attempt_count",
-                "pending_trigger",
-                "pending_actor_id",
-                Value(now, output_field=DateTimeField()),
-                *(Value("") for _ in range(4)),
-                Value(True),
-                Value(""),
-            ),
-            returning=["id", "delivery"],
-        )
+    made = insert_select(
+        Attempt,
+        NEW_ATTEMPT,
+        Delivery.objects.filter(pk__any=ids).values_list(
+            "pk",
+            "order_id",
+            "integration_id",
+            "attempt_count",
+            "pending_trigger",
+            "pending_actor_id",
+            Value(now, output_field=DateTimeField()),
+            *(Value("") for _ in range(4)),
+            Value(True),
+            Value(""),
+        ),
+        returning=["id", "delivery"],
     )
-    mapping = integration.mapping
-    return [
-        Claim(
-            attempt=Attempt(
-                pk=created[row["pk"]],
-                delivery_id=row["pk"],
-                order_id=row["order_id"],
-                integration=integration,
-                number=row["attempt_count"] + 1,
-                trigger=row["pending_trigger"],
-                actor_id=row["pending_actor_id"],
-                started_at=now,
-            ),
-            order_number=row["order__number"],
-            order_uuid=row["order__uuid"],
-            idempotency_key=str(row["idempotency_key"]),
-            payload=backends.payload(
-                *(row[f"order__{name}"] for name in backends.PAYLOAD_FIELDS), mapping=mapping
-            ),
-            lease_expires_at=lease_expires_at,
-        )
-        for row in rows
-    ]
+    return {delivery_id: attempt_id for attempt_id, delivery_id in made}
+
+
+def _claim(row: dict, integration: Integration, *, attempt_id: int, expires, now) -> Claim:
+    """The claim of a delivery just taken: its attempt in memory and the payload to send."""
+    return Claim(
+        attempt=Attempt(
+            pk=attempt_id,
+            delivery_id=row["pk"],
+            order_id=row["order_id"],
+            integration=integration,
+            number=row["attempt_count"] + 1,
+            trigger=row["pending_trigger"],
+            actor_id=row["pending_actor_id"],
+            started_at=now,
+        ),
+        order_number=row["order__number"],
+        order_uuid=row["order__uuid"],
+        idempotency_key=str(row["idempotency_key"]),
+        payload=backends.payload(
+            *(row[f"order__{name}"] for name in backends.PAYLOAD_FIELDS),
+            mapping=integration.mapping,
+        ),
+        lease_expires_at=expires,
+    )
 
 
 def admitted(*, integration: Integration, now) -> tuple[int | None, str]:
     """How many deliveries of ``integration`` may be sent now, and why the others wait:
-    all (``None``); one, the breaker's probe, which ``gate`` has just taken; or none (the
+    all (``None``); one, the breaker's probe, which this caller has just taken; or none (the
     integration is disabled, in maintenance, or its breaker is open)."""
-    held = gate(integration=integration, now=now)
-    if held:
-        return 0, held
-    if integration.breaker_state != BreakerState.CLOSED:
-        return 1, HeldReason.BREAKER
-    return None, ""
+    reason = hold_reason(integration=integration, now=now)
+    if not reason:
+        return None, ""
+    if reason == HeldReason.BREAKER and probe_take(integration=integration, now=now):
+        return 1, reason
+    return 0, reason
 
 
 def deliveries_hold(*, delivery_ids: list[int], reason: str, now=None) -> None:
@@ -244,7 +252,7 @@ def claims_renew(claims: list[Claim]) -> list[Claim]:
         ours = _still_ours(claims)
         for _, group in groupby(ours, key=lambda claim: claim.integration.pk):
             group = list(group)
-            expires = now + lease_for(group[0].integration)
+            expires = now + group[0].integration.send_lease
             Delivery.objects.filter(pk__any=[c.attempt.delivery_id for c in group]).update(
                 lease_expires_at=expires
             )

@@ -8,13 +8,14 @@ and records them (``integrations.services.sending``).
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import NotSupportedError, connection, transaction
-from django.db.models import DateTimeField, F, Func, IntegerField, UUIDField, Value
+from django.db import connection, transaction
+from django.db.models import DateTimeField, F, IntegerField, Value
 from django.utils import timezone
 
-from config.sql import insert_select
-from integrations.models import Delivery, Integration, Trigger
-from orders.models import Order
+from core.sql import RandomKey, insert_select
+from integrations.models import Delivery, Integration
+from integrations.tasks import deliver
+from orders.models import Order, Trigger
 
 PUSHED = (Integration.Backend.HTTP_PUSH, Integration.Backend.SITE_AGENT)
 TASK_CHUNK = settings.REDRIVE_DELIVERIES_PER_TASK
@@ -30,19 +31,9 @@ QUEUE_FIELDS = [
 NEW_CYCLE_FIELDS = ["first_failed_at", "counted_attempts"]
 
 
-class RandomKey(Func):
-    """A fresh random 128-bit idempotency key, made by the database for each row."""
-
-    output_field = UUIDField()
-
-    def as_sql(self, compiler, connection, **extra):
-        raise NotSupportedError(f"No random key function for {connection.vendor}.")
-
-    def as_postgresql(self, compiler, connection, **extra):
-        return "gen_random_uuid()", []
-
-    def as_sqlite(self, compiler, connection, **extra):
-        return "lower(hex(randomblob(16)))", []
+def orders_executing_received(*, order_ids: list[int], trigger: str, actor, **signal) -> None:
+    """The receiver of ``orders.signals.orders_executing`` (connected at ready())."""
+    deliveries_queue(order_ids=order_ids, trigger=trigger, actor=actor)
 
 
 def deliveries_queue(*, order_ids: list[int], trigger: str, actor) -> list[int]:
@@ -56,12 +47,26 @@ def deliveries_queue(*, order_ids: list[int], trigger: str, actor) -> list[int]:
     for their agent to pull them. The caller holds the orders' rows (it just changed them), so
     no other transaction upserts the same deliveries meanwhile.
     """
-    now = timezone.now()
     backends = dict(
         Integration.objects.filter(enabled=True, backend__in=PUSHED).values_list("pk", "backend")
     )
     if not backends or not order_ids:
         return []
+    upserted = _upsert(order_ids, list(backends), trigger=trigger, actor=actor)
+    to_send = sorted(
+        pk
+        for pk, integration_id in upserted
+        if backends[integration_id] == Integration.Backend.HTTP_PUSH
+    )
+    if to_send:
+        transaction.on_commit(lambda: enqueue(to_send))
+    return to_send
+
+
+def _upsert(order_ids: list[int], integration_ids: list[int], *, trigger: str, actor):
+    """The one ``INSERT ... SELECT ... ON CONFLICT DO UPDATE``; returns (delivery id,
+    integration id) of each delivery queued."""
+    now = timezone.now()
     values = {
         "order": F("pk"),
         "integration": F("offering__integration_id"),
@@ -82,14 +87,14 @@ def deliveries_queue(*, order_ids: list[int], trigger: str, actor) -> list[int]:
         "modified": Value(now, output_field=DateTimeField()),
     }
     source = (
-        Order.objects.filter(pk__any=order_ids, offering__integration__in=list(backends))
+        Order.objects.filter(pk__any=order_ids, offering__integration__in=integration_ids)
         .order_by()
         .values_list(*values.values())
     )
     quote = connection.ops.quote_name
     column = {name: quote(Delivery._meta.get_field(name).column) for name in values}
     refreshed = QUEUE_FIELDS if trigger == Trigger.AUTOMATIC else QUEUE_FIELDS + NEW_CYCLE_FIELDS
-    upserted = insert_select(
+    return insert_select(
         Delivery,
         list(values),
         source,
@@ -97,21 +102,11 @@ def deliveries_queue(*, order_ids: list[int], trigger: str, actor) -> list[int]:
         + ", ".join(f"{column[name]} = EXCLUDED.{column[name]}" for name in refreshed),
         returning=["id", "integration"],
     )
-    to_send = sorted(
-        pk
-        for pk, integration_id in upserted
-        if backends[integration_id] == Integration.Backend.HTTP_PUSH
-    )
-    if to_send:
-        transaction.on_commit(lambda: enqueue(to_send))
-    return to_send
 
 
 def enqueue(delivery_ids: list[int]) -> None:
     """Hand deliveries to the workers (call after commit), all through one broker
     connection and producer rather than one checkout per task."""
-    from integrations.tasks import deliver
-
     with deliver.app.producer_or_acquire() as producer:
         for start in range(0, len(delivery_ids), TASK_CHUNK):
             chunk = delivery_ids[start : start + TASK_CHUNK]

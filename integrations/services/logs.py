@@ -1,8 +1,12 @@
-"""The one logger of every send line, and the identifiers each line carries."""
+"""The one logger of every send line, the identifiers each line carries, and the metrics of
+each attempt."""
 
 from __future__ import annotations
 
 import logging
+
+from core import metrics
+from orders.models import Trigger
 
 logger = logging.getLogger("integrations.services")
 
@@ -64,3 +68,13 @@ def attempt_logged(*, attempt, order_number: str, order_uuid, result, late: bool
         attempt.decision,
         extra=extra,
     )
+
+
+def attempt_observed(*, attempt) -> None:
+    """Count a finished attempt. Its latency is observed for sends made here, not for a site
+    agent's report (the agent did the work elsewhere)."""
+    integration = attempt.integration.name
+    metrics.ATTEMPTS.labels(integration=integration, outcome=attempt.outcome or "unknown").inc()
+    if attempt.trigger != Trigger.AGENT and attempt.started_at and attempt.finished_at:
+        seconds = (attempt.finished_at - attempt.started_at).total_seconds()
+        metrics.SEND_SECONDS.labels(integration=integration).observe(max(seconds, 0.0))

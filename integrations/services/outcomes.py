@@ -1,7 +1,8 @@
 """Recording what the remote system answered, and deciding what happens next: the order
 goes ``done``; or ``erred`` with an automatic retry at a time the policy chose, nothing until a
 person acts, or given up; or the delivery is ``held`` while the integration's breaker is open
-or it is in maintenance. Site agents report through ``agent_report``.
+or it is in maintenance. Each decision is a ``Decision``; the words the attempt shows are
+written from it.
 """
 
 from __future__ import annotations
@@ -9,17 +10,21 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from config import metrics
 from integrations.backends import SendResult
-from integrations.breaker import active_window, breaker_record
-from integrations.models import Attempt, Delivery, HeldReason, Integration, Trigger
+from integrations.codes import BreakerChange, Decision
+from integrations.models import Attempt, BreakerState, Delivery, HeldReason, Integration
 from integrations.policy import next_retry
+from integrations.selectors import active_window
+from integrations.services.alerting import alerts_for_attempt
+from integrations.services.breaker import breaker_record
 from integrations.services.claims import Claim, deliveries_hold
-from integrations.services.logs import attempt_logged
-from integrations.services.successes import attempt_close, successes_record
+from integrations.services.logs import attempt_logged, attempt_observed
+from integrations.services.releases import deliveries_release
+from integrations.services.successes import attempt_close, attempt_details, successes_record
 from orders import services as order_services
-from orders.errors import ApplicationError
 from orders.models import Order
+
+ACTION_REQUIRED = "no automatic retry: a person must act (edit the order or fix the integration)"
 
 
 def hold(delivery: Delivery, reason: str) -> None:
@@ -48,17 +53,9 @@ def attempt_record(*, attempt: Attempt, result: SendResult) -> Attempt:
             .get(pk=attempt.delivery_id)
         )
         attempt_close(attempt, result, now)
-        metrics.attempt_observed(attempt=attempt)
+        attempt_observed(attempt=attempt)
         if delivery.attempt_count != attempt.number or delivery.state != Delivery.State.IN_FLIGHT:
-            attempt.save()
-            order = attempt.order
-            attempt_logged(
-                attempt=attempt,
-                order_number=order.number,
-                order_uuid=order.uuid,
-                result=result,
-                late=True,
-            )
+            _superseded(attempt, result)
             return attempt
         breaker = breaker_record(
             integration=delivery.integration,
@@ -68,23 +65,35 @@ def attempt_record(*, attempt: Attempt, result: SendResult) -> Attempt:
         )
         order = Order.objects.select_related("offering").get(pk=delivery.order_id)
         if result.outcome == Attempt.Outcome.TRANSIENT:
-            _failed_transiently(
-                delivery, attempt, order, result, now, breaker_opened=breaker == "opened"
+            decision = _failed_transiently(
+                delivery,
+                attempt,
+                order,
+                result,
+                now,
+                breaker_opened=breaker == BreakerChange.OPENED,
             )
         else:
             _finish(delivery, Delivery.State.FAILED, result)
-            attempt.decision = (
-                "no automatic retry: a person must act (edit the order or fix the integration)"
-            )
+            attempt.decision = ACTION_REQUIRED
+            decision = Decision.ACTION_REQUIRED
             _fail_order(order, attempt, result, kind=Order.FailureKind.ACTION_REQUIRED)
         attempt.save()
-        _notify(attempt, breaker=breaker)
-        if breaker == "closed":
-            from integrations.recovery import deliveries_release
-
+        alerts_for_attempt(attempt=attempt, breaker=breaker, decision=decision)
+        if breaker == BreakerChange.CLOSED:
             deliveries_release(integration=delivery.integration, actor=None)
     attempt_logged(attempt=attempt, order_number=order.number, order_uuid=order.uuid, result=result)
     return attempt
+
+
+def _superseded(attempt: Attempt, result: SendResult) -> None:
+    """Keep the answer of an attempt whose delivery was reclaimed meanwhile; it decides
+    nothing (the newer attempt does)."""
+    attempt.save()
+    order = attempt.order
+    attempt_logged(
+        attempt=attempt, order_number=order.number, order_uuid=order.uuid, result=result, late=True
+    )
 
 
 def _finish(delivery: Delivery, state: str, result: SendResult) -> None:
@@ -106,17 +115,8 @@ def _finish(delivery: Delivery, state: str, result: SendResult) -> None:
     )
 
 
-def _details(attempt: Attempt, result: SendResult) -> dict:
-    return {
-        "attempt": attempt.pk,
-        "outcome": result.outcome,
-        "trigger": attempt.trigger,
-        "decision": attempt.decision,
-    }
-
-
 def _fail_order(order, attempt, result, *, kind, next_retry_at=None) -> None:
-    if order.state != Order.State.EXECUTING:
+    if order.state not in Order.transition_sources("fail"):
         attempt.decision += f" (the order was already {order.state}; left as it is)"
         return
     order_services.order_fail(
@@ -125,11 +125,19 @@ def _fail_order(order, attempt, result, *, kind, next_retry_at=None) -> None:
         traceback=result.traceback,
         kind=kind,
         next_retry_at=next_retry_at,
-        details=_details(attempt, result),
+        details=attempt_details(attempt, outcome=result.outcome, decision=attempt.decision),
     )
 
 
-def _failed_transiently(delivery, attempt, order, result, now, *, breaker_opened: bool) -> None:
+def _count_failure(delivery: Delivery, now) -> None:
+    """A failure that counts toward give-up: the count goes up, the clock starts."""
+    delivery.counted_attempts += 1
+    delivery.first_failed_at = delivery.first_failed_at or now
+
+
+def _failed_transiently(delivery, attempt, order, result, now, *, breaker_opened: bool) -> Decision:
+    """Hold the delivery (maintenance window, open breaker) or schedule the retry, or give
+    up when the policy is used up."""
     window = active_window(integration_id=delivery.integration_id, now=attempt.started_at) or (
         active_window(integration_id=delivery.integration_id, now=now)
     )
@@ -137,9 +145,9 @@ def _failed_transiently(delivery, attempt, order, result, now, *, breaker_opened
         attempt.counts_toward_give_up = False
         attempt.decision = f"held: maintenance window until {window.ends_at:%Y-%m-%d %H:%M} UTC"
         hold(delivery, HeldReason.MAINTENANCE)
-        return
+        return Decision.HELD
     integration = Integration.objects.get(pk=delivery.integration_id)
-    if integration.breaker_state != "closed":
+    if integration.breaker_state != BreakerState.CLOSED:
         attempt.counts_toward_give_up = breaker_opened
         attempt.decision = (
             "held: this failure opened the circuit breaker"
@@ -147,71 +155,26 @@ def _failed_transiently(delivery, attempt, order, result, now, *, breaker_opened
             else "held: the circuit breaker is open"
         )
         if breaker_opened:
-            delivery.counted_attempts += 1
-            delivery.first_failed_at = delivery.first_failed_at or now
+            _count_failure(delivery, now)
             delivery.save(update_fields=["counted_attempts", "first_failed_at"])
         hold(delivery, HeldReason.BREAKER)
-        return
-    delivery.counted_attempts += 1
-    delivery.first_failed_at = delivery.first_failed_at or now
-    decision = next_retry(
+        return Decision.HELD
+    _count_failure(delivery, now)
+    retry = next_retry(
         integration,
         counted_attempts=delivery.counted_attempts,
         first_failed_at=delivery.first_failed_at,
         now=now,
         retry_after_seconds=result.retry_after_seconds,
     )
-    attempt.decision = decision.reason
+    attempt.decision = retry.reason
     _finish(delivery, Delivery.State.FAILED, result)
-    if decision.exhausted:
+    if retry.exhausted:
         _fail_order(order, attempt, result, kind=Order.FailureKind.EXHAUSTED)
-    else:
-        delivery.next_attempt_at = decision.retry_at
-        delivery.save(update_fields=["next_attempt_at"])
-        _fail_order(
-            order,
-            attempt,
-            result,
-            kind=Order.FailureKind.TRANSIENT,
-            next_retry_at=decision.retry_at,
-        )
-
-
-def _notify(attempt: Attempt, *, breaker: str) -> None:
-    """Alerts for what a person should know; see the alerts app."""
-    from integrations.alerting import alerts_for_attempt
-
-    alerts_for_attempt(attempt=attempt, breaker=breaker)
-
-
-def agent_report(*, integration: Integration, order: Order, result: SendResult) -> Attempt:
-    """A site agent reports the result of an order it fulfilled."""
-    now = timezone.now()
-    with transaction.atomic():
-        delivery = (
-            Delivery.objects.select_for_update()
-            .filter(order=order, integration=integration)
-            .first()
-        )
-        reportable = (Delivery.State.QUEUED, Delivery.State.IN_FLIGHT)
-        if (
-            delivery is None
-            or order.state != Order.State.EXECUTING
-            or delivery.state not in reportable
-        ):
-            raise ApplicationError(
-                f"Order {order.number} is {order.state}: there is nothing to report for it.",
-                code="conflict",
-            )
-        delivery.state = Delivery.State.IN_FLIGHT
-        delivery.attempt_count += 1
-        delivery.save(update_fields=["state", "attempt_count", "modified"])
-        attempt = Attempt.objects.create(
-            delivery=delivery,
-            order=order,
-            integration=integration,
-            number=delivery.attempt_count,
-            trigger=Trigger.AGENT,
-            started_at=now,
-        )
-        return attempt_record(attempt=attempt, result=result)
+        return Decision.GAVE_UP
+    delivery.next_attempt_at = retry.retry_at
+    delivery.save(update_fields=["next_attempt_at"])
+    _fail_order(
+        order, attempt, result, kind=Order.FailureKind.TRANSIENT, next_retry_at=retry.retry_at
+    )
+    return Decision.RETRY

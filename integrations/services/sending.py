@@ -83,7 +83,7 @@ def _send_all(claims: list[Claim], sent: list[Sent], *, client) -> None:
 
 def _record(sent: list[Sent]) -> None:
     """Record answers in the order they came: runs of successes together, failures alone."""
-    for success, run in groupby(sent, key=lambda item: item[1].outcome == "success"):
+    for success, run in groupby(sent, key=lambda item: item[1].outcome == Attempt.Outcome.SUCCESS):
         if success:
             successes_record(sent=list(run))
         else:

@@ -1,8 +1,8 @@
 """Recording successful sends, many at once: the common path of the pipeline.
 
-A worker sends a task's deliveries one after another and records each run of successes in one
-transaction with a fixed number of queries, whatever its length: finish the deliveries that
-are still this worker's (one ``UPDATE`` that checks and changes them), complete their orders
+A worker sends a task's deliveries and records each run of successes in one transaction with a
+fixed number of queries, whatever its length: finish the deliveries that are still this
+worker's (one ``UPDATE`` that checks and changes them), complete their orders
 (``orders.services.orders_complete``), close the attempts (one ``UPDATE``), resolve the open
 alerts of the few orders that have any, and count the successes on each breaker. Failures
 are recorded one by one (``outcomes.attempt_record``), in the order they happened.
@@ -15,18 +15,22 @@ from typing import TYPE_CHECKING
 from django.db import connection, transaction
 from django.utils import timezone
 
-from config import metrics
-from config.sql import update_from_values
+from alerts.models import Alert
+from core.sql import update_from_values
 from integrations.backends import SendResult
-from integrations.breaker import breaker_record
+from integrations.codes import BreakerChange, Decision
 from integrations.models import Attempt, Delivery, Integration
-from integrations.services.logs import attempt_logged
+from integrations.services.alerting import alerts_breaker_closed, alerts_for_attempt
+from integrations.services.breaker import breaker_record
+from integrations.services.logs import attempt_logged, attempt_observed
+from integrations.services.releases import deliveries_release
 from orders import services as order_services
 from orders.models import Order
 
 if TYPE_CHECKING:
     from integrations.services.claims import Claim
 
+Sent = tuple["Claim", SendResult]
 RESULT_COLUMNS = (
     "id",
     "started_at",
@@ -38,7 +42,17 @@ RESULT_COLUMNS = (
 )
 
 
-def successes_record(*, sent: list[tuple[Claim, SendResult]]) -> None:
+def attempt_details(attempt: Attempt, *, outcome: str, decision: str) -> dict:
+    """What the order's history row says of the attempt that decided it (success or failure)."""
+    return {
+        "attempt": attempt.pk,
+        "outcome": outcome,
+        "trigger": attempt.trigger,
+        "decision": decision,
+    }
+
+
+def successes_record(*, sent: list[Sent]) -> None:
     """Record successful sends: each attempt closed, its delivery succeeded, its order done.
 
     An attempt whose delivery was reclaimed meanwhile (this worker outlived its lease) keeps
@@ -47,60 +61,27 @@ def successes_record(*, sent: list[tuple[Claim, SendResult]]) -> None:
     if not sent:
         return
     now = timezone.now()
-    adapt = connection.ops.adapt_datetimefield_value
     with transaction.atomic():
-        finished = {
-            pk
-            for (pk,) in update_from_values(
-                Delivery,
-                key="id",
-                columns=("id", "attempt_count", "external_id"),
-                rows=[
-                    (claim.attempt.delivery_id, claim.attempt.number, result.external_id)
-                    for claim, result in sent
-                ],
-                assign={
-                    "state": "%s",
-                    "lease_expires_at": "NULL",
-                    "next_attempt_at": "NULL",
-                    "first_failed_at": "NULL",
-                    "counted_attempts": "0",
-                    "external_id": "CASE WHEN v.external_id = '' THEN t.external_id "
-                    "ELSE v.external_id END",
-                    "modified": "%s",
-                },
-                condition="t.state = %s AND t.attempt_count = v.attempt_count",
-                params=[Delivery.State.SUCCEEDED, adapt(now), Delivery.State.IN_FLIGHT],
-                returning=["id"],
-            )
-        }
+        finished = _deliveries_finish(sent, now=now)
         ours = [(c, r) for c, r in sent if c.attempt.delivery_id in finished]
         before = order_services.orders_complete(
             details={
-                claim.attempt.order_id: {
-                    "attempt": claim.attempt.pk,
-                    "outcome": result.outcome,
-                    "trigger": claim.attempt.trigger,
-                    "decision": "done",
-                }
+                claim.attempt.order_id: attempt_details(
+                    claim.attempt, outcome=result.outcome, decision=Decision.DONE
+                )
                 for claim, result in ours
             },
             now=now,
         )
-        sources = Order.transition_sources("succeed")
         for claim, result in sent:
-            attempt = claim.attempt
-            attempt_close(attempt, result, now)
-            if attempt.delivery_id in finished:
-                state = before.get(attempt.order_id)
-                attempt.decision = (
-                    "done" if state in sources else f"done remotely; the order was already {state}"
-                )
+            attempt_close(claim.attempt, result, now)
+            if claim.attempt.delivery_id in finished:
+                claim.attempt.decision = _done(before.get(claim.attempt.order_id))
         _attempts_close([claim.attempt for claim, _ in sent], outcome=Attempt.Outcome.SUCCESS)
         _alerts_resolve(ours)
         closed = _breakers_record(ours, now=now)
     for claim, result in sent:
-        metrics.attempt_observed(attempt=claim.attempt)
+        attempt_observed(attempt=claim.attempt)
         attempt_logged(
             attempt=claim.attempt,
             order_number=claim.order_number,
@@ -109,9 +90,45 @@ def successes_record(*, sent: list[tuple[Claim, SendResult]]) -> None:
             late=claim.attempt.delivery_id not in finished,
         )
     for integration in closed:
-        from integrations.recovery import deliveries_release
-
         deliveries_release(integration=integration, actor=None)
+
+
+def _done(state_before: str | None) -> str:
+    """The words of a success's decision, from the state its order was in."""
+    if state_before in Order.transition_sources("succeed"):
+        return Decision.DONE.value
+    return f"done remotely; the order was already {state_before}"
+
+
+def _deliveries_finish(sent: list[Sent], *, now) -> set[int]:
+    """Mark succeeded the deliveries still in flight with this attempt (one UPDATE that checks
+    and changes them); returns their ids."""
+    adapt = connection.ops.adapt_datetimefield_value
+    return {
+        pk
+        for (pk,) in update_from_values(
+            Delivery,
+            key="id",
+            columns=("id", "attempt_count", "external_id"),
+            rows=[
+                (claim.attempt.delivery_id, claim.attempt.number, result.external_id)
+                for claim, result in sent
+            ],
+            assign={
+                "state": "%s",
+                "lease_expires_at": "NULL",
+                "next_attempt_at": "NULL",
+                "first_failed_at": "NULL",
+                "counted_attempts": "0",
+                "external_id": "CASE WHEN v.external_id = '' THEN t.external_id "
+                "ELSE v.external_id END",
+                "modified": "%s",
+            },
+            condition="t.state = %s AND t.attempt_count = v.attempt_count",
+            params=[Delivery.State.SUCCEEDED, adapt(now), Delivery.State.IN_FLIGHT],
+            returning=["id"],
+        )
+    }
 
 
 def attempt_close(attempt: Attempt, result: SendResult, now) -> None:
@@ -150,12 +167,9 @@ def _attempts_close(attempts: list[Attempt], *, outcome: str) -> None:
     )
 
 
-def _alerts_resolve(ours: list[tuple[Claim, SendResult]]) -> None:
+def _alerts_resolve(ours: list[Sent]) -> None:
     """A success resolves the order's open alerts at that integration. Most orders have none:
     one query finds the few that do, and each of those is resolved as a single success is."""
-    from alerts.models import Alert
-    from integrations.alerting import alerts_for_attempt
-
     if not ours:
         return
     with_alerts = set(
@@ -167,18 +181,19 @@ def _alerts_resolve(ours: list[tuple[Claim, SendResult]]) -> None:
     )
     for claim, _ in ours:
         if (claim.attempt.integration_id, claim.attempt.order_id) in with_alerts:
-            alerts_for_attempt(attempt=claim.attempt, breaker="")
+            alerts_for_attempt(attempt=claim.attempt, decision=Decision.DONE)
 
 
-def _breakers_record(ours: list[tuple[Claim, SendResult]], *, now) -> list[Integration]:
+def _breakers_record(ours: list[Sent], *, now) -> list[Integration]:
     """Count the successes on each integration's breaker (read afresh: another worker may have
     counted failures meanwhile); returns the integrations whose breaker this closed."""
-    from integrations.alerting import alerts_breaker_closed
-
     closed = []
     ids = {claim.attempt.integration_id for claim, _ in ours}
     for integration in Integration.objects.filter(pk__in=ids) if ids else []:
-        if breaker_record(integration=integration, outcome="success", message="", now=now):
+        change = breaker_record(
+            integration=integration, outcome=Attempt.Outcome.SUCCESS, message="", now=now
+        )
+        if change == BreakerChange.CLOSED:
             alerts_breaker_closed(
                 integration=integration, reason="circuit breaker closed: a send succeeded"
             )

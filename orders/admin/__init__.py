@@ -4,15 +4,16 @@ operations, and the catalogue (organizations, offerings, resources)."""
 from orders.admin.bulk import BulkOperationAdmin
 from orders.admin.catalog import OfferingAdmin, OrganizationAdmin, ResourceAdmin
 from orders.admin.failed import FailedOrderAdmin
-from orders.admin.orders import AttemptInline, OrderAdmin, OrderTransitionInline
+from orders.admin.orders import OrderAdmin, OrderTransitionInline, ReadOnlyInline, order_page_shows
 
 __all__ = [
-    "AttemptInline",
     "BulkOperationAdmin",
     "FailedOrderAdmin",
     "OfferingAdmin",
     "OrderAdmin",
     "OrderTransitionInline",
     "OrganizationAdmin",
+    "ReadOnlyInline",
     "ResourceAdmin",
+    "order_page_shows",
 ]

@@ -12,18 +12,16 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
-from django.http import HttpResponseRedirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.http import url_has_allowed_host_and_scheme
 
-from orders import bulk
+from core.admin import confirmation_page, confirmed, two_step
+from core.errors import ApplicationError
 from orders.admin.selection import ACTIONS, OrderAction, selection_breakdown
-from orders.errors import ApplicationError
-from orders.models import BulkOperation, Offering
+from orders.models import BulkOperation
 from orders.services import (
+    background_threshold,
+    bulk_operation_start,
     order_approve,
     order_reject,
     order_retry,
@@ -32,7 +30,7 @@ from orders.services import (
 )
 
 MESSAGES_SHOWN = 10
-REDIRECT_FIELD = "_redirect"
+TEMPLATE = "admin/orders/action_confirmation.html"
 
 
 def per_order_limit() -> int:
@@ -87,59 +85,55 @@ class OrderActionsMixin:
         return self._confirm_or_act(request, queryset, ACTIONS["reject_selected"])
 
     def _confirm_or_act(self, request, queryset, action: OrderAction):
-        reject_form = RejectForm(request.POST) if action.name == "reject_selected" else None
-        if request.POST.get("post") != "yes":
-            return self._confirmation(
-                request, queryset, action, RejectForm() if reject_form else None
-            )
-        if reject_form is not None and not reject_form.is_valid():
-            return self._confirmation(request, queryset, action, reject_form)
-        try:
+        reject_form = None
+        if action.name == "reject_selected":
+            reject_form = RejectForm(request.POST) if confirmed(request) else RejectForm()
+
+        def act():
+            if reject_form is not None and not reject_form.is_valid():
+                return self._confirmation(request, queryset, action, reject_form)
             if action.set_based:
                 self._resubmit(request, queryset)
             else:
                 self._act_per_order(request, queryset, action, reject_form)
-        except ApplicationError as error:
-            self.message_user(request, error.message, messages.ERROR)
-        return self._back(request)
+            return None
+
+        return two_step(
+            self,
+            request,
+            template=self._templates(),
+            title=f"{action.label}: are you sure?",
+            context=lambda: self._context(request, queryset, action, reject_form),
+            act=act,
+        )
+
+    def _templates(self) -> list[str]:
+        return [f"admin/orders/{self.model._meta.model_name}/action_confirmation.html", TEMPLATE]
 
     def _confirmation(self, request, queryset, action, reject_form):
+        return confirmation_page(
+            self,
+            request,
+            template=self._templates(),
+            title=f"{action.label}: are you sure?",
+            context=self._context(request, queryset, action, reject_form),
+        )
+
+    def _context(self, request, queryset, action, reject_form) -> dict:
         breakdown = selection_breakdown(queryset=queryset, action=action, user=request.user)
-        select_across = request.POST.get("select_across") == "1"
-        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
-        too_many = not action.set_based and breakdown.total > per_order_limit()
-        background = action.set_based and breakdown.actionable > bulk.background_threshold()
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": f"{action.label}: are you sure?",
+        return {
             "action": action,
             "breakdown": breakdown,
-            "select_across": select_across,
-            "selected_ids": selected[:1] if select_across else selected,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             "reject_form": reject_form,
-            "too_many": too_many,
+            "too_many": not action.set_based and breakdown.total > per_order_limit(),
             "limit": per_order_limit(),
-            "background": background,
-            "redirect_to": request.POST.get(REDIRECT_FIELD, ""),
-            "redirect_field": REDIRECT_FIELD,
-            "media": self.media,
+            "background": action.set_based and breakdown.actionable > background_threshold(),
         }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(
-            request,
-            [
-                f"admin/orders/{self.model._meta.model_name}/action_confirmation.html",
-                "admin/orders/action_confirmation.html",
-            ],
-            context,
-        )
 
     def _resubmit(self, request, queryset):
         count = queryset.count()
-        if count > bulk.background_threshold():
-            operation = bulk.bulk_operation_start(
+        if count > background_threshold():
+            operation = bulk_operation_start(
                 action=BulkOperation.Action.RESUBMIT,
                 actor=request.user,
                 orders=queryset,
@@ -196,31 +190,20 @@ class OrderActionsMixin:
 
     @staticmethod
     def _act_on(order, action, user, reject_form) -> None:
-        if action.permission == "retry":
-            order_retry(order=order, actor=user)
-        elif action.permission == "mark_done":
-            order_set_done(order=order, actor=user)
-        elif action.permission == "approve":
-            order_approve(order=order, actor=user)
-        else:
+        if action.permission == "reject":
             order_reject(order=order, actor=user, reason=reject_form.cleaned_data["reason"])
-
-    @staticmethod
-    def _back(request):
-        target = request.POST.get(REDIRECT_FIELD, "")
-        if target and url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            return HttpResponseRedirect(target)
-        return None
+        else:
+            PER_ORDER[action.permission](order=order, actor=user)
 
     def available_order_actions(self, request, order) -> list[OrderAction]:
-        """The actions whose buttons the order page shows: permitted and from this state."""
+        """The actions whose buttons the order page shows: permitted and applicable."""
         offered = self.get_actions(request)
         return [
             action
             for name, action in ACTIONS.items()
-            if name in offered
-            and order.state in action.sources
-            and not (action.manual_only and order.offering.type != Offering.Type.BASIC)
+            if name in offered and action.applies_to(order)
         ]
+
+
+PER_ORDER = {"retry": order_retry, "mark_done": order_set_done, "approve": order_approve}
+"""The service each one-by-one action calls per order (reject also takes the reason)."""

@@ -9,8 +9,7 @@ way. A value the filter rejects shows an error and empties the list (it never wi
 from django.contrib import admin, messages
 from django.http import QueryDict
 
-from integrations.models import Integration
-from orders.errors import ApplicationError
+from core.errors import ApplicationError
 from orders.filters import order_filter
 from orders.models import Offering, Order, Organization
 
@@ -45,7 +44,8 @@ class IntegrationFilter(OrderFilterListFilter):
     parameter_name = "integration"
 
     def lookups(self, request, model_admin):
-        return [(str(pk), name) for pk, name in Integration.objects.values_list("pk", "name")]
+        integrations = Offering.integration_model().objects.order_by("name")
+        return [(str(pk), name) for pk, name in integrations.values_list("pk", "name")]
 
 
 class OfferingFilter(OrderFilterListFilter):

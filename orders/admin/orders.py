@@ -1,4 +1,5 @@
-"""The order page: error details, attempt history, alerts, transition history and the actions.
+"""The order page: error details, what other apps add (attempt history, alerts), the
+transition history, and the actions.
 
 State and history are read-only: they change only through the services, which the actions
 (``orders.admin.actions``) and the edit form (``order_edit``) call.
@@ -9,11 +10,9 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.html import format_html
 
-from alerts.admin import AlertInline
-from integrations.models import Attempt
+from core.errors import ApplicationError
 from orders.admin.actions import OrderActionsMixin
 from orders.admin.filters import FailureKindFilter, IntegrationFilter
-from orders.errors import ApplicationError
 from orders.models import Order, OrderTransition
 from orders.selectors import order_list
 from orders.services import order_edit
@@ -50,39 +49,16 @@ class OrderTransitionInline(ReadOnlyInline):
     verbose_name_plural = "Transition history"
 
 
-class AttemptInline(ReadOnlyInline):
-    """Every try of every delivery of the order, with what came back."""
+ORDER_PAGE_INLINES: list[type[admin.options.InlineModelAdmin]] = []
+"""What the apps above orders show on the order page (attempts, alerts), added by their own
+admin modules with ``order_page_shows``, between the order and its transition history."""
 
-    model = Attempt
-    fk_name = "order"
-    fields = [
-        "number",
-        "integration",
-        "started_at",
-        "finished_at",
-        "outcome",
-        "remote_status",
-        "error_code",
-        "message",
-        "traceback_details",
-        "trigger",
-        "actor",
-        "decision",
-    ]
-    readonly_fields = fields
-    ordering = ["started_at", "pk"]
-    verbose_name_plural = "Attempt history"
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("integration", "actor")
-
-    @admin.display(description="traceback")
-    def traceback_details(self, attempt):
-        if not attempt.traceback:
-            return "-"
-        return format_html(
-            "<details><summary>show</summary><pre>{}</pre></details>", attempt.traceback
-        )
+def order_page_shows(inline: type[admin.options.InlineModelAdmin]):
+    """Show ``inline`` on the order page (the apps' admin modules call it when loaded)."""
+    if inline not in ORDER_PAGE_INLINES:
+        ORDER_PAGE_INLINES.append(inline)
+    return inline
 
 
 @admin.register(Order)
@@ -184,7 +160,10 @@ class OrderAdmin(OrderActionsMixin, admin.ModelAdmin):
         ),
         ("Dates", {"fields": ["created", "modified", "completed_at"]}),
     ]
-    inlines = [AttemptInline, AlertInline, OrderTransitionInline]
+    inlines = [OrderTransitionInline]
+
+    def get_inlines(self, request, obj):
+        return [*ORDER_PAGE_INLINES, *self.inlines]
 
     def get_queryset(self, request):
         return order_list(user=request.user)

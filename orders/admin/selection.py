@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import BooleanField, Case, Count, Q, Value, When
 
-from orders.models import Offering, Order
+from orders.models import Order
+from orders.models.changes import Condition
 from orders.roles import consumer_scope, provider_scope
 
 SAMPLE_SIZE = 20
@@ -21,18 +22,32 @@ S = Order.State
 
 @dataclass(frozen=True)
 class OrderAction:
+    """An admin action and the transitions it runs: where it applies is read off those
+    transitions (their source states and ``Condition``s), never restated here."""
+
     name: str
     label: str
     permission: str
-    sources: tuple[str, ...]
+    transitions: tuple[str, ...]
     warning: str
-    manual_only: bool = False
     approval: bool = False
     set_based: bool = False
 
     @property
     def codename(self) -> str:
         return f"orders.{self.permission}_order"
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return Order.transition_sources(*self.transitions)
+
+    @property
+    def conditions(self) -> tuple[Condition, ...]:
+        return Order.transition_conditions(*self.transitions)
+
+    def applies_to(self, order: Order) -> bool:
+        """From the order's state, and every condition holds (the order page's buttons)."""
+        return order.state in self.sources and all(test(order) for test in self.conditions)
 
 
 ACTIONS = {
@@ -42,7 +57,7 @@ ACTIONS = {
             "retry_selected",
             "Retry",
             "retry",
-            Order.transition_sources("retry"),
+            ("retry",),
             "Each order is sent again now, one at a time. Its current error (message and "
             "traceback) moves to the history and a fresh retry cycle starts.",
         ),
@@ -50,7 +65,7 @@ ACTIONS = {
             "resubmit_selected",
             "Resubmit for provisioning",
             "resubmit",
-            Order.transition_sources("retry"),
+            ("retry",),
             "The orders go back to executing and are sent again, in batches. Their current "
             "errors move to the history and a fresh retry cycle starts for each.",
             set_based=True,
@@ -59,15 +74,14 @@ ACTIONS = {
             "mark_done_selected",
             "Mark as done",
             "mark_done",
-            Order.transition_sources("set_done"),
+            ("set_done",),
             "The orders are recorded as fulfilled by hand, and their resources become ok.",
-            manual_only=True,
         ),
         OrderAction(
             "approve_selected",
             "Approve",
             "approve",
-            Order.transition_sources("approve_by_consumer", "approve_by_provider"),
+            ("approve_by_consumer", "approve_by_provider"),
             "Each order is approved for the side whose turn it is; an order that needs no "
             "further approval goes to executing and is sent.",
             approval=True,
@@ -76,7 +90,7 @@ ACTIONS = {
             "reject_selected",
             "Reject",
             "reject",
-            Order.transition_sources("reject_by_consumer", "reject_by_provider"),
+            ("reject_by_consumer", "reject_by_provider"),
             "The orders are rejected; the reason is shown to the customer.",
             approval=True,
         ),
@@ -119,17 +133,19 @@ def _sources_label(action: OrderAction) -> str:
 def selection_breakdown(*, queryset, action: OrderAction, user) -> Breakdown:
     """What ``action`` would do to ``queryset`` as ``user``: one aggregate and two samples."""
     in_state = Q(state__in=action.sources)
-    right_type = Q(offering__type=Offering.Type.BASIC) if action.manual_only else Q()
+    conditions = Q()
+    for condition in action.conditions:
+        conditions &= condition.q
     scope = _scope(action, user)
     permitted = user.has_perm(action.codename)
     counts = {"total": Count("pk")}
     for state in S:
         if state not in action.sources:
             counts[f"state_{state}"] = Count("pk", filter=Q(state=state))
-    if action.manual_only:
-        counts["wrong_type"] = Count("pk", filter=in_state & ~right_type)
+    for n, condition in enumerate(action.conditions):
+        counts[f"condition_{n}"] = Count("pk", filter=in_state & ~condition.q)
     if scope is not None:
-        counts["out_of_scope"] = Count("pk", filter=in_state & right_type & ~scope)
+        counts["out_of_scope"] = Count("pk", filter=in_state & conditions & ~scope)
     found = queryset.order_by().aggregate(**counts)
     cannot = [
         (
@@ -140,10 +156,9 @@ def selection_breakdown(*, queryset, action: OrderAction, user) -> Breakdown:
         for state in S
         if state not in action.sources and found[f"state_{state}"]
     ]
-    if found.get("wrong_type"):
-        cannot.append(
-            ("offering type: only orders of manual (basic) offerings", found["wrong_type"])
-        )
+    for n, condition in enumerate(action.conditions):
+        if found[f"condition_{n}"]:
+            cannot.append((condition.reason, found[f"condition_{n}"]))
     if found.get("out_of_scope"):
         cannot.append(
             ("no permission: outside your organizations and offerings", found["out_of_scope"])
@@ -152,7 +167,7 @@ def selection_breakdown(*, queryset, action: OrderAction, user) -> Breakdown:
     if not permitted and actionable:
         cannot.append((f"no permission: you may not {action.label.lower()} orders", actionable))
         actionable = 0
-    can = in_state & right_type & (scope if scope is not None else Q())
+    can = in_state & conditions & (scope if scope is not None else Q())
     rows = queryset.select_related("offering", "consumer_organization")
     result = Breakdown(total=found["total"], actionable=actionable, cannot=cannot)
     if actionable:
@@ -172,8 +187,9 @@ def selection_breakdown(*, queryset, action: OrderAction, user) -> Breakdown:
 def _reason(order: Order, action: OrderAction, permitted: bool) -> str:
     if order.state not in action.sources:
         return f"wrong state: {order.get_state_display().lower()}"
-    if action.manual_only and order.offering.type != Offering.Type.BASIC:
-        return f"offering type: {order.offering.get_type_display()}"
+    for condition in action.conditions:
+        if not condition(order):
+            return condition.reason_for(order)
     if not permitted or not order.may_act:
         return "no permission / out of scope"
     return ""

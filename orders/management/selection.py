@@ -21,8 +21,7 @@ from django.core.management.base import CommandError
 from django.db.models import Q, QuerySet
 from django.utils.dateparse import parse_datetime
 
-from integrations.models import Integration
-from orders.errors import ApplicationError
+from core.errors import ApplicationError
 from orders.filters import order_filter
 from orders.models import Offering, Order, Organization
 from orders.selectors import order_list
@@ -194,7 +193,8 @@ def _require_known(scoped: QuerySet[Order], uuids, numbers, actor) -> None:
         raise CommandError(f"Unknown orders{where}: {', '.join(missing)}. Nothing was changed.")
 
 
-def _integration(value: str) -> Integration:
+def _integration(value: str):
+    Integration = Offering.integration_model()
     found = Integration.objects.filter(pk=int(value)).first() if value.isdigit() else None
     found = found or Integration.objects.filter(Q(name=value) | Q(name__iexact=value)).first()
     if found is None:

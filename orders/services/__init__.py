@@ -5,9 +5,20 @@ a rule lives here once.
   system's dispatch results);
 - ``placing``: placing an order and editing it;
 - ``resubmit``: set-based resubmits and the sweep's automatic retries;
-- ``completing``: set-based completion of many orders the pipeline delivered.
+- ``completing``: set-based completion of many orders the pipeline delivered;
+- ``history``: the history row a retry writes, alone or in bulk;
+- ``bulk``: bulk operations run in the background, with progress;
+- ``resources``: a resource follows its order.
+
+What each transition changes is defined in ``orders.models.changes``; an order entering
+``executing`` is announced with ``orders.signals.orders_to_send``.
 """
 
+from orders.services.bulk import (
+    background_threshold,
+    bulk_operation_run,
+    bulk_operation_start,
+)
 from orders.services.completing import orders_complete
 from orders.services.placing import EDITABLE_FIELDS, order_create, order_edit
 from orders.services.resubmit import (
@@ -28,6 +39,7 @@ from orders.services.transitions import (
     order_reject,
     order_retry,
     order_set_done,
+    refusal,
 )
 
 __all__ = [
@@ -38,6 +50,9 @@ __all__ = [
     "ROW_FIELDS",
     "ResubmitResult",
     "SkippedOrder",
+    "background_threshold",
+    "bulk_operation_run",
+    "bulk_operation_start",
     "order_approve",
     "order_cancel",
     "order_complete",
@@ -50,4 +65,5 @@ __all__ = [
     "orders_complete",
     "orders_resubmit",
     "orders_send_again",
+    "refusal",
 ]

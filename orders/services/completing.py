@@ -8,8 +8,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
-from config.sql import insert_values
-from orders.models import Order, OrderTransition
+from core.sql import insert_values
+from orders.models import Order, OrderTransition, changes
 from orders.services.resources import resources_follow
 
 
@@ -34,8 +34,9 @@ def orders_complete(*, details: dict[int, dict], now=None) -> dict[int, str]:
         sources = Order.transition_sources("succeed")
         done = [row for row in rows if row[1] in sources]
         if done:
+            target = Order.transition_target("succeed")
             Order.objects.filter(pk__any=[pk for pk, *_ in done]).update(
-                state=Order.State.DONE, completed_at=now, modified=now
+                state=target, **changes.succeed(at=now), modified=now
             )
             created = connection.ops.adapt_datetimefield_value(now)
             insert_values(
@@ -46,7 +47,7 @@ def orders_complete(*, details: dict[int, dict], now=None) -> dict[int, str]:
                         pk,
                         "succeed",
                         state,
-                        Order.State.DONE.value,
+                        target,
                         None,
                         "",
                         _json(details[pk]),

@@ -7,16 +7,10 @@ from typing import Any
 
 from django.db import transaction
 
-from orders import dispatch
-from orders.errors import ApplicationError
-from orders.models import Offering, Order, OrderTransition, Organization, Resource
+from core.errors import ApplicationError, ErrorCode
+from orders.models import Offering, Order, OrderTransition, Organization, Resource, Trigger
 from orders.roles import provider_scope
-from orders.services.transitions import (
-    _apply,
-    _error_snapshot,
-    _require_user,
-    _set_resource_state,
-)
+from orders.services.transitions import require_user, retry_and_send
 
 
 @transaction.atomic
@@ -32,33 +26,24 @@ def order_create(
     resource: Resource | None = None,
 ) -> Order:
     """Place an order for ``consumer_organization``; it waits for the consumer's approval."""
-    _require_user(actor)
+    require_user(actor)
     if not actor.has_perm("orders.add_order"):
-        raise ApplicationError("You are not allowed to place orders.", code="forbidden")
+        raise ApplicationError("You are not allowed to place orders.", code=ErrorCode.FORBIDDEN)
     if not (actor.is_staff or consumer_organization.owners.filter(pk=actor.pk).exists()):
         raise ApplicationError(
-            f"You cannot place orders for {consumer_organization}.", code="forbidden"
+            f"You cannot place orders for {consumer_organization}.", code=ErrorCode.FORBIDDEN
         )
     if type not in Order.Type.values:
         raise ApplicationError(f"Unknown order type {type!r}; use one of {Order.Type.values}.")
     if not isinstance(attributes or {}, dict):
         raise ApplicationError("Order attributes must be a JSON object.")
-    if type == Order.Type.CREATE:
-        if resource is not None:
-            raise ApplicationError("A create order makes a new resource; do not name one.")
-        resource = Resource.objects.create(
-            name=(attributes or {}).get("name") or f"{offering.name} for {consumer_organization}",
-            offering=offering,
-            organization=consumer_organization,
-        )
-    elif resource is None:
-        raise ApplicationError(f"An {type} order needs the resource it changes.")
-    elif (
-        resource.offering_id != offering.pk or resource.organization_id != consumer_organization.pk
-    ):
-        raise ApplicationError(
-            f"Resource {resource} does not belong to this offering and organization."
-        )
+    resource = _resource_for(
+        type=type,
+        resource=resource,
+        offering=offering,
+        consumer_organization=consumer_organization,
+        attributes=attributes or {},
+    )
     order = Order.objects.create(
         offering=offering,
         consumer_organization=consumer_organization,
@@ -78,6 +63,27 @@ def order_create(
     return order
 
 
+def _resource_for(
+    *, type: str, resource, offering: Offering, consumer_organization: Organization, attributes
+) -> Resource:
+    """A create order makes a new resource; an update or terminate order names its own."""
+    if type == Order.Type.CREATE:
+        if resource is not None:
+            raise ApplicationError("A create order makes a new resource; do not name one.")
+        return Resource.objects.create(
+            name=attributes.get("name") or f"{offering.name} for {consumer_organization}",
+            offering=offering,
+            organization=consumer_organization,
+        )
+    if resource is None:
+        raise ApplicationError(f"An {type} order needs the resource it changes.")
+    if resource.offering_id != offering.pk or resource.organization_id != consumer_organization.pk:
+        raise ApplicationError(
+            f"Resource {resource} does not belong to this offering and organization."
+        )
+    return resource
+
+
 EDITABLE_FIELDS = ("attributes", "customer_name", "customer_email")
 
 
@@ -88,7 +94,7 @@ def order_edit(*, order: Order, actor, changes: dict[str, Any]) -> Order:
     Editing the attributes of an order that failed for a reason a person had to fix (a bad
     address, an unmapped ship method) sends it again at once, with the trigger ``edit``.
     """
-    _require_user(actor)
+    require_user(actor)
     unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
     if unknown:
         raise ApplicationError(
@@ -99,7 +105,7 @@ def order_edit(*, order: Order, actor, changes: dict[str, Any]) -> Order:
         and (actor.is_staff or Order.objects.filter(provider_scope(actor), pk=order.pk).exists())
     ):
         raise ApplicationError(
-            f"You are not allowed to edit order {order.number}.", code="forbidden"
+            f"You are not allowed to edit order {order.number}.", code=ErrorCode.FORBIDDEN
         )
     if "attributes" in changes and not isinstance(changes["attributes"], dict):
         raise ApplicationError(
@@ -113,14 +119,11 @@ def order_edit(*, order: Order, actor, changes: dict[str, Any]) -> Order:
         and order.state == Order.State.ERRED
         and order.failure_kind == Order.FailureKind.ACTION_REQUIRED
     ):
-        _apply(
+        retry_and_send(
             order,
-            "retry",
             actor=actor,
-            check_permission=False,
+            trigger=Trigger.EDIT,
             reason="attributes edited",
-            details=_error_snapshot(order) | {"trigger": "edit"},
+            check_permission=False,
         )
-        _set_resource_state(order, Order.RESOURCE_STATE_WHEN_SENT)
-        dispatch.queue([order.pk], trigger="edit", actor=actor)
     return order

@@ -13,18 +13,17 @@ from itertools import chain
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import DateTimeField, F, IntegerField, QuerySet, Value
-from django.db.models.functions import JSONObject
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from config import metrics
-from config.sql import insert_select
-from orders import dispatch
-from orders.errors import ApplicationError
-from orders.models import Order, OrderTransition
+from core import metrics
+from core.errors import ApplicationError, ErrorCode
+from core.parallel import in_parallel
+from orders.models import Order, Trigger, changes
 from orders.roles import provider_scope
-from orders.services.parallel import in_parallel
+from orders.services.history import retries_record
 from orders.services.resources import resources_follow
+from orders.signals import orders_to_send
 
 
 @dataclass
@@ -64,7 +63,7 @@ def orders_resubmit(
     orders: QuerySet[Order],
     actor,
     dry_run: bool = False,
-    trigger: str = "bulk",
+    trigger: str = Trigger.BULK,
     batch_size: int = 1000,
     skipped_limit: int = 1000,
     on_batch: Callable[[int], None] | None = None,
@@ -86,7 +85,7 @@ def orders_resubmit(
     ``actor=None`` is the system (a command run without ``--as``).
     """
     if actor is not None and not actor.has_perm("orders.resubmit_order"):
-        raise ApplicationError("You are not allowed to resubmit orders.", code="forbidden")
+        raise ApplicationError("You are not allowed to resubmit orders.", code=ErrorCode.FORBIDDEN)
     scope = None if actor is None or actor.is_staff else provider_scope(actor)
     result = ResubmitResult(dry_run=dry_run)
 
@@ -150,7 +149,7 @@ def _resubmit_batch(
     for row in rows:
         if in_scope is not None and row["pk"] not in in_scope:
             skips.append((row, OUT_OF_SCOPE))
-        elif row["state"] != Order.State.ERRED:
+        elif row["state"] not in Order.transition_sources("retry"):
             skips.append((row, NOT_ERRED))
         else:
             candidates.append(row)
@@ -161,32 +160,6 @@ def _resubmit_batch(
     )
     skips += [(row, CHANGED_MEANWHILE) for row in candidates if row["pk"] not in done]
     return skips, len(done)
-
-
-def _history_of_sending_again(order_ids: list[int], *, actor, trigger: str, now) -> None:
-    """One ``INSERT ... SELECT``: a ``retry`` history row per order, carrying the error it is
-    about to lose, built by the database from the order rows themselves (no order, error or
-    traceback travels through Python). Runs before the orders are updated."""
-    details = JSONObject(
-        failure_kind=F("failure_kind"),
-        error_message=F("error_message"),
-        error_traceback=F("error_traceback"),
-        erred_at=F("erred_at"),
-        completed_at=F("completed_at"),
-        due=F("next_retry_at"),
-        trigger=Value(trigger),
-    )
-    source = Order.objects.filter(pk__any=order_ids).values_list(
-        "pk",
-        Value("retry"),
-        Value(Order.State.ERRED.value),
-        Value(Order.State.EXECUTING.value),
-        Value(actor.pk if actor is not None else None, output_field=IntegerField()),
-        Value("automatic retry" if trigger == "automatic" else ""),
-        details,
-        Value(now, output_field=DateTimeField()),
-    )
-    insert_select(OrderTransition, OrderTransition.ROW_FIELDS, source)
 
 
 @transaction.atomic
@@ -202,7 +175,9 @@ def orders_send_again(
     resource update per resource state, the deliveries.
     """
     now = timezone.now()
-    candidates = Order.objects.filter(pk__any=order_ids, state=Order.State.ERRED)
+    candidates = Order.objects.filter(
+        pk__any=order_ids, state__in=Order.transition_sources("retry")
+    )
     if due_by is not None:
         candidates = candidates.filter(next_retry_at__lte=due_by)
     rows = list(
@@ -213,21 +188,14 @@ def orders_send_again(
     locked = [pk for pk, _, _ in rows]
     if not locked:
         return locked
-    _history_of_sending_again(locked, actor=actor, trigger=trigger, now=now)
+    retries_record(order_ids=locked, actor=actor, trigger=trigger, now=now)
     Order.objects.filter(pk__any=locked).update(
-        state=Order.State.EXECUTING,
-        error_message="",
-        error_traceback="",
-        erred_at=None,
-        failure_kind="",
-        next_retry_at=None,
-        completed_at=None,
-        modified=now,
+        state=Order.transition_target("retry"), **changes.retry(), modified=now
     )
     resources_follow(
         ((order_type, resource_id) for _, order_type, resource_id in rows),
         Order.RESOURCE_STATE_WHEN_SENT,
         now=now,
     )
-    dispatch.queue(locked, trigger=trigger, actor=actor)
+    orders_to_send(locked, trigger=trigger, actor=actor)
     return locked

@@ -1,9 +1,10 @@
-"""Writes to one order at a time: place, approve, reject, cancel, mark done, retry, edit, and
-the system's dispatch results.
+"""Writes to one order at a time: approve, reject, cancel, mark done, retry, and the system's
+dispatch results.
 
 Each service checks the model permission and the object scope, runs inside
 ``transaction.atomic``, records the transition, and raises ``ApplicationError`` with a message a
-user can act on when a rule is violated.
+user can act on when a rule is violated. What each transition changes is defined once, in
+``orders.models.changes``.
 """
 
 from __future__ import annotations
@@ -14,26 +15,11 @@ from django.db import transaction
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
-from orders import dispatch
-from orders.errors import ApplicationError
-from orders.models import Order, OrderTransition, Resource
+from core.errors import ApplicationError, Conflict, ErrorCode
+from orders.models import Order, OrderTransition, Resource, Trigger, changes
 from orders.services.completing import orders_complete
-
-ORDER_FIELDS_SET_BY_TRANSITIONS = [
-    "state",
-    "error_message",
-    "error_traceback",
-    "erred_at",
-    "failure_kind",
-    "next_retry_at",
-    "completed_at",
-    "consumer_reviewed_by",
-    "consumer_reviewed_at",
-    "provider_reviewed_by",
-    "provider_reviewed_at",
-    "rejection_reason",
-    "modified",
-]
+from orders.services.history import retries_record
+from orders.signals import orders_to_send
 
 VERBS = {
     "approve_by_consumer": "approve",
@@ -48,27 +34,51 @@ VERBS = {
 }
 
 
-def _allowed_sources(method) -> list[str]:  # the bound transition's source states
-    return sorted(str(state) for state in method._django_fsm.transitions)
-
-
-def _refusal(order: Order, name: str) -> ApplicationError:
-    verb = VERBS[name]
-    sources = _allowed_sources(getattr(order, name))
-    if order.state in sources and name == "set_done":
-        why = (
-            f"only orders of manual (basic) offerings can be marked done, and {order.offering} "
-            f"is {order.offering.get_type_display()}"
-        )
-    elif order.state in sources and name == "cancel":
-        why = "an executing order can be canceled only for a manual (basic) offering"
+def refusal(order: Order, name: str) -> ApplicationError:
+    """Why transition ``name`` may not run on ``order``: its state, or a condition."""
+    sources = list(Order.transition_sources(name))
+    failing = [c for c in Order.transition_conditions(name) if not c(order)]
+    if order.state in sources and failing:
+        why = failing[0].refusal(order)
     else:
         why = f"it is {order.state}, and this is allowed only from {', '.join(sources)}"
     return ApplicationError(
-        f"Cannot {verb} order {order.number}: {why}.",
-        code="conflict",
+        f"Cannot {VERBS[name]} order {order.number}: {why}.",
+        conflict=Conflict.STATE,
         extra={"state": order.state, "allowed_states": sources},
     )
+
+
+def _check(order: Order, name: str, *, actor, check_permission: bool = True) -> None:
+    """May transition ``name`` run on ``order`` as ``actor`` (``None`` is the system)?"""
+    method = getattr(order, name)
+    if not can_proceed(method):
+        raise refusal(order, name)
+    if check_permission and actor is not None and not has_transition_perm(method, actor):
+        raise ApplicationError(
+            f"You are not allowed to {VERBS[name]} order {order.number}.",
+            code=ErrorCode.FORBIDDEN,
+        )
+
+
+def _transition(order: Order, name: str, **kwargs) -> str:
+    """Run transition ``name`` and save the order; returns the state it left.
+
+    The caller holds ``transaction.atomic``. Saving filters on the state the order was loaded
+    with (ConcurrentTransitionMixin): if another transaction changed it first, our UPDATE waits
+    for that transaction's row lock, then matches no row, and the caller gets a conflict.
+    """
+    source = order.state
+    getattr(order, name)(**kwargs)
+    try:
+        order.save(update_fields=changes.FIELDS)
+    except ConcurrentTransition as exc:
+        raise ApplicationError(
+            f"Order {order.number} was changed by someone else at the same time; "
+            "reload it and try again.",
+            conflict=Conflict.CHANGED,
+        ) from exc
+    return source
 
 
 def _apply(
@@ -81,29 +91,9 @@ def _apply(
     details: dict[str, Any] | None = None,
     **kwargs,
 ) -> OrderTransition:
-    """Run transition ``name`` on ``order`` as ``actor`` (``None`` is the system) and record it.
-
-    The caller holds ``transaction.atomic``. Saving filters on the state the order was loaded
-    with (ConcurrentTransitionMixin): if another transaction changed it first, our UPDATE waits
-    for that transaction's row lock, then matches no row, and the caller gets a conflict.
-    """
-    method = getattr(order, name)
-    if not can_proceed(method):
-        raise _refusal(order, name)
-    if check_permission and actor is not None and not has_transition_perm(method, actor):
-        raise ApplicationError(
-            f"You are not allowed to {VERBS[name]} order {order.number}.", code="forbidden"
-        )
-    source = order.state
-    method(**kwargs)
-    try:
-        order.save(update_fields=ORDER_FIELDS_SET_BY_TRANSITIONS)
-    except ConcurrentTransition as exc:
-        raise ApplicationError(
-            f"Order {order.number} was changed by someone else at the same time; "
-            "reload it and try again.",
-            code="conflict",
-        ) from exc
+    """Check, run and record transition ``name`` (see ``_check`` and ``_transition``)."""
+    _check(order, name, actor=actor, check_permission=check_permission)
+    source = _transition(order, name, **kwargs)
     return OrderTransition.objects.create(
         order=order,
         transition=name,
@@ -115,6 +105,20 @@ def _apply(
     )
 
 
+def retry_and_send(
+    order: Order, *, actor, trigger: str, reason: str = "", check_permission: bool = True
+) -> None:
+    """Retry one erred order: record the error it clears (the same history row a bulk
+    resubmit writes), move it to executing, its resource along, and send it."""
+    _check(order, "retry", actor=actor, check_permission=check_permission)
+    retries_record(
+        order_ids=[order.pk], actor=actor, trigger=trigger, reason=reason, now=timezone.now()
+    )
+    _transition(order, "retry")
+    _set_resource_state(order, Order.RESOURCE_STATE_WHEN_SENT)
+    orders_to_send([order.pk], trigger=trigger, actor=actor)
+
+
 def _set_resource_state(order: Order, state_by_type: dict) -> None:
     if order.resource_id is None:
         return
@@ -123,24 +127,15 @@ def _set_resource_state(order: Order, state_by_type: dict) -> None:
     )
 
 
-def _error_snapshot(order: Order) -> dict[str, Any]:
-    return {
-        "error_message": order.error_message,
-        "error_traceback": order.error_traceback,
-        "erred_at": order.erred_at.isoformat() if order.erred_at else None,
-        "completed_at": order.completed_at.isoformat() if order.completed_at else None,
-    }
-
-
-def _require_user(actor) -> None:
+def require_user(actor) -> None:
     if actor is None or not actor.is_authenticated:
-        raise ApplicationError("Authentication is required.", code="forbidden")
+        raise ApplicationError("Authentication is required.", code=ErrorCode.FORBIDDEN)
 
 
 @transaction.atomic
 def order_approve(*, order: Order, actor) -> Order:
     """Approve on the side whose turn it is: the consumer's, then the provider's."""
-    _require_user(actor)
+    require_user(actor)
     now = timezone.now()
     if order.state == Order.State.PENDING_CONSUMER:
         _apply(
@@ -157,14 +152,14 @@ def order_approve(*, order: Order, actor) -> Order:
         _apply(order, "approve_by_provider", actor=actor, by=actor, at=now)
     if order.state == Order.State.EXECUTING:
         _set_resource_state(order, Order.RESOURCE_STATE_WHEN_SENT)
-        dispatch.queue([order.pk], trigger="user", actor=actor)
+        orders_to_send([order.pk], trigger=Trigger.USER, actor=actor)
     return order
 
 
 @transaction.atomic
 def order_reject(*, order: Order, actor, reason: str) -> Order:
     """Reject a pending order; the reason is shown to the customer, so it is required."""
-    _require_user(actor)
+    require_user(actor)
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError(
@@ -189,7 +184,7 @@ def order_reject(*, order: Order, actor, reason: str) -> Order:
 
 @transaction.atomic
 def order_cancel(*, order: Order, actor, reason: str = "") -> Order:
-    _require_user(actor)
+    require_user(actor)
     _apply(order, "cancel", actor=actor, reason=reason)
     return order
 
@@ -197,23 +192,21 @@ def order_cancel(*, order: Order, actor, reason: str = "") -> Order:
 @transaction.atomic
 def order_set_done(*, order: Order, actor) -> Order:
     """A provider marks an executing order of a manual (basic) offering done."""
-    _require_user(actor)
+    require_user(actor)
     _apply(order, "set_done", actor=actor, at=timezone.now())
     _set_resource_state(order, Order.RESOURCE_STATE_WHEN_DONE)
     return order
 
 
 @transaction.atomic
-def order_retry(*, order: Order, actor, trigger: str = "user") -> Order:
+def order_retry(*, order: Order, actor, trigger: str = Trigger.USER) -> Order:
     """Send one erred order again; its current error moves to the history.
 
     ``actor=None`` is the system (a command run without ``--as``): no permission check.
     """
     if actor is not None:
-        _require_user(actor)
-    _apply(order, "retry", actor=actor, details=_error_snapshot(order) | {"trigger": trigger})
-    _set_resource_state(order, Order.RESOURCE_STATE_WHEN_SENT)
-    dispatch.queue([order.pk], trigger=trigger, actor=actor)
+        require_user(actor)
+    retry_and_send(order, actor=actor, trigger=trigger)
     return order
 
 
@@ -227,7 +220,7 @@ def order_complete(*, order: Order, details: dict | None = None) -> Order:
     before = orders_complete(details={order.pk: details or {}}).get(order.pk)
     if before not in Order.transition_sources("succeed"):
         order.refresh_from_db()
-        raise _refusal(order, "succeed")
+        raise refusal(order, "succeed")
     order.refresh_from_db()
     return order
 

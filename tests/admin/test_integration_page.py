@@ -3,8 +3,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from integrations.configuration import DURATION_FIELDS
 from integrations.models import Attempt, BreakerState, Delivery, Integration, MaintenanceWindow
+from integrations.services import DURATION_FIELDS
 from tests.admin.conftest import messages_of, orders_in_state, post_back
 from tests.factories import IntegrationFactory, OfferingFactory
 

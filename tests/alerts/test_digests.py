@@ -9,7 +9,7 @@ from django.core import mail
 from alerts import tasks
 from alerts.models import AlertContact, AlertNotification, Frequency, Kind
 from alerts.services import alert_digests_send, alert_raise
-from orders.errors import ApplicationError
+from core.errors import ApplicationError
 from tests.alerts.factories import AlertContactFactory
 from tests.factories import OrderFactory
 

@@ -9,7 +9,8 @@ from django.core.mail.backends.base import BaseEmailBackend
 
 from alerts import tasks
 from alerts.models import AlertNotification, Frequency, Kind
-from alerts.services import alert_digests_send, alert_dismiss, alert_raise, alerts_record_attempt
+from alerts.services import alert_digests_send, alert_dismiss, alert_raise
+from integrations.services import alerts_record_attempt
 from tests.alerts.factories import AlertContactFactory, attempt_for
 from tests.factories import OfferingFactory, OrderFactory, UserFactory, staff_user
 from tests.support import wait_for

@@ -12,10 +12,10 @@ from alerts.services import (
     alert_dismiss,
     alert_raise,
     alerts_dismiss,
-    alerts_record_attempt,
     alerts_resolve_for,
 )
-from orders.errors import ApplicationError
+from core.errors import ApplicationError
+from integrations.services import alerts_record_attempt
 from tests.alerts.factories import AlertFactory, attempt_for
 from tests.factories import OrderFactory, UserFactory, owner_of, staff_user
 

@@ -5,7 +5,7 @@ COMMANDS = {
     "retry_orders": ("orders", "python manage.py retry_orders --number RD-7K3M9Q2P"),
     "resubmit_orders": ("orders", "python manage.py resubmit_orders --integration"),
     "retry_due": ("integrations", "python manage.py retry_due --loop --interval 30"),
-    "seed_demo": ("orders", "python manage.py seed_demo --orders 5000"),
+    "seed_demo": ("demo", "python manage.py seed_demo --orders 5000"),
 }
 
 
@@ -22,7 +22,7 @@ def test_help_explains_the_command_with_an_example_on_its_own_line(name):
 
 PROJECT_COMMANDS = [
     ("orders", "setup_roles"),
-    ("orders", "seed_demo"),
+    ("demo", "seed_demo"),
     ("orders", "retry_orders"),
     ("orders", "resubmit_orders"),
     ("orders", "issue_api_token"),

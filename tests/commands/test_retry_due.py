@@ -6,7 +6,7 @@ import pytest
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from integrations import recovery
+from integrations import services as recovery
 from integrations.models import RetryClaim
 from orders.models import Order
 from tests.commands.support import erred_orders, run

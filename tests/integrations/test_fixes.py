@@ -5,9 +5,8 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from integrations.configuration import integration_update
 from integrations.models import Attempt, BreakerState, Delivery, Integration
-from integrations.services import delivery_send
+from integrations.services import delivery_send, integration_update
 from orders import services as order_services
 from orders.models import Offering, Order
 from tests.factories import (
@@ -68,7 +67,7 @@ def test_an_update_that_changes_nothing_resends_nothing(sandbox):
 
 @pytest.mark.django_db
 def test_a_bad_mapping_is_refused_with_the_field_named(sandbox):
-    from orders.errors import ApplicationError
+    from core.errors import ApplicationError
 
     integration = IntegrationFactory(endpoint_url=sandbox.orders_url)
     with pytest.raises(ApplicationError) as refused:

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from integrations import recovery
+from integrations import services as recovery
 from integrations.models import (
     Attempt,
     BreakerState,

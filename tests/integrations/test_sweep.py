@@ -9,7 +9,7 @@ import time_machine
 from django.db import connections, transaction
 from django.utils import timezone
 
-from integrations import recovery
+from integrations import services as recovery
 from integrations.models import Attempt, Delivery, RetryClaim
 from orders import services as order_services
 from orders.models import Offering, Order, OrderTransition

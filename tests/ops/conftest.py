@@ -1,7 +1,7 @@
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from config.metrics import DATABASE_COLLECTOR
+from core.metrics import DATABASE_COLLECTOR
 from integrations.models import Delivery
 from orders.models import Order
 from tests.factories import IntegrationFactory, OfferingFactory, OrderFactory

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from config.dashboard import HOURS
+from integrations.admin.chart import HOURS
 from integrations.models import Attempt, Delivery, HeldReason
 from orders.models import Order
 from tests.factories import (

@@ -9,7 +9,7 @@ import sys
 import pytest
 from django.conf import settings
 
-from config.logging import JsonFormatter, ReadableFormatter
+from core.logging import JsonFormatter, ReadableFormatter
 from integrations import services
 from tests.ops.conftest import queued_delivery
 

@@ -11,10 +11,10 @@ from django.conf import settings
 from django.test import override_settings
 from django.utils import timezone
 
-from config import metrics
-from integrations import services
+from core import metrics
+from integrations import gauges, services
 from integrations.models import BreakerState, Delivery, HeldReason
-from integrations.recovery import sweep_due
+from integrations.services import sweep_due
 from orders import services as order_services
 from orders.models import Offering, Order, Organization
 from tests.factories import IntegrationFactory, OfferingFactory, OrganizationFactory, staff_user
@@ -208,7 +208,7 @@ def test_a_scrape_while_the_database_is_down_still_answers(client):
 
 
 COUNT_A_SEND = """
-from config import metrics
+from core import metrics
 metrics.ATTEMPTS.labels(integration="Acme", outcome="transient").inc()
 metrics.SEND_SECONDS.labels(integration="Acme").observe(0.2)
 """
@@ -264,4 +264,4 @@ def test_no_metrics_port_serves_nothing():
 
 
 def test_breaker_values_cover_every_state():
-    assert set(metrics.BREAKER_VALUES) == set(BreakerState.values)
+    assert set(gauges.BREAKER_VALUES) == set(BreakerState.values)

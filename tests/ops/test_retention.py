@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from config.celery import app
 from integrations.models import Attempt, Delivery
-from integrations.retention import history_prune, last_key_before, prune_history
+from integrations.services import history_prune, last_key_before
+from integrations.tasks import prune_history
 from orders.models import Order, OrderTransition
 from tests.factories import IntegrationFactory, OfferingFactory, OrderFactory
 

@@ -1,4 +1,4 @@
-"""The set-based statements of config/sql.py and the ``any`` lookup, on PostgreSQL."""
+"""The set-based statements of core/sql.py and the ``any`` lookup, on PostgreSQL."""
 
 import json
 
@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from config.sql import insert_values, update_from_values
+from core.sql import insert_values, update_from_values
 from integrations.models import Attempt, Delivery
 from orders.models import Order, OrderTransition
 from tests.factories import IntegrationFactory, OrderFactory

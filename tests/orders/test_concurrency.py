@@ -5,8 +5,8 @@ import threading
 import pytest
 from django.db import transaction
 
+from core.errors import ApplicationError
 from orders import services
-from orders.errors import ApplicationError
 from orders.models import Order, OrderTransition
 from tests.factories import OrderFactory, staff_user
 from tests.support import backends_waiting_on_a_lock, in_thread, wait_for

@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from orders.errors import ApplicationError
+from core.errors import ApplicationError
 from orders.filters import order_filter
 from orders.models import Order
 from tests.factories import OrderFactory

@@ -8,9 +8,9 @@ from django.db import connection
 from django.db.backends.signals import connection_created
 from django.test import override_settings
 
+from core.parallel import in_parallel
 from orders import services
 from orders.models import Order, OrderTransition
-from orders.services.parallel import in_parallel
 from tests.factories import OfferingFactory, OrderFactory, manager_of
 from tests.orders.test_resubmit import erred_orders
 

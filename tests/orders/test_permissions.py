@@ -3,8 +3,8 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from core.errors import ApplicationError
 from orders import services
-from orders.errors import ApplicationError
 from orders.models import Offering, Order
 from tests.factories import (
     OfferingFactory,

@@ -1,7 +1,7 @@
 import pytest
 
+from core.errors import ApplicationError
 from orders import services
-from orders.errors import ApplicationError
 from orders.models import Offering, Order, OrderTransition, Resource
 from tests.factories import OfferingFactory, OrderFactory, staff_user
 

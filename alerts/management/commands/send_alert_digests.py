@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from alerts.services import alert_digests_send
 from alerts.tasks import DIGEST_FREQUENCIES
-from orders.errors import ApplicationError
+from core.errors import ApplicationError
 
 
 class Command(BaseCommand):

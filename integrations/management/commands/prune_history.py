@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import CommandError
 
-from integrations.retention import history_prune
+from integrations.services import history_prune
 from orders.management.console import CommandWithExamples
 
 MAX_BATCH_SIZE = 100_000

@@ -8,6 +8,7 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, close_old_connections
 from django.utils import timezone
 
+from integrations import services
 from orders.management.console import CommandWithExamples
 
 DEFAULT_INTERVAL = 60.0
@@ -65,7 +66,7 @@ class Command(CommandWithExamples):
         interval = DEFAULT_INTERVAL if interval is None else interval
         if not interval > 0:
             raise CommandError(f"--interval must be more than 0 seconds, got {interval:g}.")
-        sweep = _sweep_function()
+        sweep = services.sweep_due
         if not loop:
             self._report(sweep(batch_size=batch_size))
             return
@@ -94,14 +95,6 @@ class Command(CommandWithExamples):
         shown = " ".join(f"{name}={value}" for name, value in counts.items())
         self.stdout.write(f"{timezone.now():%Y-%m-%d %H:%M:%S} sweep: {shown}")
         self.stdout.flush()
-
-
-def _sweep_function() -> Callable[..., Any]:
-    try:
-        from integrations.recovery import sweep_due
-    except ImportError as exc:
-        raise CommandError(f"The retry sweep is not available: {exc}.") from exc
-    return sweep_due
 
 
 def _stop_on_signals(stop: threading.Event) -> Callable[[], None]:

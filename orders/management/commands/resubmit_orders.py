@@ -1,6 +1,6 @@
 from django.core.management.base import CommandError
 
-from orders.errors import ApplicationError
+from core.errors import ApplicationError
 from orders.management.console import CommandWithExamples, Progress, write_summary
 from orders.management.selection import add_selection_arguments, select_orders
 from orders.services import orders_resubmit

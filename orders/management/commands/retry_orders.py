@@ -1,9 +1,10 @@
 from django.core.management.base import CommandError
 from django.db import transaction
 
-from orders.errors import ApplicationError
+from core.errors import ApplicationError, Conflict, ErrorCode
 from orders.management.console import CommandWithExamples, Progress, write_summary
 from orders.management.selection import add_selection_arguments, select_orders
+from orders.models import Trigger
 from orders.services import SkippedOrder, order_retry
 
 NOT_ERRED = "not erred: only erred orders can be retried"
@@ -86,16 +87,18 @@ class Command(CommandWithExamples):
         """A dry run runs the real service and rolls its transaction back: the answer is the
         service's own, and what it queued after commit (the send) is dropped with it."""
         if not dry_run:
-            order_retry(order=order, actor=actor, trigger="user")
+            order_retry(order=order, actor=actor, trigger=Trigger.USER)
             return
         with transaction.atomic():
-            order_retry(order=order, actor=actor, trigger="user")
+            order_retry(order=order, actor=actor, trigger=Trigger.USER)
             transaction.set_rollback(True)
 
 
 def _reason(exc: ApplicationError) -> str:
-    if exc.code == "forbidden":
+    if exc.code == ErrorCode.FORBIDDEN:
         return NOT_ALLOWED
-    if exc.code == "conflict":
-        return NOT_ERRED if "state" in exc.extra else CHANGED_MEANWHILE
+    if exc.conflict == Conflict.STATE:
+        return NOT_ERRED
+    if exc.conflict == Conflict.CHANGED:
+        return CHANGED_MEANWHILE
     return exc.message

@@ -1,0 +1,18 @@
+"""Where orders hand work to the apps above them.
+
+``orders_executing`` is sent inside the transaction that moved orders to ``executing``, with
+``order_ids``, ``trigger`` and ``actor``: the integrations app queues their deliveries (it
+connects its receiver in ``IntegrationsConfig.ready``). Orders never import integrations; with
+no receiver connected, orders still move and nothing is sent.
+"""
+
+from django.dispatch import Signal
+
+orders_executing = Signal()
+
+
+def orders_to_send(order_ids: list[int], *, trigger: str, actor) -> None:
+    """Announce orders that just entered ``executing`` and must be sent (inside the caller's
+    transaction: a receiver's writes commit or roll back with the orders')."""
+    if order_ids:
+        orders_executing.send(sender=None, order_ids=order_ids, trigger=trigger, actor=actor)
