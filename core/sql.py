@@ -101,12 +101,8 @@ class IsoFormat(Func):
 
     def as_postgresql(self, compiler, connection, **extra):
         sql, params = compiler.compile(self.source_expressions[0])
-        utc = f"(({sql}) AT TIME ZONE 'UTC')"
-        return (
-            f"(to_char({utc}, 'YYYY-MM-DD\"T\"HH24:MI:SS') || CASE WHEN "
-            f"mod(date_part('microseconds', {utc})::integer, 1000000) = 0 THEN '' "
-            f"ELSE to_char({utc}, '.US') END || '+00:00')"
-        ), [*params, *params, *params]
+        text = f"to_char(({sql}) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US')"
+        return f"(replace({text}, '.000000', '') || '+00:00')", params
 
     def as_sqlite(self, compiler, connection, **extra):
         # Stored as Python's str() of the naive UTC value: only the separator and offset differ.
