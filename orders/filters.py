@@ -1,9 +1,12 @@
 """The one definition of "which orders": the API's query parameters, the admin's filters and
 the commands' selection flags all go through ``OrderFilter``."""
 
+from datetime import UTC
+
 from django import forms
 from django.db.models import Q, QuerySet
 from django_filters import rest_framework as filters
+from django_filters.fields import IsoDateTimeField
 
 from core.errors import ApplicationError
 from orders.models import Order
@@ -35,6 +38,27 @@ class StrictBooleanFilter(filters.BooleanFilter):
         super().__init__(*args, **kwargs)
 
 
+class UtcDateTimeField(IsoDateTimeField):
+    """An ISO 8601 date-time, as UTC. Python reads offsets up to ±23:59 but PostgreSQL takes
+    at most ±15:59, so every value is turned into UTC here (and one too close to the ends of
+    the calendar to be turned is refused, naming the parameter)."""
+
+    def to_python(self, value):
+        parsed = super().to_python(value)
+        if parsed is None or parsed.tzinfo is None:
+            return parsed
+        try:
+            return parsed.astimezone(UTC)
+        except OverflowError:
+            raise forms.ValidationError(
+                "This date-time is too close to the ends of the calendar.", code="invalid"
+            ) from None
+
+
+class UtcDateTimeFilter(filters.IsoDateTimeFilter):
+    field_class = UtcDateTimeField
+
+
 class OrderFilterForm(forms.Form):
     def clean(self):
         data = super().clean()
@@ -60,12 +84,12 @@ class OrderFilter(filters.FilterSet):
         method="filter_organization",
         help_text="Organization UUID: orders it placed or orders of its offerings.",
     )
-    created_after = filters.IsoDateTimeFilter(field_name="created", lookup_expr="gte")
-    created_before = filters.IsoDateTimeFilter(field_name="created", lookup_expr="lt")
-    failed_after = filters.IsoDateTimeFilter(
+    created_after = UtcDateTimeFilter(field_name="created", lookup_expr="gte")
+    created_before = UtcDateTimeFilter(field_name="created", lookup_expr="lt")
+    failed_after = UtcDateTimeFilter(
         field_name="erred_at", lookup_expr="gte", help_text="Failed at or after (ISO 8601)."
     )
-    failed_before = filters.IsoDateTimeFilter(
+    failed_before = UtcDateTimeFilter(
         field_name="erred_at", lookup_expr="lt", help_text="Failed before (ISO 8601)."
     )
     failure_kind = filters.MultipleChoiceFilter(choices=Order.FailureKind.choices, distinct=False)

@@ -86,6 +86,7 @@ def test_filters_never_widen_the_scope(world):
         ({"ordering": "number,created"}, "ordering"),
         ({"page_size": "0"}, "page_size"),
         ({"page_size": "100000"}, "page_size"),
+        ({"created_before": "9999-12-31T23:59:59-23:59"}, "created_before"),
     ],
 )
 def test_bad_filter_values_are_a_400_naming_the_parameter(world, params, named):
@@ -183,3 +184,17 @@ def test_the_list_runs_the_same_queries_for_any_page_size(world, django_assert_n
         with django_assert_num_queries(2):
             response = client.get(f"/api/orders/?page_size={page_size}&state=erred")
         assert len(response.json()["results"]) == page_size
+
+
+def test_a_time_with_any_utc_offset_python_reads_is_taken_as_that_instant(world):
+    # given: an order that failed 2 hours ago
+    order = erred(world, hours_ago=2)
+    client = world.client("staff")
+    three_hours_ago = timezone.now() - timedelta(hours=3)
+
+    # when: the failure window starts three hours ago, written with an offset PostgreSQL
+    # itself would refuse (beyond +-15:59)
+    shifted = three_hours_ago.astimezone(timezone.get_fixed_timezone(-(22 * 60 + 26)))
+
+    # then: the same instant, not a server error
+    assert str(order.uuid) in listed(client, failed_after=shifted.isoformat())
