@@ -39,6 +39,8 @@ class SandboxMode:
     latency_ms: int = 0
     require_postal_code: bool = False
     seed: int | None = None
+    rate_limit_per_second: int | None = None
+    rate_limit_burst: int | None = None
     forced: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -140,6 +142,12 @@ def validate_mode_fields(fields: dict[str, Any]) -> dict[str, Any]:
             cleaned[name] = _require_non_negative_int(name, value)
         elif name == "maintenance_retry_after":
             cleaned[name] = _require_non_negative_int(name, value, optional=True)
+        elif name in ("rate_limit_per_second", "rate_limit_burst"):
+            if value is not None and (not _is_int(value) or value < 1):
+                raise SandboxConfigError(
+                    name, f"{name} must be a whole number of 1 or more, or null, got {value!r}"
+                )
+            cleaned[name] = value
         elif name == "seed":
             if value is not None and not _is_int(value):
                 raise SandboxConfigError(name, f"seed must be an integer or null, got {value!r}")

@@ -6,8 +6,10 @@ import copy
 import dataclasses
 import hmac
 import json
+import math
 import random
 import threading
+import time
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
@@ -47,6 +49,7 @@ class OrderResponse:
 
 
 DROPPED = OrderResponse(drop=True)
+LOAD_COUNTS = ("requests", "in_flight", "peak_in_flight", "rate_limited", "already_accepted")
 
 
 def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
@@ -55,6 +58,14 @@ def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
 
 def default_error_code(status: int) -> str:
     return _DEFAULT_ERROR_CODES.get(status, f"http_{status}")
+
+
+def _rate_limited(wait: float) -> OrderResponse:
+    return OrderResponse(
+        429,
+        error_body("rate_limited", "Rate limit exceeded; slow down"),
+        (("Retry-After", str(max(1, math.ceil(wait)))),),
+    )
 
 
 def _status_phrase(status: int) -> str:
@@ -82,11 +93,41 @@ def _parse_order(body: bytes) -> tuple[dict[str, Any] | None, str]:
     return order, ""
 
 
+@dataclass(frozen=True, slots=True)
+class Arrival:
+    """An order POST just arrived: wait ``latency_ms``, or answer ``limited`` at once (the
+    rate limit said no)."""
+
+    latency_ms: int = 0
+    limited: OrderResponse | None = None
+
+
+class _Bucket:
+    """The rate limit: ``rate`` tokens a second, at most ``burst`` saved up."""
+
+    def __init__(self, rate: int, burst: int) -> None:
+        self.rate, self.burst = rate, burst
+        self.tokens = float(burst)
+        self.at = time.monotonic()
+
+    def take(self) -> float:
+        """0 if a token was taken, else the seconds until there is one."""
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
+        self.at = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return 0.0
+        return (1 - self.tokens) / self.rate
+
+
 class SandboxState:
     """Everything the sandbox remembers; every read and write holds ``_lock``.
 
-    Sleeps (latency, forced delays) happen outside the lock and wake early on
-    ``stopping`` so that stopping the server never waits for them.
+    An order POST goes through ``arrive`` (counted; the rate limit; the latency to wait),
+    ``forced_next`` (a one-shot forced response, with its delay), ``respond`` (the checks, in
+    the documented order) and ``depart``; the HTTP layer does the waiting in between, so no
+    thread sleeps, and ``stopping`` cuts the waits short when the server stops.
     """
 
     def __init__(self, *, token: str | None, mode: SandboxMode) -> None:
@@ -97,29 +138,45 @@ class SandboxState:
         self._accepted: dict[str, dict[str, Any]] = {}
         self._send_counts: dict[str, int] = {}
         self._external_numbers = 0
+        self._bucket = self._new_bucket()
+        self._load = dict.fromkeys(LOAD_COUNTS, 0)
         self.stopping = threading.Event()
 
-    def handle_order(
-        self, *, idempotency_key: str | None, authorization: str | None, body: bytes
-    ) -> OrderResponse:
-        """Run one order POST through the checks, in the documented order."""
+    def arrive(self, *, idempotency_key: str | None) -> Arrival:
         key = idempotency_key.strip() if idempotency_key else ""
         with self._lock:
             if key:
                 self._send_counts[key] = self._send_counts.get(key, 0) + 1
-            latency_ms = self._mode.latency_ms
-        self._pause(latency_ms)
-        with self._lock:
-            forced = self._mode.forced.pop(0) if self._mode.forced else None
+            load = self._load
+            load["requests"] += 1
+            load["in_flight"] += 1
+            load["peak_in_flight"] = max(load["peak_in_flight"], load["in_flight"])
+            wait = self._bucket.take() if self._bucket else 0.0
+            if wait:
+                load["rate_limited"] += 1
+                return Arrival(limited=_rate_limited(wait))
+            return Arrival(latency_ms=self._mode.latency_ms)
 
+    def forced_next(self) -> dict[str, Any] | None:
+        with self._lock:
+            return self._mode.forced.pop(0) if self._mode.forced else None
+
+    def respond(
+        self,
+        *,
+        idempotency_key: str | None,
+        authorization: str | None,
+        body: bytes,
+        forced: dict[str, Any] | None,
+    ) -> OrderResponse:
+        """The answer after the waits: a forced one, or the checks of ``_decide``."""
         drop_after_processing = False
         if forced is not None:
-            self._pause(forced["delay_ms"])
             status = forced["status"]
             if status is not None and not 200 <= status < 300:
                 return DROPPED if forced["drop"] else self._forced_response(forced)
             drop_after_processing = forced["drop"]
-
+        key = idempotency_key.strip() if idempotency_key else ""
         order, json_problem = _parse_order(body)
         authorized = self._is_authorized(authorization)
         with self._lock:
@@ -127,6 +184,20 @@ class SandboxState:
                 key=key, order=order, json_problem=json_problem, authorized=authorized
             )
         return DROPPED if drop_after_processing else response
+
+    def depart(self) -> None:
+        with self._lock:
+            self._load["in_flight"] -= 1
+
+    def load(self) -> dict[str, int]:
+        """Order POSTs since the last reset, those being answered now, the most at once, how
+        many the rate limit refused, and how many came again for a key already accepted."""
+        with self._lock:
+            return dict(self._load)
+
+    def _new_bucket(self) -> _Bucket | None:
+        rate = self._mode.rate_limit_per_second
+        return _Bucket(rate, self._mode.rate_limit_burst or rate) if rate else None
 
     def _decide(
         self,
@@ -170,6 +241,7 @@ class SandboxState:
             )
         accepted = self._accepted.get(key)
         if accepted is not None:
+            self._load["already_accepted"] += 1
             return OrderResponse(
                 409, error_body("already_accepted", "Order already accepted", id=accepted["id"])
             )
@@ -196,10 +268,6 @@ class SandboxState:
         )
         return OrderResponse(status, body, headers)
 
-    def _pause(self, milliseconds: int | None) -> None:
-        if milliseconds:
-            self.stopping.wait(milliseconds / 1000)
-
     def mode(self) -> SandboxMode:
         with self._lock:
             return copy.deepcopy(self._mode)
@@ -211,6 +279,8 @@ class SandboxState:
             self._mode = dataclasses.replace(self._mode, **cleaned)
             if "seed" in cleaned:
                 self._rng.seed(cleaned["seed"])
+            if {"rate_limit_per_second", "rate_limit_burst"} & set(cleaned):
+                self._bucket = self._new_bucket()
             return copy.deepcopy(self._mode)
 
     def force(self, *responses: dict[str, Any]) -> int:
@@ -230,6 +300,8 @@ class SandboxState:
             self._rng = random.Random()
             self._accepted.clear()
             self._send_counts.clear()
+            self._bucket = None
+            self._load = dict.fromkeys(LOAD_COUNTS, 0) | {"in_flight": self._load["in_flight"]}
 
     def accepted(self) -> dict[str, dict[str, Any]]:
         with self._lock:

@@ -21,7 +21,9 @@ examples:
 
 control endpoints (no token needed):
   GET  /_sandbox/state    accepted orders, send counts per idempotency key, mode
+  GET  /_sandbox/load     requests, in flight now, the most in flight at once, 429s
   POST /_sandbox/mode     partial mode, e.g. {"maintenance": true} or {"failure_rate": 0.5}
+                          or {"rate_limit_per_second": 300}
   POST /_sandbox/force    one-shot responses, e.g. [{"status": 429, "retry_after": 5}]
   POST /_sandbox/reset    forget everything, back to the default mode
   GET  /_sandbox/health   liveness
@@ -79,6 +81,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--seed", type=int, metavar="N", help="Seed for the random failure generator."
         )
+        parser.add_argument(
+            "--rate-limit",
+            type=int,
+            metavar="N",
+            help="Answer 429 with Retry-After to order POSTs beyond N a second (a token bucket "
+            "holding N).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         sandbox = FulfillmentSandbox(
@@ -91,6 +100,7 @@ class Command(BaseCommand):
                 latency_ms=self._latency_ms(options["latency_ms"]),
                 require_postal_code=options["require_postal_code"],
                 seed=options["seed"],
+                rate_limit_per_second=self._rate_limit(options["rate_limit"]),
             ),
         )
         try:
@@ -131,6 +141,12 @@ class Command(BaseCommand):
         return rate
 
     @staticmethod
+    def _rate_limit(rate: int | None) -> int | None:
+        if rate is not None and rate < 1:
+            raise CommandError(f"--rate-limit must be 1 or more, got {rate}")
+        return rate
+
+    @staticmethod
     def _latency_ms(latency_ms: int) -> int:
         if latency_ms < 0:
             raise CommandError(f"--latency-ms must not be negative, got {latency_ms}")
@@ -147,11 +163,12 @@ class Command(BaseCommand):
             f"           POST {url}/_sandbox/mode",
             f"           POST {url}/_sandbox/force",
             f"           POST {url}/_sandbox/reset",
+            f"           GET  {url}/_sandbox/load",
             f"           GET  {url}/_sandbox/health",
             (
                 f"  mode:    maintenance={mode.maintenance} failure_rate={mode.failure_rate} "
                 f"latency_ms={mode.latency_ms} require_postal_code={mode.require_postal_code} "
-                f"seed={mode.seed}"
+                f"seed={mode.seed} rate_limit={mode.rate_limit_per_second}"
             ),
             "Quit with CONTROL-C.",
         ]
