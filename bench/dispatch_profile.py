@@ -1,6 +1,6 @@
 """Where a delivery's time goes: a sample sent in this process as a worker sends it (tasks of
-``TASK_CHUNK`` through ``deliveries_send``), split into queries, commits, the HTTP push and
-the rest. Part of ``bench.dispatch``."""
+``TASK_CHUNK`` through ``deliveries_send``), split into queries, commits and the rest (the
+network waits among it). Part of ``bench.dispatch``."""
 
 from __future__ import annotations
 
@@ -35,12 +35,11 @@ class Stopwatch:
 def profile(order_ids: list[int]) -> dict:
     """Queue deliveries for ``order_ids`` and send them here in tasks of ``TASK_CHUNK``, as
     the workers do; the time and CPU of a delivery, split by what it is spent on."""
-    import httpx
     from django.db import transaction
     from django.db.backends.base import base
 
     from bench import harness
-    from integrations import backends, services
+    from integrations import services
     from integrations.models import Delivery
     from orders.models import Trigger
 
@@ -49,12 +48,7 @@ def profile(order_ids: list[int]) -> dict:
     ids = sorted(Delivery.objects.filter(order_id__any=order_ids).values_list("pk", flat=True))
     chunk = services.TASK_CHUNK
     queries = harness.QueryTimer()
-    with (
-        Stopwatch(backends, "http_push") as push,
-        Stopwatch(httpx.Client, "__init__") as client_init,
-        Stopwatch(base.BaseDatabaseWrapper, "_commit") as commits,
-        queries.timing(),
-    ):
+    with Stopwatch(base.BaseDatabaseWrapper, "_commit") as commits, queries.timing():
         started, cpu = time.perf_counter(), time.process_time()
         for start in range(0, len(ids), chunk):
             services.deliveries_send(delivery_ids=ids[start : start + chunk])
@@ -64,7 +58,7 @@ def profile(order_ids: list[int]) -> dict:
     def per(value: float) -> float:
         return round(value * 1000 / count, 3)
 
-    query_s, http_s, commit_s = queries.total(), push.seconds, commits.seconds
+    query_s, commit_s = queries.total(), commits.seconds
     return {
         "deliveries": count,
         "task_chunk": chunk,
@@ -74,9 +68,7 @@ def profile(order_ids: list[int]) -> dict:
         "query_ms_per_delivery": per(query_s),
         "commits_per_delivery": round(commits.calls / count, 3),
         "commit_ms_per_delivery": per(commit_s),
-        "http_push_ms_per_delivery": per(http_s),
-        "client_setup_ms_per_delivery": per(client_init.seconds),
-        "other_ms_per_delivery": per(seconds - query_s - commit_s - http_s),
+        "other_ms_per_delivery": per(seconds - query_s - commit_s),
         "queries_per_task": {
             label: round(calls * chunk / count, 2)
             for label, calls in sorted(queries.calls.items(), key=lambda item: -item[1])

@@ -11,6 +11,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -159,15 +160,40 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+        # A worker serving several queues takes from them in the order it lists them (first
+        # sends before recovery traffic), not in turns (Redis transport).
+        "queue_order_strategy": "priority",
     }
+# Lanes: first sends (and a person's action on one order) and recovery traffic (retries,
+# releases, bulk resubmits) travel on queues of their own. A worker started without -Q serves
+# every queue listed here, first sends first; production can give each lane its own workers.
+REDRIVE_LANE_QUEUES = {"first": "deliveries", "recovery": "recovery"}
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = [
+    Queue(REDRIVE_LANE_QUEUES["first"]),
+    Queue(CELERY_TASK_DEFAULT_QUEUE),
+    Queue(REDRIVE_LANE_QUEUES["recovery"]),
+]
+CELERY_WORKER_CONCURRENCY = env.int("CELERY_WORKER_CONCURRENCY", default=2)
+# Where the integrations' pacing (limits in flight and a second) is shared by every worker:
+# the broker's Redis by default; memory:// without one (make run: one worker process sends).
+REDRIVE_LIMITS_URL = env.str(
+    "REDRIVE_LIMITS_URL",
+    default=CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else "memory://",
+)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = env.int("CELERY_WORKER_PREFETCH_MULTIPLIER", default=4)
+CELERY_WORKER_PREFETCH_MULTIPLIER = env.int("CELERY_WORKER_PREFETCH_MULTIPLIER", default=1)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "retry-due": {"task": "integrations.tasks.sweep", "schedule": 60.0},
+    # A window's end and a due probe must not wait for the next sweep pass.
+    "releases-due": {
+        "task": "integrations.tasks.releases_due",
+        "schedule": env.float("REDRIVE_RELEASE_TICK_SECONDS", default=2.0),
+    },
     "alert-digests-hourly": {
         "task": "alerts.tasks.send_alert_digests",
         "schedule": crontab(minute=0),
@@ -210,7 +236,7 @@ if REDRIVE_RETRY_CLAIM_SECONDS < 1 or CELERY_DB_REUSE_MAX < 0:
 REDRIVE_BULK_BACKGROUND_THRESHOLD = env.int("REDRIVE_BULK_BACKGROUND_THRESHOLD", default=5000)
 # Deliveries a worker's task claims together and sends one after another. Fewer suit a slow
 # remote system (more tasks, so more workers share a batch); more cost fewer queries each.
-REDRIVE_DELIVERIES_PER_TASK = env.int("REDRIVE_DELIVERIES_PER_TASK", default=100)
+REDRIVE_DELIVERIES_PER_TASK = env.int("REDRIVE_DELIVERIES_PER_TASK", default=250)
 if REDRIVE_DELIVERIES_PER_TASK < 1:
     raise ImproperlyConfigured(
         f"REDRIVE_DELIVERIES_PER_TASK must be 1 or more, got {REDRIVE_DELIVERIES_PER_TASK}."

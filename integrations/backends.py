@@ -1,22 +1,24 @@
-"""Backends send one order to one integration and classify what came back.
+"""The HTTP push backend: send one order to one integration and classify what came back.
 
 Every answer becomes a ``SendResult`` with an outcome: ``success``, ``transient`` (a machine
 may try again: timeouts, refused connections, 5xx, 429) or ``action_required`` (a person must
-fix something first: validation errors, credentials). Nothing here touches the database.
+fix something first: validation errors, credentials). Sends go through the process's
+``transport`` (many in flight at once). Nothing here touches the database.
 """
 
 from __future__ import annotations
 
-import os
-import traceback as tb
+import concurrent.futures
+import json
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
+from http import HTTPStatus
 
-import httpx
 from django.utils import timezone
 
 from integrations.codes import FailureCode
 from integrations.models import Attempt, Integration
+from integrations.transport import Answer, transport
 
 Outcome = Attempt.Outcome
 MESSAGE_LIMIT = 2000
@@ -31,6 +33,11 @@ class SendResult:
     traceback: str = ""
     external_id: str = ""
     retry_after_seconds: int | None = None
+
+    @property
+    def throttled(self) -> bool:
+        """The remote side said "too many requests": it is up, and we must slow down."""
+        return self.remote_status == 429
 
     @property
     def summary(self) -> str:
@@ -56,33 +63,36 @@ def retry_after_seconds(value: str | None) -> int | None:
     return max(0, int((when - timezone.now()).total_seconds()))
 
 
-def _remote_error(response: httpx.Response) -> tuple[str, str, dict]:
+def _remote_error(body: bytes) -> tuple[str, str, dict]:
+    """The remote system's own code and message from an error body (JSON or text)."""
     try:
-        body = response.json()
+        document = json.loads(body) if body else None
     except ValueError:
-        return "", response.text[:MESSAGE_LIMIT].strip(), {}
-    if not isinstance(body, dict):
-        return "", str(body)[:MESSAGE_LIMIT], {}
-    message = body.get("message") or body.get("detail") or body.get("error") or ""
-    return str(body.get("code") or ""), str(message)[:MESSAGE_LIMIT], body
+        return "", body.decode(errors="replace")[:MESSAGE_LIMIT].strip(), {}
+    if not isinstance(document, dict):
+        return "", ("" if document is None else str(document))[:MESSAGE_LIMIT], {}
+    message = document.get("message") or document.get("detail") or document.get("error") or ""
+    return str(document.get("code") or ""), str(message)[:MESSAGE_LIMIT], document
 
 
-def classify(response: httpx.Response) -> SendResult:
-    status = response.status_code
-    code, message, body = _remote_error(response)
+def classify(status: int, *, reason: str = "", headers=None, body: bytes = b"") -> SendResult:
+    """What an HTTP answer means: success, transient (a machine may try again) or action
+    required (a person must fix something first)."""
+    code, message, document = _remote_error(body)
+    reason = reason or _phrase(status)
     if 200 <= status < 300:
-        return SendResult(Outcome.SUCCESS, status, external_id=str(body.get("id") or ""))
+        return SendResult(Outcome.SUCCESS, status, external_id=str(document.get("id") or ""))
     if status == 409 and code == FailureCode.ALREADY_ACCEPTED:
         return SendResult(
-            Outcome.SUCCESS, status, code, message, external_id=str(body.get("id") or "")
+            Outcome.SUCCESS, status, code, message, external_id=str(document.get("id") or "")
         )
-    retry_after = retry_after_seconds(response.headers.get("Retry-After"))
+    retry_after = retry_after_seconds((headers or {}).get("Retry-After"))
     if status == 429 or status >= 500:
         return SendResult(
             Outcome.TRANSIENT,
             status,
             code or (FailureCode.RATE_LIMITED if status == 429 else FailureCode.SERVER_ERROR),
-            message or response.reason_phrase,
+            message or reason,
             retry_after_seconds=retry_after,
         )
     if status in (401, 403):
@@ -90,14 +100,18 @@ def classify(response: httpx.Response) -> SendResult:
             Outcome.ACTION_REQUIRED,
             status,
             FailureCode.CREDENTIALS,
-            message or f"The remote system refused our credentials ({response.reason_phrase}).",
+            message or f"The remote system refused our credentials ({reason}).",
         )
     return SendResult(
-        Outcome.ACTION_REQUIRED,
-        status,
-        code or FailureCode.REJECTED,
-        message or response.reason_phrase,
+        Outcome.ACTION_REQUIRED, status, code or FailureCode.REJECTED, message or reason
     )
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return f"HTTP {status}"
 
 
 def mapped(attributes: dict, mapping: dict | None) -> dict:
@@ -155,68 +169,70 @@ def order_payload(order, *, mapping: dict | None = None) -> dict:
     )
 
 
-_clients: dict[int, httpx.Client] = {}
-
-
-def shared_client() -> httpx.Client:
-    """One HTTP client per process, kept across sends: its connection pool reuses
-    keep-alive connections, and making a client (an SSL context) costs ~20 ms. Keyed by
-    process id, so a forked worker never shares its parent's sockets."""
-    pid = os.getpid()
-    client = _clients.get(pid)
-    if client is None:
-        client = _clients[pid] = httpx.Client(
-            limits=httpx.Limits(max_connections=100, max_keepalive_connections=20)
-        )
-    return client
-
-
-def http_push(
-    integration: Integration,
-    payload: dict,
-    idempotency_key: str,
-    *,
-    client: httpx.Client | None = None,
-) -> SendResult:
-    """POST the order as JSON with its ``Idempotency-Key`` and classify the answer."""
+def http_push_start(
+    integration: Integration, payload: dict, idempotency_key: str
+) -> concurrent.futures.Future[SendResult]:
+    """Start POSTing the order as JSON with its ``Idempotency-Key``; the future's result is the
+    classified answer. Nothing is sent when the integration cannot send (no credential, no
+    URL): the future is already done with what a person must fix."""
+    done: concurrent.futures.Future[SendResult] = concurrent.futures.Future()
     headers = {"Idempotency-Key": idempotency_key, "User-Agent": "Redrive/0.1"}
     credential = integration.credential()
     if credential == "":
-        return SendResult(
-            Outcome.ACTION_REQUIRED,
-            error_code=FailureCode.CREDENTIALS,
-            message=f"The environment variable {integration.credential_env_var} is not set; "
-            "nothing was sent.",
+        done.set_result(
+            SendResult(
+                Outcome.ACTION_REQUIRED,
+                error_code=FailureCode.CREDENTIALS,
+                message=f"The environment variable {integration.credential_env_var} is not set; "
+                "nothing was sent.",
+            )
         )
+        return done
     if credential:
         headers["Authorization"] = f"Bearer {credential}"
-    if not integration.endpoint_url:
-        return SendResult(
-            Outcome.ACTION_REQUIRED,
-            error_code=FailureCode.CONFIGURATION,
-            message=f"Integration {integration} has no endpoint URL; nothing was sent.",
+    if integration.backend != Integration.Backend.HTTP_PUSH or not integration.endpoint_url:
+        done.set_result(
+            SendResult(
+                Outcome.ACTION_REQUIRED,
+                error_code=FailureCode.CONFIGURATION,
+                message=f"Integration {integration} has no endpoint URL to push to; nothing was "
+                "sent.",
+            )
         )
-    client = client or shared_client()
-    try:
-        response = client.post(
-            integration.endpoint_url,
-            json=payload,
-            headers=headers,
-            timeout=integration.timeout_seconds,
-        )
-    except httpx.TimeoutException as exc:
+        return done
+    answer = transport().post(
+        integration.endpoint_url,
+        body=json.dumps(payload, separators=(",", ":")).encode(),
+        headers=headers,
+        timeout=integration.timeout_seconds,
+    )
+
+    def classified(sent: concurrent.futures.Future) -> None:
+        done.set_result(_result(integration, sent.result()))
+
+    answer.add_done_callback(classified)
+    return done
+
+
+def _result(integration: Integration, answer: Answer) -> SendResult:
+    if answer.error == "timeout":
         return SendResult(
             Outcome.TRANSIENT,
             error_code=FailureCode.TIMEOUT,
-            message=f"No answer within {integration.timeout_seconds:g}s "
-            f"({exc.__class__.__name__}).",
-            traceback=tb.format_exc(),
+            message=f"No answer within {integration.timeout_seconds:g}s ({answer.error_class}).",
+            traceback=answer.traceback,
         )
-    except httpx.TransportError as exc:
+    if answer.error:
         return SendResult(
             Outcome.TRANSIENT,
             error_code=FailureCode.CONNECTION_ERROR,
-            message=f"Could not reach {integration.endpoint_url}: {exc.__class__.__name__}: {exc}",
-            traceback=tb.format_exc(),
+            message=f"Could not reach {integration.endpoint_url}: ConnectError "
+            f"({answer.error_class}): {answer.error_text}"[:MESSAGE_LIMIT],
+            traceback=answer.traceback,
         )
-    return classify(response)
+    return classify(answer.status, reason=answer.reason, headers=answer.headers, body=answer.body)
+
+
+def http_push(integration: Integration, payload: dict, idempotency_key: str) -> SendResult:
+    """``http_push_start`` for one order, waiting for its answer."""
+    return http_push_start(integration, payload, idempotency_key).result()

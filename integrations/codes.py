@@ -43,6 +43,7 @@ class Decision(StrEnum):
     GAVE_UP = "gave_up"  # the retry policy is used up
     ACTION_REQUIRED = "action_required"  # no automatic retry: a person must act
     HELD = "held"  # waits for its integration (breaker, maintenance window)
+    THROTTLED = "throttled"  # a 429: sent again at the integration's slowed pace
     SUPERSEDED = "superseded"  # the delivery was reclaimed; a newer attempt decides
 
 

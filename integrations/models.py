@@ -98,12 +98,22 @@ class Integration(models.Model):
         default=0, help_text="Consecutive re-openings; each doubles the cool-down."
     )
     breaker_probe_at = models.DateTimeField(null=True, blank=True)
-    release_per_minute = models.PositiveIntegerField(
-        default=600, help_text="How fast held deliveries are released once it is safe again."
+    max_in_flight = models.PositiveIntegerField(
+        default=100,
+        help_text="Most requests in flight to this system at once, across every worker on every "
+        "host.",
+    )
+    max_per_second = models.PositiveIntegerField(
+        default=200,
+        help_text="Most requests a second to this system, across every worker on every host. A "
+        "429 or Retry-After from it slows this down for a while.",
     )
 
     class Meta:
         ordering = ["name"]
+        permissions = [
+            ("change_integration_limits", "Can set the limits of integrations one's offerings use")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -121,6 +131,46 @@ class Integration(models.Model):
         if not self.credential_env_var:
             return None
         return os.environ.get(self.credential_env_var, "")
+
+
+class Incident(models.Model):
+    """An outage of an integration as Redrive saw it: from the first transient failure of a
+    streak until the remote system answered again (a probe or another send succeeded, a
+    maintenance window ended, or a person released it). When it ends, everything that failed
+    transiently during it is sent again at once, at the integration's limits."""
+
+    class End(models.TextChoices):
+        ANSWERED = "answered", "The remote system answered"
+        WINDOW = "window", "The maintenance window ended"
+        PERSON = "person", "Released by a person"
+
+    integration = models.ForeignKey(
+        "Integration", on_delete=models.CASCADE, related_name="incidents", db_index=False
+    )
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.CharField(max_length=20, choices=End.choices, blank=True)
+    first_error = models.TextField(blank=True)
+    failures = models.PositiveIntegerField(
+        default=0, help_text="Transient failures recorded during it."
+    )
+    released = models.PositiveIntegerField(
+        default=0, help_text="Deliveries sent again when it ended (held and erred)."
+    )
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["integration"],
+                condition=models.Q(ended_at__isnull=True),
+                name="incident_one_open",
+            )
+        ]
+        indexes = [models.Index(fields=["integration", "started_at"], name="incident_started")]
+
+    def __str__(self) -> str:
+        return f"{self.integration_id} from {self.started_at:%Y-%m-%d %H:%M:%S}"
 
 
 class HeldReason(models.TextChoices):
@@ -164,6 +214,16 @@ class Delivery(models.Model):
     pending_actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    # The incident whose end released this delivery: its next attempt records it.
+    pending_incident = models.ForeignKey(
+        "Incident",
+        on_delete=models.DO_NOTHING,
         null=True,
         blank=True,
         related_name="+",
@@ -260,6 +320,17 @@ class Attempt(models.Model):
     )
     decision = models.TextField(
         blank=True, help_text="What the system decided after this attempt, and why."
+    )
+    # The incident this attempt failed in, or was released by. No index or constraint of its
+    # own: incidents are never deleted, and the incident page reads them by integration.
+    incident = models.ForeignKey(
+        Incident,
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
 
     class Meta:

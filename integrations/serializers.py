@@ -91,7 +91,15 @@ class IntegrationWriteSerializer(StrictSerializer):
     )
     breaker_threshold = serializers.IntegerField(required=False, help_text="At least 1.")
     breaker_cooldown = _duration("Wait before the first probe; positive.", required=False)
-    release_per_minute = serializers.IntegerField(required=False, help_text="At least 1.")
+    max_in_flight = serializers.IntegerField(
+        required=False,
+        help_text="Most requests in flight at once, across every worker; at least 1.",
+    )
+    max_per_second = serializers.IntegerField(
+        required=False,
+        help_text="Most requests a second, across every worker; at least 1. A 429 or "
+        "Retry-After slows it down for a while.",
+    )
 
 
 class MaintenanceWindowSerializer(serializers.ModelSerializer):

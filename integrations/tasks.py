@@ -8,15 +8,16 @@ from celery import shared_task
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
-def deliver(delivery_ids: list[int]) -> None:
-    """Send the deliveries; acks_late so a killed worker's task is delivered again.
+def deliver(delivery_ids: list[int], lane: str = "first") -> None:
+    """Send the deliveries (on their lane: ``first`` or ``recovery``); acks_late so a killed
+    worker's task is delivered again.
 
     Running twice is safe: ``deliveries_send`` claims with SKIP LOCKED and a lease, and a
     delivery that already succeeded is never sent again.
     """
     from integrations.services import deliveries_send
 
-    deliveries_send(delivery_ids=delivery_ids)
+    deliveries_send(delivery_ids=delivery_ids, lane=lane)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
@@ -26,6 +27,14 @@ def send_again(order_ids: list[int]) -> None:
     from integrations.services import retries_send
 
     retries_send(order_ids=order_ids)
+
+
+@shared_task(ignore_result=True)
+def releases_due() -> int:
+    """The release tick (Celery beat every few seconds): windows that ended, probes due."""
+    from integrations.services import releases_due as due
+
+    return due()
 
 
 @shared_task(ignore_result=True)

@@ -55,6 +55,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "integrations.view_integration",
         "integrations.add_integration",
         "integrations.change_integration",
+        "integrations.change_integration_limits",
         "alerts.view_alertcontact",
         "alerts.add_alertcontact",
         "alerts.change_alertcontact",
@@ -70,7 +71,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "integrations.change_maintenancewindow",
         "integrations.delete_maintenancewindow",
     ],
-    ORGANIZATION_OWNERS: [*PROVIDER_ACTIONS, "orders.add_order", "orders.cancel_order"],
+    ORGANIZATION_OWNERS: [
+        *PROVIDER_ACTIONS,
+        "orders.add_order",
+        "orders.cancel_order",
+        "integrations.change_integration_limits",
+    ],
     OFFERING_MANAGERS: list(PROVIDER_ACTIONS),
 }
 

@@ -18,10 +18,25 @@ def celery_app():
     from config.celery import app
 
     with app.connection_for_write() as connection:
-        connection.default_channel.queue_purge(app.conf.task_default_queue)
+        for queue in app.conf.task_queues:
+            connection.default_channel.queue_purge(queue.name)
     return app
 
 
 @pytest.fixture
 def celery_worker_parameters():
     return {"perform_ping_check": False, "shutdown_timeout": 10}
+
+
+@pytest.fixture(autouse=True)
+def pacing_and_lanes_empty(settings):
+    """Each test starts with no integration's pacing state (slots, rates, slow-downs) and no
+    task messages left on the lanes by an earlier test."""
+    import redis
+
+    from config.celery import app
+
+    redis.Redis.from_url(settings.REDRIVE_LIMITS_URL).flushdb()
+    with app.connection_for_write() as connection:
+        for queue in app.conf.task_queues:
+            connection.default_channel.queue_purge(queue.name)

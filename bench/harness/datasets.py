@@ -63,6 +63,7 @@ class Dataset:
                 "DELETE FROM integrations_retryclaim WHERE order_id BETWEEN %(first)s AND %(last)s",
                 *deliveries,
                 "DELETE FROM integrations_maintenancewindow WHERE integration_id = %(integration)s",
+                "DELETE FROM integrations_incident WHERE integration_id = %(integration)s",
                 "DELETE FROM orders_ordertransition WHERE order_id BETWEEN %(first)s AND %(last)s",
             ],
             integration=self.integration_id,

@@ -58,6 +58,50 @@ class Processes:
             self.stop(name)
 
 
+def procfile_worker_command(name: str) -> list[str]:
+    """The worker as the Procfile starts it (prefork, ``CELERY_WORKER_CONCURRENCY``
+    processes, every queue: first sends first)."""
+    return [
+        str(ROOT / ".venv" / "bin" / "celery"),
+        "-A",
+        "config",
+        "worker",
+        "--pool",
+        "prefork",
+        "--loglevel",
+        "WARNING",
+        "--hostname",
+        f"{name}@%h",
+        "--without-gossip",
+        "--without-mingle",
+    ]
+
+
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (a prefork worker's children)."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        try:
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
+def peak_rss_mb(pid: int) -> float:
+    """The most resident memory a process has had (VmHWM), in MB; 0 if it is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 def celery_worker_command(name: str) -> list[str]:
     """One worker process (solo pool: the process that takes a task runs it, so a SIGKILL
     kills exactly one worker and nothing is left behind)."""
@@ -116,7 +160,8 @@ def machine_busy_seconds() -> float:
 
 
 class CpuMeter:
-    """CPU seconds used between ``start`` and ``stop`` by named processes, by PostgreSQL (every
+    """CPU seconds used between ``start`` and ``stop`` by named processes (with their children;
+    children that ended meanwhile are not counted), by PostgreSQL (every
     server process: its share includes anything else the server did meanwhile) and by the
     whole machine."""
 
@@ -124,7 +169,10 @@ class CpuMeter:
         self.processes = processes
 
     def _sample(self) -> dict[str, float]:
-        sample = {name: process_cpu_seconds(pid) for name, pid in self.processes.items()}
+        sample = {
+            name: sum(process_cpu_seconds(each) for each in process_tree(pid))
+            for name, pid in self.processes.items()
+        }
         sample["postgres"] = sum(process_cpu_seconds(pid) for pid in postgres_pids())
         sample["machine"] = machine_busy_seconds()
         sample["wall"] = time.monotonic()

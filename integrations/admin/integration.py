@@ -16,6 +16,7 @@ from integrations.models import Attempt, Integration, MaintenanceWindow
 from integrations.selectors import integration_list
 from integrations.services import (
     CONFIG_FIELDS,
+    LIMIT_FIELDS,
     deliveries_release,
     integration_check,
     integration_create,
@@ -47,6 +48,7 @@ BREAKER_STATUS = [
     "breaker_probe_at",
 ]
 BREAKER_SETTINGS = ["breaker_threshold", "breaker_cooldown"]
+LIMIT_FIELDS = list(LIMIT_FIELDS)
 
 
 class IntegrationForm(forms.ModelForm):
@@ -124,18 +126,18 @@ class IntegrationAdmin(admin.ModelAdmin):
         return integration_list(user=request.user)
 
     def get_fieldsets(self, request, obj=None):
-        named = {*RETRY_FIELDS, *BREAKER_SETTINGS, "release_per_minute"}
+        named = {*RETRY_FIELDS, *BREAKER_SETTINGS, *LIMIT_FIELDS}
         general = [name for name in CONFIG_FIELDS if name not in named]
         fieldsets = [
             (None, {"fields": general}),
             ("Retry policy", {"fields": RETRY_FIELDS}),
             ("Circuit breaker", {"fields": BREAKER_SETTINGS}),
-            ("Held deliveries", {"fields": ["release_per_minute"]}),
+            ("Limits", {"fields": LIMIT_FIELDS}),
         ]
         if obj is None:
             return fieldsets
         fieldsets[2] = ("Circuit breaker", {"fields": [*BREAKER_STATUS, *BREAKER_SETTINGS]})
-        fieldsets[3] = ("Held deliveries", {"fields": ["held", "release_per_minute"]})
+        fieldsets[3] = ("Limits and held deliveries", {"fields": [*LIMIT_FIELDS, "held"]})
         fieldsets.append(("Recent attempts", {"fields": ["failure_rate_24h", "recent_attempts"]}))
         return fieldsets
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from integrations.codes import BreakerChange
-from integrations.models import Attempt, BreakerState, Integration
+from integrations.models import Attempt, BreakerState, Incident, Integration
+from integrations.services.incidents import integration_recovered
 
 MAX_COOLDOWN = timedelta(hours=6)
 BREAKER_FIELDS = [
@@ -63,7 +64,7 @@ def breaker_close(*, integration_id: int, reason: str, now: datetime) -> bool:
 
 
 def breaker_record(
-    *, integration: Integration, outcome: str, message: str, now: datetime
+    *, integration: Integration, outcome: str, message: str, now: datetime, throttled=False
 ) -> BreakerChange:
     """Count a send's outcome and say what it did to the breaker.
 
@@ -71,9 +72,13 @@ def breaker_record(
     count and closes an open breaker. A transient failure counts; the threshold-th in a row
     opens the breaker, and a failed probe re-opens it with a longer cool-down. ``integration``
     is as read just before; on the common path (a success, closed, no failures counted) this
-    writes nothing.
+    writes nothing. A 429 (``throttled``) is an answer too: the remote system is up, only
+    busy (the pacing slows down), so it never counts as a failure.
+
+    Whenever an answer closes the breaker or ends a streak of failures, the integration's
+    incident ends and what it left behind is sent again (``incidents.integration_recovered``).
     """
-    if outcome != Attempt.Outcome.TRANSIENT:
+    if outcome != Attempt.Outcome.TRANSIENT or throttled:
         return _answered(integration, now=now)
     integration = Integration.objects.select_for_update().get(pk=integration.pk)
     if integration.breaker_state == BreakerState.HALF_OPEN:
@@ -100,8 +105,12 @@ def _answered(integration: Integration, *, now: datetime) -> BreakerChange:
     if integration.breaker_state == BreakerState.CLOSED and not integration.breaker_failures:
         return BreakerChange.NONE
     if breaker_close(integration_id=integration.pk, reason="closed: a send succeeded", now=now):
+        integration_recovered(integration=integration, by=Incident.End.ANSWERED)
         return BreakerChange.CLOSED
-    Integration.objects.filter(pk=integration.pk, breaker_failures__gt=0).update(breaker_failures=0)
+    if Integration.objects.filter(pk=integration.pk, breaker_failures__gt=0).update(
+        breaker_failures=0
+    ):
+        integration_recovered(integration=integration, by=Incident.End.ANSWERED)
     return BreakerChange.NONE
 
 

@@ -23,6 +23,7 @@ from integrations.codes import FailureCode
 from integrations.models import Attempt, Delivery, HeldReason, Integration
 from integrations.selectors import hold_reason
 from integrations.services.breaker import probe_take
+from integrations.services.delivery import enqueue
 from integrations.services.logs import logger, send_log_fields
 from orders.models import Order
 
@@ -37,6 +38,7 @@ ROW = (
     "attempt_count",
     "pending_trigger",
     "pending_actor_id",
+    "pending_incident_id",
     "order__state",
     *(f"order__{name}" for name in backends.PAYLOAD_FIELDS),
 )
@@ -54,6 +56,7 @@ NEW_ATTEMPT = [
     "traceback",
     "counts_toward_give_up",
     "decision",
+    "incident",
 ]
 
 
@@ -106,6 +109,12 @@ def deliveries_claim(*, delivery_ids: list[int]) -> list[Claim]:
         if not rows:
             return []
         integrations = Integration.objects.in_bulk({row["integration_id"] for row in rows})
+        # Only HTTP push deliveries are ever pushed: a site agent's wait for it to pull them.
+        rows = [
+            row
+            for row in rows
+            if integrations[row["integration_id"]].backend == Integration.Backend.HTTP_PUSH
+        ]
         stale = [row for row in rows if row["order__state"] != Order.State.EXECUTING]
         if stale:
             _fail_unsent(stale, integrations, now=now)
@@ -189,6 +198,7 @@ def _take(rows: list[dict], *, lease_expires_at, now) -> dict[int, int]:
             *(Value("") for _ in range(4)),
             Value(True),
             Value(""),
+            "pending_incident_id",
         ),
         returning=["id", "delivery"],
     )
@@ -206,6 +216,7 @@ def _claim(row: dict, integration: Integration, *, attempt_id: int, expires, now
             number=row["attempt_count"] + 1,
             trigger=row["pending_trigger"],
             actor_id=row["pending_actor_id"],
+            incident_id=row["pending_incident_id"],
             started_at=now,
         ),
         order_number=row["order__number"],
@@ -273,6 +284,28 @@ def claims_hand_back(claims: list[Claim], *, reason: str) -> None:
             attempt_count=F("attempt_count") - 1
         )
         deliveries_hold(delivery_ids=[c.attempt.delivery_id for c in ours], reason=reason)
+
+
+def claims_requeue(claims: list[Claim], *, lane: str) -> None:
+    """Queue again claims that were not sent (a recovery slice ended first): their attempt
+    rows are removed, the attempt counts go back, and a task of their own takes them after
+    commit. A claim no longer ours is left to whoever has it."""
+    if not claims:
+        return
+    now = timezone.now()
+    with transaction.atomic():
+        ours = _still_ours(claims)
+        ids = [c.attempt.delivery_id for c in ours]
+        Attempt.objects.filter(pk__any=[c.attempt.pk for c in ours], outcome="").delete()
+        Delivery.objects.filter(pk__any=ids).update(
+            state=Delivery.State.QUEUED,
+            attempt_count=F("attempt_count") - 1,
+            lease_expires_at=None,
+            next_attempt_at=now,
+            modified=now,
+        )
+        if ids:
+            transaction.on_commit(lambda: enqueue(ids, lane=lane))
 
 
 def _still_ours(claims: list[Claim]) -> list[Claim]:

@@ -18,6 +18,7 @@ from django.db import transaction
 from core.errors import ApplicationError, ErrorCode
 from integrations.codes import RESEND_ON_CHANGE
 from integrations.models import Integration
+from integrations.selectors import integration_list
 from integrations.services.resends import integration_fixed
 
 CONFIG_FIELDS = (
@@ -38,7 +39,8 @@ CONFIG_FIELDS = (
     "max_attempts",
     "breaker_threshold",
     "breaker_cooldown",
-    "release_per_minute",
+    "max_in_flight",
+    "max_per_second",
 )
 DURATION_FIELDS = (
     "retry_interval",
@@ -47,7 +49,7 @@ DURATION_FIELDS = (
     "max_retry_age",
     "breaker_cooldown",
 )
-AT_LEAST_ONE = ("max_attempts", "breaker_threshold", "release_per_minute")
+AT_LEAST_ONE = ("max_attempts", "breaker_threshold", "max_in_flight", "max_per_second")
 LONGEST_DURATION = timedelta(days=365)
 MAX_TIMEOUT_SECONDS = 3600
 MAX_BACKOFF_FACTOR = 100
@@ -155,6 +157,20 @@ def require_staff(actor, permission: str, what: str) -> None:
         raise ApplicationError(f"Only staff can {what}.", code=ErrorCode.FORBIDDEN)
 
 
+def _require_provider_of(actor, integration: Integration) -> None:
+    allowed = (
+        actor
+        and actor.is_authenticated
+        and actor.has_perm("integrations.change_integration_limits")
+    )
+    if not (allowed and integration_list(user=actor).filter(pk=integration.pk).exists()):
+        raise ApplicationError(
+            "Only staff, and the owners of the organizations whose offerings use it, can "
+            "change an integration's limits.",
+            code=ErrorCode.FORBIDDEN,
+        )
+
+
 def _unknown(data: dict[str, Any]) -> None:
     unknown = sorted(set(data) - set(CONFIG_FIELDS))
     if unknown:
@@ -175,10 +191,21 @@ def integration_create(*, actor, data: dict[str, Any]) -> Integration:
     return integration
 
 
+LIMIT_FIELDS = ("max_in_flight", "max_per_second")
+
+
 @transaction.atomic
 def integration_update(*, integration: Integration, actor, data: dict[str, Any]) -> Integration:
-    """Change the fields in ``data``; the result as a whole must still be sound."""
-    require_staff(actor, "integrations.change_integration", "change integrations")
+    """Change the fields in ``data``; the result as a whole must still be sound.
+
+    Staff change anything. A provider (``change_integration_limits``: organization owners)
+    may change only the limits (``LIMIT_FIELDS``) of an integration their offerings use: they
+    know what their remote system takes.
+    """
+    if set(data) <= set(LIMIT_FIELDS) and not (actor and actor.is_staff):
+        _require_provider_of(actor, integration)
+    else:
+        require_staff(actor, "integrations.change_integration", "change integrations")
     _unknown(data)
     values = {field: getattr(integration, field) for field in CONFIG_FIELDS} | data
     integration_check(values, pk=integration.pk)

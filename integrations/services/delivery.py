@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from core.sql import RandomKey, insert_select
 from integrations.models import Delivery, Integration
+from integrations.pacing import Lane
 from integrations.tasks import deliver
 from orders.models import Order, Trigger
 
@@ -24,11 +25,13 @@ QUEUE_FIELDS = [
     "next_attempt_at",
     "pending_trigger",
     "pending_actor",
+    "pending_incident",
     "lease_expires_at",
     "held_reason",
     "modified",
 ]
 NEW_CYCLE_FIELDS = ["first_failed_at", "counted_attempts"]
+FIRST_LANE_TRIGGERS = (Trigger.USER, Trigger.EDIT)
 
 
 def orders_executing_received(*, order_ids: list[int], trigger: str, actor, **signal) -> None:
@@ -59,7 +62,8 @@ def deliveries_queue(*, order_ids: list[int], trigger: str, actor) -> list[int]:
         if backends[integration_id] == Integration.Backend.HTTP_PUSH
     )
     if to_send:
-        transaction.on_commit(lambda: enqueue(to_send))
+        lane = lane_of(trigger)
+        transaction.on_commit(lambda: enqueue(to_send, lane=lane))
     return to_send
 
 
@@ -80,6 +84,7 @@ def _upsert(order_ids: list[int], integration_ids: list[int], *, trigger: str, a
         "pending_actor": Value(
             actor.pk if actor is not None else None, output_field=IntegerField()
         ),
+        "pending_incident": Value(None, output_field=IntegerField()),
         "first_failed_at": Value(None, output_field=DateTimeField()),
         "counted_attempts": Value(0),
         "held_reason": Value(""),
@@ -104,11 +109,24 @@ def _upsert(order_ids: list[int], integration_ids: list[int], *, trigger: str, a
     )
 
 
-def enqueue(delivery_ids: list[int]) -> None:
-    """Hand deliveries to the workers (call after commit), all through one broker
-    connection and producer rather than one checkout per task."""
+def lane_of(trigger: str) -> Lane:
+    """First sends and a person's action on one order go first; what the system sends again
+    (retries, releases) and bulk resubmits are recovery traffic."""
+    return Lane.FIRST if trigger in FIRST_LANE_TRIGGERS else Lane.RECOVERY
+
+
+def enqueue(delivery_ids: list[int], *, lane: str = Lane.FIRST) -> None:
+    """Hand deliveries to the workers (call after commit) on their lane's queue, all through
+    one broker connection and producer rather than one checkout per task."""
+    queue = settings.REDRIVE_LANE_QUEUES[Lane(lane)]
     with deliver.app.producer_or_acquire() as producer:
         for start in range(0, len(delivery_ids), TASK_CHUNK):
             chunk = delivery_ids[start : start + TASK_CHUNK]
             # argsrepr: Celery would otherwise build a printable copy of every id list.
-            deliver.apply_async((chunk,), producer=producer, argsrepr=f"[{len(chunk)} deliveries]")
+            deliver.apply_async(
+                (chunk,),
+                {"lane": str(lane)},
+                queue=queue,
+                producer=producer,
+                argsrepr=f"[{len(chunk)} deliveries]",
+            )

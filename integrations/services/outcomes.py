@@ -13,18 +13,21 @@ from django.utils import timezone
 from integrations.backends import SendResult
 from integrations.codes import BreakerChange, Decision
 from integrations.models import Attempt, BreakerState, Delivery, HeldReason, Integration
+from integrations.pacing import Lane
 from integrations.policy import next_retry
 from integrations.selectors import active_window
 from integrations.services.alerting import alerts_for_attempt
 from integrations.services.breaker import breaker_record
 from integrations.services.claims import Claim, deliveries_hold
+from integrations.services.delivery import enqueue
+from integrations.services.incidents import incident_failed
 from integrations.services.logs import attempt_logged, attempt_observed
-from integrations.services.releases import deliveries_release
 from integrations.services.successes import attempt_close, attempt_details, successes_record
 from orders import services as order_services
-from orders.models import Order
+from orders.models import Order, Trigger
 
 ACTION_REQUIRED = "no automatic retry: a person must act (edit the order or fix the integration)"
+THROTTLED = "rate limited: sent again at the integration's pace (not counted as a failure)"
 
 
 def hold(delivery: Delivery, reason: str) -> None:
@@ -62,9 +65,18 @@ def attempt_record(*, attempt: Attempt, result: SendResult) -> Attempt:
             outcome=result.outcome,
             message=result.summary,
             now=now,
+            throttled=result.throttled,
         )
         order = Order.objects.select_related("offering").get(pk=delivery.order_id)
-        if result.outcome == Attempt.Outcome.TRANSIENT:
+        if result.throttled:
+            decision = _throttled(delivery, attempt, now)
+        elif result.outcome == Attempt.Outcome.TRANSIENT:
+            incident_failed(
+                integration_id=delivery.integration_id,
+                attempt=attempt,
+                now=now,
+                message=result.summary,
+            )
             decision = _failed_transiently(
                 delivery,
                 attempt,
@@ -80,10 +92,31 @@ def attempt_record(*, attempt: Attempt, result: SendResult) -> Attempt:
             _fail_order(order, attempt, result, kind=Order.FailureKind.ACTION_REQUIRED)
         attempt.save()
         alerts_for_attempt(attempt=attempt, breaker=breaker, decision=decision)
-        if breaker == BreakerChange.CLOSED:
-            deliveries_release(integration=delivery.integration, actor=None)
     attempt_logged(attempt=attempt, order_number=order.number, order_uuid=order.uuid, result=result)
     return attempt
+
+
+def _throttled(delivery: Delivery, attempt: Attempt, now) -> Decision:
+    """A 429: the remote system is up but busy. The order stays executing and its delivery
+    goes back to the queue (the recovery lane), to go out when the slowed pacing allows; the
+    attempt does not count toward giving up."""
+    attempt.counts_toward_give_up = False
+    attempt.decision = THROTTLED
+    delivery.state = Delivery.State.QUEUED
+    delivery.lease_expires_at = None
+    delivery.next_attempt_at = now
+    delivery.pending_trigger = Trigger.AUTOMATIC
+    delivery.save(
+        update_fields=[
+            "state",
+            "lease_expires_at",
+            "next_attempt_at",
+            "pending_trigger",
+            "modified",
+        ]
+    )
+    transaction.on_commit(lambda: enqueue([delivery.pk], lane=Lane.RECOVERY))
+    return Decision.THROTTLED
 
 
 def _superseded(attempt: Attempt, result: SendResult) -> None:

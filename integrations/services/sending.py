@@ -1,16 +1,24 @@
-"""Send: a task's deliveries from their claim to the remote system's recorded answer.
+"""Send: a task's deliveries from their claim to the remote system's recorded answer, many in
+flight at once.
 
-``deliveries_send`` claims all of a task's deliveries at once (``claims.deliveries_claim``),
-sends them one after another outside any transaction, and records the answers in runs:
-consecutive successes together (``successes.successes_record``), each failure alone
-(``outcomes.attempt_record``), in the order they came. Before each send the lease must still
-cover it, or it is renewed first. After a transient failure the integration is asked again
-whether sending may go on (its breaker may have opened, a maintenance window begun); if not,
-the deliveries not sent yet are handed back to wait.
+``deliveries_send`` claims all of a task's deliveries in one transaction
+(``claims.deliveries_claim``), then starts their sends as each integration's pacing allows
+(``integrations.pacing``: slots in flight, requests a second, lanes), all through the process's
+transport (``integrations.transport``), and records the answers as they come: runs of
+successes together (``successes.successes_record``), each failure alone
+(``outcomes.attempt_record``). The database work happens on this thread between network
+waits, never during one. Before a send starts its lease must still cover it, or the leases are
+renewed first. After a transient failure the integration is asked again whether sending may go
+on (its breaker may have opened, a maintenance window begun); if not, its deliveries not sent
+yet are handed back to wait. A recovery task sends for at most ``RECOVERY_SLICE_SECONDS`` and
+queues what is left as a task of its own, so that recovery never holds a worker for long.
 """
 
 from __future__ import annotations
 
+import concurrent.futures
+import time
+from collections import deque
 from datetime import timedelta
 from itertools import groupby
 
@@ -18,92 +26,203 @@ from django.utils import timezone
 
 from integrations import backends
 from integrations.models import Attempt, Integration
+from integrations.pacing import Lane, Limits, pace
 from integrations.services.claims import (
     LEASE_GRACE,
     Claim,
     admitted,
     claims_hand_back,
     claims_renew,
+    claims_requeue,
     deliveries_claim,
 )
 from integrations.services.outcomes import attempt_record
 from integrations.services.successes import successes_record
 
 Sent = tuple[Claim, backends.SendResult]
+RECORD_EVERY = 0.2
+"""Seconds successes may wait to be recorded together (or ``RECORD_BATCH`` of them)."""
+RECORD_BATCH = 100
+RECOVERY_SLICE_SECONDS = 2.0
+LONGEST_WAIT = 0.05
+"""The longest the sender sleeps between looks at its sends and its pacing."""
 
 
-def deliveries_send(*, delivery_ids: list[int], client=None) -> list[Attempt]:
+def deliveries_send(*, delivery_ids: list[int], lane: str = Lane.FIRST) -> list[Attempt]:
     """Claim, send and record a task's deliveries. Safe to run twice or on several workers.
 
     Returns the attempts made, each closed with its outcome and decision.
     """
-    claims = deliveries_claim(delivery_ids=delivery_ids)
-    sent: list[Sent] = []
+    batch = Batch(deliveries_claim(delivery_ids=delivery_ids), lane=Lane(lane))
     try:
-        _send_all(claims, sent, client=client)
+        batch.run()
     finally:
-        _record(sent)  # also when a send raised: what was sent is never sent again
-    return [claim.attempt for claim in claims]
+        batch.finish()  # also when something raised: what was sent is recorded, never resent
+    return [claim.attempt for claim in batch.made]
 
 
-def delivery_send(*, delivery_id: int, client=None) -> Attempt | None:
+def delivery_send(*, delivery_id: int) -> Attempt | None:
     """Claim, send and record one delivery; its attempt, or ``None`` if it was not ours."""
-    made = deliveries_send(delivery_ids=[delivery_id], client=client)
+    made = deliveries_send(delivery_ids=[delivery_id])
     return made[0] if made else None
 
 
-def _send_all(claims: list[Claim], sent: list[Sent], *, client) -> None:
-    """Send ``claims`` in order; answers wait in ``sent`` until a failure, a lease renewal or
-    the end (the caller records the last run). Claims handed back are removed from
-    ``claims``, so that it ends as the list of attempts made."""
-    position = 0
-    while position < len(claims):
-        claim = claims[position]
+class Batch:
+    """One task's claims on their way: waiting per integration, in flight, answered."""
+
+    def __init__(self, claims: list[Claim], *, lane: Lane) -> None:
+        self.lane = lane
+        self.made: list[Claim] = list(claims)
+        self.waiting: dict[int, deque[Claim]] = {
+            integration_id: deque(group)
+            for integration_id, group in groupby(claims, key=lambda c: c.integration.pk)
+        }
+        self.limits = {
+            integration_id: Limits.of(queue[0].integration)
+            for integration_id, queue in self.waiting.items()
+        }
+        self.in_flight: dict[concurrent.futures.Future, tuple[Claim, str]] = {}
+        self.answered: list[Sent] = []
+        self.oldest_answer = 0.0
+        self.started = time.monotonic()
+
+    def run(self) -> None:
+        while self._has_waiting() or self.in_flight:
+            if self.lane == Lane.RECOVERY and self._slice_over():
+                self._requeue_waiting()
+            wait = self._start_what_may_go()
+            if self.in_flight:
+                done, _ = concurrent.futures.wait(
+                    self.in_flight,
+                    timeout=max(min(wait, LONGEST_WAIT), 0.001),
+                    return_when=concurrent.futures.FIRST_COMPLETED,
+                )
+                self._collect(done)
+            elif self._has_waiting():
+                time.sleep(min(max(wait, 0.001), LONGEST_WAIT))
+            self._record_when_due()
+
+    def finish(self) -> None:
+        """Wait for the sends under way (each ends by its timeout) and record every answer."""
+        if self.in_flight:
+            done, _ = concurrent.futures.wait(self.in_flight)
+            self._collect(done)
+        self._record()
+
+    def _has_waiting(self) -> bool:
+        return any(self.waiting.values())
+
+    def _slice_over(self) -> bool:
+        return time.monotonic() - self.started > RECOVERY_SLICE_SECONDS
+
+    def _start_what_may_go(self) -> float:
+        """Start the sends each integration's pacing lets go now; returns how long until the
+        pacing may let more go."""
+        wait = LONGEST_WAIT
+        for integration_id, queue in self.waiting.items():
+            if not queue:
+                continue
+            admission = pace().admit(self.limits[integration_id], wanted=len(queue), lane=self.lane)
+            if admission.count:
+                self._renew_if_needed(integration_id)
+                queue = self.waiting[integration_id]  # renewing may have dropped claims
+            for slot in admission.slots:
+                if not queue:
+                    pace().finished(integration_id, [slot])
+                    continue
+                self._start(queue.popleft(), slot)
+            if not admission.count:
+                wait = min(wait, admission.wait)
+        return wait
+
+    def _start(self, claim: Claim, slot: str) -> None:
+        claim.attempt.started_at = timezone.now()
+        future = backends.http_push_start(claim.integration, claim.payload, claim.idempotency_key)
+        self.in_flight[future] = (claim, slot)
+
+    def _renew_if_needed(self, integration_id: int) -> None:
+        """Renew the leases of an integration's waiting claims if the next to start would not
+        fit in its lease (a claim another worker took meanwhile is dropped)."""
+        queue = self.waiting[integration_id]
+        claim = queue[0]
         needed = timedelta(seconds=claim.integration.timeout_seconds) + LEASE_GRACE
-        if claim.lease_expires_at - timezone.now() < needed:
-            _record(sent)
-            sent.clear()
-            claims[position:] = claims_renew(claims[position:])
-            continue
-        attempt = claim.attempt
-        attempt.started_at = timezone.now()
-        result = backends.http_push(
-            claim.integration, claim.payload, claim.idempotency_key, client=client
-        )
-        attempt.finished_at = timezone.now()
-        sent.append((claim, result))
-        position += 1
-        if result.outcome == Attempt.Outcome.SUCCESS:
-            continue
-        _record(sent)
-        sent.clear()
-        if result.outcome == Attempt.Outcome.TRANSIENT:
-            claims[position:] = _go_on(claims[position:], integration=claim.integration)
+        if claim.lease_expires_at - timezone.now() >= needed:
+            return
+        self._record()
+        kept = claims_renew(list(queue))
+        ours = {id(claim) for claim in kept}
+        self._forget([claim for claim in queue if id(claim) not in ours])
+        self.waiting[integration_id] = deque(kept)
 
+    def _collect(self, done) -> None:
+        finished: dict[int, list[str]] = {}
+        succeeded: dict[int, int] = {}
+        for future in done:
+            claim, slot = self.in_flight.pop(future)
+            result = future.result()
+            claim.attempt.finished_at = timezone.now()
+            integration_id = claim.integration.pk
+            finished.setdefault(integration_id, []).append(slot)
+            if result.outcome == Attempt.Outcome.SUCCESS:
+                succeeded[integration_id] = succeeded.get(integration_id, 0) + 1
+            if result.throttled:
+                pace().throttled(integration_id, retry_after=result.retry_after_seconds)
+            if not self.answered:
+                self.oldest_answer = time.monotonic()
+            self.answered.append((claim, result))
+        for integration_id, slots in finished.items():
+            pace().finished(integration_id, slots, succeeded=succeeded.get(integration_id, 0))
 
-def _record(sent: list[Sent]) -> None:
-    """Record answers in the order they came: runs of successes together, failures alone."""
-    for success, run in groupby(sent, key=lambda item: item[1].outcome == Attempt.Outcome.SUCCESS):
-        if success:
-            successes_record(sent=list(run))
-        else:
+    def _record_when_due(self) -> None:
+        failed = any(result.outcome != Attempt.Outcome.SUCCESS for _, result in self.answered)
+        late = self.answered and time.monotonic() - self.oldest_answer > RECORD_EVERY
+        if failed or late or len(self.answered) >= RECORD_BATCH:
+            self._record()
+
+    def _record(self) -> None:
+        """Record answers in the order they came: runs of successes together, failures
+        alone; after a transient failure, ask whether its integration may still be sent to."""
+        answered, self.answered = self.answered, []
+        failing: set[int] = set()
+        for success, run in groupby(
+            answered, key=lambda item: item[1].outcome == Attempt.Outcome.SUCCESS
+        ):
+            if success:
+                successes_record(sent=list(run))
+                continue
             for claim, result in run:
                 attempt_record(attempt=claim.attempt, result=result)
+                if result.outcome == Attempt.Outcome.TRANSIENT and not result.throttled:
+                    failing.add(claim.integration.pk)
+        for integration_id in failing:
+            self._go_on(integration_id)
 
+    def _go_on(self, integration_id: int) -> None:
+        """After a transient failure at an integration, hand back its claims not sent yet if
+        it may not be sent to now (breaker opened, maintenance began); a breaker whose probe
+        is due lets the next one through."""
+        queue = self.waiting.get(integration_id)
+        if not queue:
+            return
+        integration = Integration.objects.get(pk=integration_id)
+        allowed, reason = admitted(integration=integration, now=timezone.now())
+        if allowed is None:
+            return
+        back = list(queue)[allowed:]  # with the breaker's probe taken, the next claim is it
+        claims_hand_back(back, reason=reason)
+        self._forget(back)
+        self.waiting[integration_id] = deque(list(queue)[:allowed])
 
-def _go_on(rest: list[Claim], *, integration: Integration) -> list[Claim]:
-    """After a transient failure at ``integration``, the claims not sent yet that may still
-    go: those of that integration are handed back if it may not be sent to now (breaker
-    opened, maintenance began); a breaker whose probe is due lets the next one through."""
-    mine = [claim for claim in rest if claim.integration.pk == integration.pk]
-    if not mine:
-        return rest
-    allowed, reason = admitted(
-        integration=Integration.objects.get(pk=integration.pk), now=timezone.now()
-    )
-    if allowed is None:
-        return rest
-    back = mine[allowed:]  # with the breaker's probe taken, the next claim is it
-    claims_hand_back(back, reason=reason)
-    returned = {id(claim) for claim in back}
-    return [claim for claim in rest if id(claim) not in returned]
+    def _requeue_waiting(self) -> None:
+        """The recovery slice is over: what has not started goes back to the queue as a task
+        of its own (the workers turn to first sends in between)."""
+        self._record()
+        rest = [claim for queue in self.waiting.values() for claim in queue]
+        claims_requeue(rest, lane=self.lane)
+        self._forget(rest)
+        self.waiting = {}
+
+    def _forget(self, claims: list[Claim]) -> None:
+        """Claims given back unsent are no attempts of this task."""
+        gone = {id(claim) for claim in claims}
+        self.made = [claim for claim in self.made if id(claim) not in gone]

@@ -23,7 +23,6 @@ from integrations.models import Attempt, Delivery, Integration
 from integrations.services.alerting import alerts_breaker_closed, alerts_for_attempt
 from integrations.services.breaker import breaker_record
 from integrations.services.logs import attempt_logged, attempt_observed
-from integrations.services.releases import deliveries_release
 from orders import services as order_services
 from orders.models import Order
 
@@ -79,7 +78,7 @@ def successes_record(*, sent: list[Sent]) -> None:
                 claim.attempt.decision = _done(before.get(claim.attempt.order_id))
         _attempts_close([claim.attempt for claim, _ in sent], outcome=Attempt.Outcome.SUCCESS)
         _alerts_resolve(ours)
-        closed = _breakers_record(ours, now=now)
+        _breakers_record(ours, now=now)
     for claim, result in sent:
         attempt_observed(attempt=claim.attempt)
         attempt_logged(
@@ -89,8 +88,6 @@ def successes_record(*, sent: list[Sent]) -> None:
             result=result,
             late=claim.attempt.delivery_id not in finished,
         )
-    for integration in closed:
-        deliveries_release(integration=integration, actor=None)
 
 
 def _done(state_before: str | None) -> str:
@@ -184,10 +181,10 @@ def _alerts_resolve(ours: list[Sent]) -> None:
             alerts_for_attempt(attempt=claim.attempt, decision=Decision.DONE)
 
 
-def _breakers_record(ours: list[Sent], *, now) -> list[Integration]:
+def _breakers_record(ours: list[Sent], *, now) -> None:
     """Count the successes on each integration's breaker (read afresh: another worker may have
-    counted failures meanwhile); returns the integrations whose breaker this closed."""
-    closed = []
+    counted failures meanwhile); a breaker this closes resolves its alert (and its incident's
+    release follows: ``breaker_record``)."""
     ids = {claim.attempt.integration_id for claim, _ in ours}
     for integration in Integration.objects.filter(pk__in=ids) if ids else []:
         change = breaker_record(
@@ -197,5 +194,3 @@ def _breakers_record(ours: list[Sent], *, now) -> list[Integration]:
             alerts_breaker_closed(
                 integration=integration, reason="circuit breaker closed: a send succeeded"
             )
-            closed.append(integration)
-    return closed

@@ -51,8 +51,8 @@ def sweep_due(
     # A lapsed claim means nothing (an order still due was just claimed afresh): drop them.
     RetryClaim.objects.filter(expires_at__lte=now or timezone.now()).delete()
     result.reclaimed = deliveries_reclaim_expired(batch_size=batch_size, now=now)
-    result.windows_closed = windows_close_ended(now=now)
-    result.released = deliveries_release_due(now=now)
+    result.windows_closed, from_windows = windows_close_ended(now=now)
+    result.released = from_windows + deliveries_release_due(now=now)
     if result.claimed or result.reclaimed or result.released or result.windows_closed:
         logger.info("sweep: %s", result)
     return result

@@ -26,10 +26,11 @@ class FailureKind(models.TextChoices):
 
 
 class Trigger(models.TextChoices):
-    """What set a send going: the system's retry, a person (alone or in bulk), an edit that
-    fixed the order, or a site agent's report."""
+    """What set a send going: the system's retry, the end of an incident (a release), a person
+    (alone or in bulk), an edit that fixed the order, or a site agent's report."""
 
     AUTOMATIC = "automatic"
+    RELEASE = "release"
     USER = "user"
     BULK = "bulk"
     EDIT = "edit"

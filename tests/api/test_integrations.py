@@ -351,3 +351,56 @@ def test_a_moved_window_is_checked_and_a_released_one_is_history(world):
     assert "plan a new one" in assert_error(released, 409, "conflict")["message"]
     window.refresh_from_db()
     assert (window.ends_at, window.note) == (now + timedelta(hours=1), "")
+
+
+LIMITS_ACME_VMS = {"staff": 200, "owner": 200, "manager": 403, "other_owner": 404, "consumer": 404}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_staff_and_the_providers_owner_set_the_limits(world, role):
+    # given: the integration the owner's offerings use
+    integration = world.managed.integration
+
+    # when
+    response = world.client(role).patch(
+        f"/api/integrations/{integration.pk}/",
+        {"max_in_flight": 20, "max_per_second": 50},
+        format="json",
+    )
+
+    # then: staff and the owner may; the limits are what every worker keeps to
+    integration.refresh_from_db()
+    if role == "anonymous":
+        assert_error(response, 401)
+    elif LIMITS_ACME_VMS[role] != 200:
+        assert_error(response, LIMITS_ACME_VMS[role])
+        assert (integration.max_in_flight, integration.max_per_second) == (100, 200)
+    else:
+        assert response.status_code == 200, response.content
+        assert (response.json()["max_in_flight"], response.json()["max_per_second"]) == (20, 50)
+        assert (integration.max_in_flight, integration.max_per_second) == (20, 50)
+
+
+def test_an_owner_may_set_the_limits_only(world):
+    integration = world.managed.integration
+
+    response = world.client("owner").patch(
+        f"/api/integrations/{integration.pk}/",
+        {"max_in_flight": 20, "timeout_seconds": 30},
+        format="json",
+    )
+
+    assert_error(response, 403)
+    integration.refresh_from_db()
+    assert (integration.max_in_flight, integration.timeout_seconds) == (100, 10)
+
+
+@pytest.mark.parametrize("changes", [{"max_in_flight": 0}, {"max_per_second": -5}])
+def test_limits_below_one_are_a_400(world, changes):
+    integration = world.managed.integration
+
+    response = world.client("staff").patch(
+        f"/api/integrations/{integration.pk}/", changes, format="json"
+    )
+
+    assert next(iter(changes)) in assert_error(response, 400, "invalid")["details"]

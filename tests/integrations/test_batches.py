@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from integrations import services
 from integrations.models import Attempt, BreakerState, Delivery, HeldReason, Integration
+from integrations.pacing import Lane
 from integrations.services import sending
 from orders import services as order_services
 from orders.models import Offering, Order, OrderTransition, Resource
@@ -122,8 +123,9 @@ def test_answers_are_recorded_in_the_order_they_came(sandbox):
 
 @pytest.mark.django_db
 def test_a_breaker_that_opens_mid_batch_hands_back_what_was_not_sent(sandbox):
-    # given: a breaker that opens after two transient failures, and a remote side failing
-    deliveries = queued(sandbox, 5, breaker_threshold=2)
+    # given: a breaker that opens after two transient failures, a remote side failing, and one
+    # request in flight at a time (so the answers come in the order of the sends)
+    deliveries = queued(sandbox, 5, breaker_threshold=2, max_in_flight=1)
     sandbox.force({"status": 500}, {"status": 500})
 
     # when
@@ -170,12 +172,13 @@ def test_a_lease_running_low_is_renewed_and_a_claim_taken_meanwhile_is_not_sent(
     Delivery.objects.filter(pk=deliveries[1].pk).update(attempt_count=2)
 
     # when
-    sent = []
-    sending._send_all(claims, sent, client=None)
-    sending._record(sent)
+    batch = sending.Batch(claims, lane=Lane.FIRST)
+    batch.run()
+    batch.finish()
 
     # then: the lease was renewed (the sends went out), except for the claim no longer ours
-    assert [claim.attempt.delivery_id for claim in claims] == [deliveries[0].pk, deliveries[2].pk]
+    made = [claim.attempt.delivery_id for claim in batch.made]
+    assert made == [deliveries[0].pk, deliveries[2].pk]
     assert str(deliveries[1].idempotency_key) not in sandbox.send_counts()
     assert states(deliveries) == ["done", "executing", "done"]
 

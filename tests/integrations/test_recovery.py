@@ -16,6 +16,7 @@ from integrations.models import (
     MaintenanceWindow,
     RetryClaim,
 )
+from integrations.pacing import Lane
 from integrations.services import delivery_send
 from orders import services as order_services
 from orders.models import Offering, Order
@@ -270,17 +271,28 @@ def test_breaker_opens_holds_probes_closes_and_releases(sandbox, integration):
 
 
 @pytest.mark.django_db
-def test_release_is_bounded_by_the_rate(sandbox, integration):
-    Integration.objects.filter(pk=integration.pk).update(release_per_minute=2)
+def test_a_release_queues_every_held_delivery_at_once_on_the_recovery_lane(
+    sandbox, integration, django_capture_on_commit_callbacks
+):
+    # given: five held deliveries of an integration whose breaker is closed again
     orders = [erred_order(integration) for _ in range(5)]
     for order in orders:
         order_services.order_retry(order=order, actor=staff_user())
     Delivery.objects.filter(order__in=orders).update(
         state=Delivery.State.HELD, held_reason="breaker"
     )
-    assert recovery.sweep_due().released == 2
-    assert recovery.sweep_due().released == 2
-    assert recovery.sweep_due().released == 1
+
+    # when: the release tick runs (the pacing, not the release, bounds how fast they go)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert recovery.releases_due() == 5
+
+    # then: all queued at once, handed to the recovery lane, and a second tick finds nothing
+    assert set(Delivery.objects.filter(order__in=orders).values_list("state", flat=True)) == {
+        "queued"
+    }
+    assert recovery.lane_waiting(Lane.RECOVERY)
+    assert not recovery.lane_waiting(Lane.FIRST)
+    assert recovery.releases_due() == 0
 
 
 @pytest.mark.django_db

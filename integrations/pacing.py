@@ -1,0 +1,330 @@
+"""Pacing: each integration's limits, shared by every worker on every host.
+
+Three things decide how many sends to an integration may start now:
+
+- **in flight**: at most ``Integration.max_in_flight`` requests at once. Each send holds a slot
+  from the moment it starts until its answer is in; a slot whose worker died frees itself when
+  the send's lease passes (``Integration.send_lease``). After an incident the limit starts at
+  one (the probe) and widens by one with every success (slow start), so a system that has just
+  come back is not met with everything at once.
+- **a second**: at most ``Integration.max_per_second`` requests in any second (the ``limits``
+  library's sliding window counter). A 429 halves the rate and pauses sending for the time
+  its Retry-After asks; from then the rate grows back by a tenth of the limit a second.
+- **lanes**: first sends may use all of it; recovery traffic (releases, retries, resubmits)
+  leaves ``RECOVERY_HEADROOM`` of the rate and the slots to them, so new orders keep moving
+  while a backlog drains.
+
+The state lives in Redis in production (``REDRIVE_LIMITS_URL``, by default the Celery broker's
+Redis): one sorted set of slots, one rate counter and one small hash per integration. Without
+Redis (``make run``) each worker process keeps its own, in memory, and enforces its share of
+every limit (``1 / CELERY_WORKER_CONCURRENCY``): together they never exceed it.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.conf import settings
+from limits import RateLimitItemPerSecond
+from limits.storage import storage_from_string
+from limits.strategies import SlidingWindowCounterRateLimiter
+
+RECOVERY_HEADROOM = 0.1
+"""The share of an integration's rate and slots recovery traffic leaves to first sends."""
+SLOWEST = 1 / 32
+"""The rate never falls below this share of the limit, however many 429s come back."""
+RECOVERY_PER_SECOND = 0.1
+"""After a 429 the rate grows back by this share of the limit each second."""
+KEY = "redrive:pace"
+
+
+class Lane(StrEnum):
+    """Which traffic a send is: a first send (or a person's single action) or recovery."""
+
+    FIRST = "first"
+    RECOVERY = "recovery"
+
+
+@dataclass(frozen=True)
+class Admission:
+    """``slots`` may start now; if none may, try again in ``wait`` seconds."""
+
+    slots: list[str]
+    wait: float = 0.0
+
+    @property
+    def count(self) -> int:
+        return len(self.slots)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What an integration allows (its settings, as the sender read them)."""
+
+    integration_id: int
+    max_in_flight: int
+    max_per_second: int
+    lease_seconds: float
+
+    @classmethod
+    def of(cls, integration) -> Limits:
+        return cls(
+            integration.pk,
+            integration.max_in_flight,
+            integration.max_per_second,
+            integration.send_lease.total_seconds(),
+        )
+
+
+class Pace:
+    """The pacing of every integration, through one store (see the module's docstring)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.shared = not url.startswith("memory://")
+        self.share = 1.0 if self.shared else 1 / max(1, settings.CELERY_WORKER_CONCURRENCY)
+        self.rates = SlidingWindowCounterRateLimiter(storage_from_string(url))
+        self.store: _Store = _RedisStore(url) if self.shared else _MemoryStore()
+
+    def admit(self, limits: Limits, *, wanted: int, lane: Lane = Lane.FIRST) -> Admission:
+        """Take up to ``wanted`` slots for sends that start now (give them back with
+        ``finished``)."""
+        if wanted <= 0:
+            return Admission([])
+        now = time.time()
+        state = self.store.state(limits.integration_id)
+        if state.paused_until > now:
+            return Admission([], wait=state.paused_until - now)
+        share = (1 - RECOVERY_HEADROOM if lane == Lane.RECOVERY else 1.0) * self.share
+        rate = limits.max_per_second
+        allowed_rate = max(1, math.floor(rate * state.factor(now) * share))
+        item = RateLimitItemPerSecond(rate)
+        key = str(limits.integration_id)
+        remaining = self.rates.get_window_stats(item, key).remaining
+        used = rate - remaining
+        tokens = min(wanted, allowed_rate - used, remaining)
+        if tokens <= 0:
+            return Admission([], wait=max(1 / allowed_rate, 0.005))
+        in_flight = max(1, math.floor(min(limits.max_in_flight, state.window) * share))
+        slots = self.store.acquire(
+            limits.integration_id, tokens, limit=in_flight, expires=now + limits.lease_seconds
+        )
+        if not slots:
+            return Admission([], wait=0.01)
+        if not self.rates.hit(item, key, cost=len(slots)):  # another worker was quicker
+            self.store.release(limits.integration_id, slots)
+            return Admission([], wait=0.005)
+        return Admission(slots)
+
+    def finished(self, integration_id: int, slots: list[str], *, succeeded: int = 0) -> None:
+        """Give slots back; ``succeeded`` answers widen a narrowed in-flight window."""
+        if slots:
+            self.store.release(integration_id, slots)
+        if succeeded:
+            self.store.widen(integration_id, succeeded)
+
+    def throttled(self, integration_id: int, *, retry_after: float | None) -> None:
+        """A 429 (or a Retry-After): halve the rate, pause for what the remote side asked."""
+        now = time.time()
+        self.store.slow_down(integration_id, now=now, pause=max(retry_after or 0.0, 0.0))
+
+    def restart(self, integration_id: int) -> None:
+        """An incident began: the next sends start from one in flight (slow start)."""
+        self.store.narrow(integration_id)
+
+    def reset(self, integration_id: int) -> None:
+        """Forget everything about an integration (tests and benchmarks)."""
+        self.store.reset(integration_id)
+        self.rates.clear(RateLimitItemPerSecond(1), str(integration_id))
+
+    def in_flight(self, integration_id: int) -> int:
+        return self.store.in_flight(integration_id)
+
+
+@dataclass(frozen=True)
+class _State:
+    rate_factor: float = 1.0
+    changed_at: float = 0.0
+    paused_until: float = 0.0
+    window: float = math.inf
+
+    def factor(self, now: float) -> float:
+        """The share of the rate allowed now: halved by a 429, growing back linearly."""
+        grown = self.rate_factor + max(0.0, now - self.changed_at) * RECOVERY_PER_SECOND
+        return min(1.0, grown)
+
+
+class _Store:
+    def state(self, integration_id: int) -> _State: ...
+    def acquire(self, integration_id: int, count: int, *, limit: int, expires: float) -> list: ...
+    def release(self, integration_id: int, slots: list[str]) -> None: ...
+    def in_flight(self, integration_id: int) -> int: ...
+    def widen(self, integration_id: int, by: int) -> None: ...
+    def narrow(self, integration_id: int) -> None: ...
+    def slow_down(self, integration_id: int, *, now: float, pause: float) -> None: ...
+    def reset(self, integration_id: int) -> None: ...
+
+
+class _MemoryStore(_Store):
+    """One process's pacing (``make run``: the one worker process that sends)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.states: dict[int, _State] = {}
+        self.slots: dict[int, dict[str, float]] = {}
+
+    def state(self, integration_id: int) -> _State:
+        with self.lock:
+            return self.states.get(integration_id, _State())
+
+    def acquire(self, integration_id, count, *, limit, expires):
+        with self.lock:
+            held = self.slots.setdefault(integration_id, {})
+            now = time.time()
+            for slot in [slot for slot, until in held.items() if until <= now]:
+                del held[slot]
+            taken = [uuid.uuid4().hex for _ in range(max(0, min(count, limit - len(held))))]
+            held.update(dict.fromkeys(taken, expires))
+            return taken
+
+    def release(self, integration_id, slots):
+        with self.lock:
+            held = self.slots.get(integration_id, {})
+            for slot in slots:
+                held.pop(slot, None)
+
+    def in_flight(self, integration_id):
+        with self.lock:
+            return len(self.slots.get(integration_id, {}))
+
+    def widen(self, integration_id, by):
+        with self.lock:
+            state = self.states.get(integration_id, _State())
+            if state.window != math.inf:
+                self.states[integration_id] = _replace(state, window=state.window + by)
+
+    def narrow(self, integration_id):
+        with self.lock:
+            self.states[integration_id] = _replace(
+                self.states.get(integration_id, _State()), window=1
+            )
+
+    def slow_down(self, integration_id, *, now, pause):
+        with self.lock:
+            state = self.states.get(integration_id, _State())
+            self.states[integration_id] = _replace(
+                state,
+                rate_factor=max(SLOWEST, state.factor(now) / 2),
+                changed_at=now + pause,
+                paused_until=max(state.paused_until, now + pause),
+            )
+
+    def reset(self, integration_id):
+        with self.lock:
+            self.states.pop(integration_id, None)
+            self.slots.pop(integration_id, None)
+
+
+def _replace(state: _State, **changes) -> _State:
+    return _State(**(vars(state) | changes))
+
+
+ACQUIRE = """
+local slots, now, expires, limit, count, prefix = KEYS[1], tonumber(ARGV[1]),
+  tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
+redis.call('ZREMRANGEBYSCORE', slots, '-inf', now)
+local free = math.min(count, limit - redis.call('ZCARD', slots))
+local taken = {}
+for i = 1, free do
+  taken[i] = prefix .. i
+  redis.call('ZADD', slots, expires, taken[i])
+end
+redis.call('EXPIREAT', slots, math.ceil(expires) + 60)
+return taken
+"""
+
+WIDEN = """
+local window = redis.call('HGET', KEYS[1], 'window')
+if window then redis.call('HINCRBY', KEYS[1], 'window', ARGV[1]) end
+"""
+
+SLOW_DOWN = """
+local state, now, pause = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2])
+local factor = tonumber(redis.call('HGET', state, 'rate_factor') or '1')
+local changed = tonumber(redis.call('HGET', state, 'changed_at') or '0')
+local paused = tonumber(redis.call('HGET', state, 'paused_until') or '0')
+local grown = math.min(1, factor + math.max(0, now - changed) * tonumber(ARGV[3]))
+redis.call('HSET', state, 'rate_factor', math.max(tonumber(ARGV[4]), grown / 2),
+  'changed_at', now + pause, 'paused_until', math.max(paused, now + pause))
+"""
+
+
+class _RedisStore(_Store):
+    """The pacing shared by every worker on every host (scripts run atomically in Redis)."""
+
+    def __init__(self, url: str) -> None:
+        import redis
+
+        self.redis = redis.Redis.from_url(url)
+        self.acquire_script = self.redis.register_script(ACQUIRE)
+        self.widen_script = self.redis.register_script(WIDEN)
+        self.slow_down_script = self.redis.register_script(SLOW_DOWN)
+
+    @staticmethod
+    def _keys(integration_id: int) -> tuple[str, str]:
+        return f"{KEY}:{integration_id}:slots", f"{KEY}:{integration_id}:state"
+
+    def state(self, integration_id):
+        raw = self.redis.hgetall(self._keys(integration_id)[1])
+        if not raw:
+            return _State()
+        values = {key.decode(): float(value) for key, value in raw.items()}
+        return _State(**values)
+
+    def acquire(self, integration_id, count, *, limit, expires):
+        slots, _ = self._keys(integration_id)
+        prefix = f"{uuid.uuid4().hex}:"
+        taken = self.acquire_script(keys=[slots], args=[time.time(), expires, limit, count, prefix])
+        return [slot.decode() for slot in taken]
+
+    def release(self, integration_id, slots):
+        self.redis.zrem(self._keys(integration_id)[0], *slots)
+
+    def in_flight(self, integration_id):
+        key = self._keys(integration_id)[0]
+        return self.redis.zcount(key, time.time(), "+inf")
+
+    def widen(self, integration_id, by):
+        self.widen_script(keys=[self._keys(integration_id)[1]], args=[by])
+
+    def narrow(self, integration_id):
+        self.redis.hset(self._keys(integration_id)[1], "window", 1)
+
+    def slow_down(self, integration_id, *, now, pause):
+        self.slow_down_script(
+            keys=[self._keys(integration_id)[1]],
+            args=[now, pause, RECOVERY_PER_SECOND, SLOWEST],
+        )
+
+    def reset(self, integration_id):
+        self.redis.delete(*self._keys(integration_id))
+
+
+_pace: dict[int, Pace] = {}
+
+
+def pace() -> Pace:
+    """This process's ``Pace`` (one per process: its Redis connection is not shared with a
+    forked child)."""
+    import os
+
+    pid = os.getpid()
+    if pid not in _pace:
+        _pace.clear()
+        _pace[pid] = Pace(settings.REDRIVE_LIMITS_URL)
+    return _pace[pid]

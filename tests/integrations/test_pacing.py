@@ -1,0 +1,94 @@
+"""Pacing: each integration's limits, shared through Redis by every worker (two ``Pace``
+objects here stand for two worker processes), and the memory fallback of ``make run``."""
+
+import time
+
+import time_machine
+from django.test import override_settings
+
+from integrations.pacing import RECOVERY_HEADROOM, Lane, Limits, Pace
+
+
+def limits(*, in_flight=10, per_second=1000, integration_id=1) -> Limits:
+    return Limits(integration_id, in_flight, per_second, lease_seconds=50)
+
+
+def test_two_workers_together_never_exceed_the_in_flight_limit(settings):
+    one, two = Pace(settings.REDRIVE_LIMITS_URL), Pace(settings.REDRIVE_LIMITS_URL)
+
+    first = one.admit(limits(in_flight=5), wanted=4)
+    second = two.admit(limits(in_flight=5), wanted=4)
+
+    assert (first.count, second.count) == (4, 1)
+    assert two.admit(limits(in_flight=5), wanted=4).count == 0
+    one.finished(1, first.slots[:2])
+    assert two.admit(limits(in_flight=5), wanted=4).count == 2
+    assert one.in_flight(1) == 5
+
+
+def test_a_slot_whose_worker_died_frees_itself_after_the_lease(settings):
+    pace = Pace(settings.REDRIVE_LIMITS_URL)
+    assert pace.admit(limits(in_flight=2), wanted=2).count == 2
+    assert pace.admit(limits(in_flight=2), wanted=1).count == 0
+
+    with time_machine.travel(time.time() + 60, tick=False):  # past the 50 s lease
+        assert pace.admit(limits(in_flight=2), wanted=2).count == 2
+
+
+def test_requests_a_second_are_shared_too(settings):
+    one, two = Pace(settings.REDRIVE_LIMITS_URL), Pace(settings.REDRIVE_LIMITS_URL)
+    taken = one.admit(limits(in_flight=100, per_second=10), wanted=6)
+    one.finished(1, taken.slots)
+    more = two.admit(limits(in_flight=100, per_second=10), wanted=6)
+
+    assert (taken.count, more.count) == (6, 4)
+    refused = two.admit(limits(in_flight=100, per_second=10), wanted=1)
+    assert refused.count == 0
+    assert 0 < refused.wait <= 1
+
+
+def test_a_429_halves_the_rate_pauses_and_the_rate_grows_back(settings):
+    pace = Pace(settings.REDRIVE_LIMITS_URL)
+    with time_machine.travel(2_000_000, tick=False) as clock:
+        # when: the remote side says 429, retry after 3 s
+        pace.throttled(1, retry_after=3)
+
+        # then: nothing goes during the pause
+        paused = pace.admit(limits(in_flight=1000, per_second=100), wanted=100)
+        assert paused.count == 0
+        assert 2.9 < paused.wait <= 3
+
+        # then: half the rate once it is over, growing back to the whole rate
+        clock.shift(3.5)
+        assert pace.admit(limits(in_flight=1000, per_second=100), wanted=100).count in range(50, 61)
+        state = pace.store.state(1)
+        assert round(state.factor(time.time()), 2) == 0.55
+        assert state.factor(time.time() + 5) == 1.0
+
+
+def test_recovery_traffic_leaves_headroom_for_first_sends(settings):
+    pace = Pace(settings.REDRIVE_LIMITS_URL)
+    recovery = pace.admit(limits(in_flight=10), wanted=10, lane=Lane.RECOVERY)
+    first = pace.admit(limits(in_flight=10), wanted=10, lane=Lane.FIRST)
+
+    assert recovery.count == int(10 * (1 - RECOVERY_HEADROOM))
+    assert first.count == 10 - recovery.count
+
+
+def test_after_an_incident_sending_starts_from_one_and_widens_with_successes(settings):
+    pace = Pace(settings.REDRIVE_LIMITS_URL)
+    pace.restart(1)
+
+    probe = pace.admit(limits(in_flight=50), wanted=10)
+    assert probe.count == 1
+    pace.finished(1, probe.slots, succeeded=1)
+    widened = pace.admit(limits(in_flight=50), wanted=10)
+    assert widened.count == 2
+    pace.finished(1, widened.slots, succeeded=2)
+    assert pace.admit(limits(in_flight=50), wanted=10).count == 4
+
+
+def test_without_redis_each_worker_process_keeps_its_share(settings):
+    with override_settings(CELERY_WORKER_CONCURRENCY=2):
+        pace = Pace("memory://")
+        assert pace.admit(limits(in_flight=10), wanted=10).count == 5
