@@ -18,7 +18,6 @@ from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 from types import TracebackType
 from typing import Any, Self
-from urllib.parse import urlsplit
 
 from integrations.sandbox.mode import SandboxConfigError, SandboxMode
 from integrations.sandbox.state import (
@@ -181,9 +180,8 @@ async def _read_request(reader: asyncio.StreamReader) -> tuple[_Request, bool] |
     """The next request on the connection and whether to close after it; ``None`` at the end
     of the connection. Protocol errors raise ``_Closing``."""
     try:
-        head = await asyncio.wait_for(
-            reader.readuntil(b"\r\n\r\n"), _IDLE_CONNECTION_TIMEOUT_SECONDS
-        )
+        async with asyncio.timeout(_IDLE_CONNECTION_TIMEOUT_SECONDS):
+            head = await reader.readuntil(b"\r\n\r\n")
     except (asyncio.IncompleteReadError, TimeoutError, ConnectionError):
         return None
     except asyncio.LimitOverrunError as exc:
@@ -215,7 +213,7 @@ async def _read_request(reader: asyncio.StreamReader) -> tuple[_Request, bool] |
         return None
     connection = headers.get("connection", "").lower()
     close = connection == "close" or (version == "HTTP/1.0" and connection != "keep-alive")
-    return _Request(method, urlsplit(target).path, headers, body), close
+    return _Request(method, target.split("?", 1)[0], headers, body), close
 
 
 class _Server:
