@@ -11,7 +11,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
-from kombu import Queue
+from kombu import Exchange, Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -169,10 +169,11 @@ else:
 # every queue listed here, first sends first; production can give each lane its own workers.
 REDRIVE_LANE_QUEUES = {"first": "deliveries", "recovery": "recovery"}
 CELERY_TASK_DEFAULT_QUEUE = "celery"
+# Each queue with its own routing key: with the default one ("celery") for all, a message sent
+# to one queue would be copied into every queue bound to it.
 CELERY_TASK_QUEUES = [
-    Queue(REDRIVE_LANE_QUEUES["first"]),
-    Queue(CELERY_TASK_DEFAULT_QUEUE),
-    Queue(REDRIVE_LANE_QUEUES["recovery"]),
+    Queue(name, Exchange(name, type="direct"), routing_key=name)
+    for name in (REDRIVE_LANE_QUEUES["first"], "celery", REDRIVE_LANE_QUEUES["recovery"])
 ]
 CELERY_WORKER_CONCURRENCY = env.int("CELERY_WORKER_CONCURRENCY", default=2)
 # Where the integrations' pacing (limits in flight and a second) is shared by every worker:
