@@ -3,7 +3,7 @@ fastest bare client posting the same payloads to the same sandbox with the same 
 
 The pipeline: ``deliveries_queue`` (the upsert and the tasks queued after commit, as every
 order entering ``executing`` does) -> the worker as the Procfile runs it (``celery -A config
-worker --pool prefork``, ``CELERY_WORKER_CONCURRENCY`` processes, Redis) -> ``deliveries_send``
+worker``: one process of ``CELERY_WORKER_CONCURRENCY`` threads, Redis) -> ``deliveries_send``
 (claim a task's deliveries, send them concurrently at the integration's pacing, record the
 answers, orders done). Measured from the queueing to the last order's ``completed_at``. The
 sandbox runs as ``manage.py run_fulfillment_sandbox --latency-ms L`` on a free port; the
@@ -326,7 +326,7 @@ def main(argv: list[str] | None = None) -> int:
     ratio = figures["ratio"]
     cpu = figures["cpu_ms_per_delivery"]
     rss = figures["peak_rss_mb"]
-    processes_count = settings.CELERY_WORKER_CONCURRENCY
+    processes_count = f"{settings.CELERY_WORKER_POOL} x{settings.CELERY_WORKER_CONCURRENCY}"
     rows = [
         *(
             (
@@ -337,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
             for n, r in enumerate(figures["rounds"], start=1)
         ),
         (
-            f"pipeline (prefork worker, {processes_count} processes), median",
+            f"pipeline (worker: {processes_count}), median",
             f"{figures['pipeline_orders_per_second']:,.0f} orders/s",
         ),
         (
@@ -387,7 +387,7 @@ def main(argv: list[str] | None = None) -> int:
             "rounds": args.rounds,
             "latency_ms": args.latency_ms,
             "in_flight": args.in_flight,
-            "worker": f"prefork, {processes_count} processes",
+            "worker": processes_count,
             "task_chunk": TASK_CHUNK,
         },
         rows=rows,

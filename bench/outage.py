@@ -4,14 +4,17 @@ The integration allows ``--rate`` requests a second (the sandbox enforces the sa
 with Retry-After beyond it) at ``--latency-ms``. ``--backlog`` orders are placed while the
 remote system answers 503 for ``--outage`` seconds, with no maintenance window declared (or,
 with ``--window``, one declared for exactly that time), and new orders keep arriving at
-``--arrivals`` a second throughout. The processes are the Procfile's: the worker (prefork) and
+``--arrivals`` a second through the drain (from the remote system's return). The processes are
+the Procfile's: the worker (prefork) and
 beat (the sweep, the release tick), on PostgreSQL and Redis. Nobody acts: the run ends when
 every order is done, or at ``--deadline``.
 
 Reported: the seconds from the remote system's recovery to the last backlog order done (the
 target: backlog / rate + 15 s), the orders left erred, operator actions (none are made), keys
 sent again after the sandbox had accepted them, 429s as a share of sends, and the p95 time from
-placing to first attempt of the orders that arrived during the drain.
+placing to first attempt of the orders that arrived during the drain (from the end of the
+incident, when Redrive knows the remote system is back, to the last backlog order done; how
+long the orders placed between the return and its notice waited is reported too).
 
     .venv/bin/python -m bench.outage                       # 20,000 orders, 120 s, 300/s
     .venv/bin/python -m bench.outage --window
@@ -49,7 +52,7 @@ def reset(dataset: harness.Dataset, *, endpoint_url: str, rate: int, in_flight: 
             "UPDATE integrations_integration SET endpoint_url = %(url)s, enabled = true, "
             "breaker_state = 'closed', breaker_failures = 0, breaker_trips = 0, "
             "breaker_probe_at = NULL, breaker_threshold = 5, breaker_cooldown = interval "
-            "'2 seconds', timeout_seconds = 10, retry_policy = 'fixed', retry_interval = "
+            "'1 second', timeout_seconds = 10, retry_policy = 'fixed', retry_interval = "
             "interval '1 hour', max_in_flight = %(in_flight)s, max_per_second = %(rate)s "
             "WHERE id = %(integration)s",
         ],
@@ -131,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     from integrations.models import Attempt, Incident, MaintenanceWindow
     from orders.models import Order
 
-    arriving = int(args.arrivals * (args.outage + args.backlog / args.rate + 60))
+    arriving = int(args.arrivals * (args.backlog / args.rate + 90))
     dataset = harness.dataset("outage", orders=args.backlog + arriving, shape=executing)
     ids = list(range(dataset.first_pk, dataset.last_pk + 1))
     backlog, later = ids[: args.backlog], ids[args.backlog :]
@@ -188,11 +191,11 @@ def main(argv: list[str] | None = None) -> int:
         outage_started = time.time()
         for start in range(0, len(backlog), 1000):
             place(backlog[start : start + 1000])
-        arrivals = Arrivals(later, per_second=args.arrivals)
-        arrivals.start()
         time.sleep(max(0.0, outage_started + args.outage - time.time()))
         sandbox(url, "/_sandbox/mode", {"maintenance": False})
         recovered_at = timezone.now()
+        arrivals = Arrivals(later, per_second=args.arrivals)
+        arrivals.start()
         print("the remote system is back; draining ...", flush=True)
         orders = Order.objects.filter(pk__range=(backlog[0], backlog[-1]))
         harness.wait_for(
@@ -225,10 +228,20 @@ def main(argv: list[str] | None = None) -> int:
             "order_id", "started_at"
         )
     )
+    ended = [i.ended_at for i in Incident.objects.filter(integration_id=dataset.integration_id)]
+    drain_from = max([e for e in ended if e is not None], default=recovered_at)
+    waits = {
+        pk: first_attempts[pk].timestamp() - at for pk, at in placed.items() if pk in first_attempts
+    }
     during_drain = [
-        first_attempts[pk].timestamp() - at
+        waits[pk]
         for pk, at in placed.items()
-        if pk in first_attempts and recovered_at.timestamp() <= at <= drained_at.timestamp()
+        if pk in waits and drain_from.timestamp() <= at <= drained_at.timestamp()
+    ]
+    before_drain = [
+        waits[pk]
+        for pk, at in placed.items()
+        if pk in waits and recovered_at.timestamp() <= at < drain_from.timestamp()
     ]
     drain_seconds = (drained_at - recovered_at).total_seconds()
     target_seconds = args.backlog / args.rate + TARGET_SLACK
@@ -254,6 +267,9 @@ def main(argv: list[str] | None = None) -> int:
         "share_429": round(share_429, 4),
         "peak_in_flight": load["peak_in_flight"],
         "new_orders_during_drain": len(during_drain),
+        "noticed_seconds_after_recovery": round((drain_from - recovered_at).total_seconds(), 1),
+        "new_orders_before_noticed": len(before_drain),
+        "before_noticed_longest_wait_s": round(max(before_drain), 1) if before_drain else None,
         "first_attempt_p50_s": (
             round(harness.percentile(during_drain, 0.5), 2) if during_drain else None
         ),
@@ -273,6 +289,12 @@ def main(argv: list[str] | None = None) -> int:
         ("keys sent again after the sandbox accepted them", f"{load['already_accepted']}"),
         ("429s received", f"{load['rate_limited']:,} of {load['requests']:,} ({share_429:.2%})"),
         ("most requests in flight at the sandbox", f"{load['peak_in_flight']}"),
+        (
+            "the remote side's return noticed (the incident ended)",
+            f"{figures['noticed_seconds_after_recovery']} s after it; "
+            f"{len(before_drain)} new orders placed meanwhile waited up to "
+            f"{figures['before_noticed_longest_wait_s']} s",
+        ),
         (
             "new orders during the drain: placing to first attempt",
             f"p50 {figures['first_attempt_p50_s']} s, p95 {figures['first_attempt_p95_s']} s "

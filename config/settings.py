@@ -175,7 +175,11 @@ CELERY_TASK_QUEUES = [
     Queue(name, Exchange(name, type="direct"), routing_key=name)
     for name in (REDRIVE_LANE_QUEUES["first"], "celery", REDRIVE_LANE_QUEUES["recovery"])
 ]
-CELERY_WORKER_CONCURRENCY = env.int("CELERY_WORKER_CONCURRENCY", default=2)
+# A worker is one process with many threads: each task mostly waits for its sends (on the
+# process's event loop) while others claim and record, and one process lets the pacing
+# fall back to memory without Redis. More processes or hosts: give the pacing Redis.
+CELERY_WORKER_POOL = env.str("CELERY_WORKER_POOL", default="threads")
+CELERY_WORKER_CONCURRENCY = env.int("CELERY_WORKER_CONCURRENCY", default=16)
 # Where the integrations' pacing (limits in flight and a second) is shared by every worker:
 # the broker's Redis by default; memory:// without one (make run: one worker process sends).
 REDRIVE_LIMITS_URL = env.str(

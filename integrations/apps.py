@@ -9,6 +9,7 @@ class IntegrationsConfig(AppConfig):
         """Send the orders that enter ``executing`` (orders announce them with a signal, so
         they never import this app), and show the integrations' gauges on ``/metrics``."""
         from core.metrics import register_gauges
+        from integrations import checks  # noqa: F401 (registers the system checks)
         from integrations.gauges import integration_families
         from integrations.services.delivery import orders_executing_received
         from orders.signals import orders_executing

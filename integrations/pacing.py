@@ -16,8 +16,9 @@ Three things decide how many sends to an integration may start now:
 
 The state lives in Redis in production (``REDRIVE_LIMITS_URL``, by default the Celery broker's
 Redis): one sorted set of slots, one rate counter and one small hash per integration. Without
-Redis (``make run``) each worker process keeps its own, in memory, and enforces its share of
-every limit (``1 / CELERY_WORKER_CONCURRENCY``): together they never exceed it.
+Redis (``make run``) it lives in the memory of the one worker process (the Procfile's worker is
+one process with many threads), which is exact as long as that process is the only one that
+sends.
 """
 
 from __future__ import annotations
@@ -87,7 +88,6 @@ class Pace:
     def __init__(self, url: str) -> None:
         self.url = url
         self.shared = not url.startswith("memory://")
-        self.share = 1.0 if self.shared else 1 / max(1, settings.CELERY_WORKER_CONCURRENCY)
         self.rates = SlidingWindowCounterRateLimiter(storage_from_string(url))
         self.store: _Store = _RedisStore(url) if self.shared else _MemoryStore()
 
@@ -100,7 +100,7 @@ class Pace:
         state = self.store.state(limits.integration_id)
         if state.paused_until > now:
             return Admission([], wait=state.paused_until - now)
-        share = (1 - RECOVERY_HEADROOM if lane == Lane.RECOVERY else 1.0) * self.share
+        share = 1 - RECOVERY_HEADROOM if lane == Lane.RECOVERY else 1.0
         rate = limits.max_per_second
         allowed_rate = max(1, math.floor(rate * state.factor(now) * share))
         item = RateLimitItemPerSecond(rate)

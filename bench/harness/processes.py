@@ -59,15 +59,13 @@ class Processes:
 
 
 def procfile_worker_command(name: str) -> list[str]:
-    """The worker as the Procfile starts it (prefork, ``CELERY_WORKER_CONCURRENCY``
-    processes, every queue: first sends first)."""
+    """The worker as the Procfile starts it (``CELERY_WORKER_POOL`` and ``_CONCURRENCY`` from
+    the settings: one process of threads; every queue, first sends first)."""
     return [
         str(ROOT / ".venv" / "bin" / "celery"),
         "-A",
         "config",
         "worker",
-        "--pool",
-        "prefork",
         "--loglevel",
         "WARNING",
         "--hostname",

@@ -16,6 +16,10 @@ from integrations.models import Attempt, BreakerState, Incident, Integration
 from integrations.services.incidents import integration_recovered
 
 MAX_COOLDOWN = timedelta(hours=6)
+MAX_COOLDOWN_GROWTH = 8
+"""A failed probe doubles the wait before the next, up to this many times the integration's
+``breaker_cooldown`` (and at most ``MAX_COOLDOWN``): a remote system back after a long outage is
+noticed within that much of its return."""
 BREAKER_FIELDS = [
     "breaker_state",
     "breaker_since",
@@ -27,8 +31,10 @@ BREAKER_FIELDS = [
 
 
 def cooldown(integration: Integration, trips: int) -> timedelta:
-    """The wait before the next probe: doubled for each failed probe, at most 6 hours."""
-    return min(integration.breaker_cooldown * (2**trips), MAX_COOLDOWN)
+    """The wait before the next probe: doubled for each failed probe, at most
+    ``MAX_COOLDOWN_GROWTH`` times the first and at most 6 hours."""
+    growth = min(2**trips, MAX_COOLDOWN_GROWTH)
+    return min(integration.breaker_cooldown * growth, MAX_COOLDOWN)
 
 
 def probe_take(*, integration: Integration, now: datetime) -> bool:

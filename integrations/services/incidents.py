@@ -121,8 +121,10 @@ def incident_release(
 def held_release(
     *, integration: Integration, actor=None, incident: Incident | None = None, limit=None
 ) -> int:
-    """Queue the integration's held deliveries (up to ``limit``: the breaker's probe), on the
-    recovery lane; a site agent's go back to its queue for it to pull."""
+    """Queue the integration's held deliveries (up to ``limit``: the breaker's probe) on the
+    recovery lane, as a release (or a person's, ``actor``): what waited out an outage is
+    recovery traffic, and new orders keep the first lane. A site agent's go back to its queue
+    for it to pull."""
     now = timezone.now()
     with transaction.atomic():
         ids = list(

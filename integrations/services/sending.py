@@ -43,7 +43,7 @@ Sent = tuple[Claim, backends.SendResult]
 RECORD_EVERY = 0.2
 """Seconds successes may wait to be recorded together (or ``RECORD_BATCH`` of them)."""
 RECORD_BATCH = 100
-RECOVERY_SLICE_SECONDS = 2.0
+RECOVERY_SLICE_SECONDS = 1.0
 LONGEST_WAIT = 0.05
 """The longest the sender sleeps between looks at its sends and its pacing."""
 

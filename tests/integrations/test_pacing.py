@@ -4,7 +4,6 @@ objects here stand for two worker processes), and the memory fallback of ``make 
 import time
 
 import time_machine
-from django.test import override_settings
 
 from integrations.pacing import RECOVERY_HEADROOM, Lane, Limits, Pace
 
@@ -88,7 +87,26 @@ def test_after_an_incident_sending_starts_from_one_and_widens_with_successes(set
     assert pace.admit(limits(in_flight=50), wanted=10).count == 4
 
 
-def test_without_redis_each_worker_process_keeps_its_share(settings):
-    with override_settings(CELERY_WORKER_CONCURRENCY=2):
-        pace = Pace("memory://")
-        assert pace.admit(limits(in_flight=10), wanted=10).count == 5
+def test_without_redis_the_worker_process_keeps_the_limits_in_memory():
+    pace = Pace("memory://")
+
+    taken = pace.admit(limits(in_flight=10), wanted=12)
+    assert taken.count == 10
+    assert pace.admit(limits(in_flight=10), wanted=1).count == 0
+    pace.finished(1, taken.slots[:3], succeeded=3)
+    assert pace.admit(limits(in_flight=10), wanted=5).count == 3
+
+
+def test_a_check_warns_when_limits_in_memory_meet_several_workers():
+    from django.test import override_settings
+
+    from integrations.checks import pacing_is_shared
+
+    with override_settings(REDRIVE_LIMITS_URL="memory://", CELERY_BROKER_URL="amqp://mq//"):
+        assert [w.id for w in pacing_is_shared(None)] == ["integrations.W001"]
+    with override_settings(
+        REDRIVE_LIMITS_URL="memory://",
+        CELERY_BROKER_URL="filesystem://",
+        CELERY_WORKER_POOL="threads",
+    ):
+        assert pacing_is_shared(None) == []

@@ -274,12 +274,13 @@ def test_breaker_opens_holds_probes_closes_and_releases(sandbox, integration):
 def test_a_release_queues_every_held_delivery_at_once_on_the_recovery_lane(
     sandbox, integration, django_capture_on_commit_callbacks
 ):
-    # given: five held deliveries of an integration whose breaker is closed again
+    # given: five held deliveries (each tried before) of an integration whose breaker is
+    # closed again
     orders = [erred_order(integration) for _ in range(5)]
     for order in orders:
         order_services.order_retry(order=order, actor=staff_user())
     Delivery.objects.filter(order__in=orders).update(
-        state=Delivery.State.HELD, held_reason="breaker"
+        state=Delivery.State.HELD, held_reason="breaker", attempt_count=1
     )
 
     # when: the release tick runs (the pacing, not the release, bounds how fast they go)
