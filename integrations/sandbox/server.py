@@ -10,15 +10,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import socket
 import threading
 from collections.abc import Awaitable, Callable
-from http import HTTPStatus
 from types import TracebackType
 from typing import Any, Self
 
+from integrations.sandbox.http import (
+    MAX_HEAD_BYTES,
+    Closing,
+    Request,
+    json_body,
+    read_request,
+    response_bytes,
+)
 from integrations.sandbox.mode import SandboxConfigError, SandboxMode
 from integrations.sandbox.state import (
     OrderResponse,
@@ -29,30 +35,7 @@ from integrations.sandbox.state import (
 
 logger = logging.getLogger("integrations.sandbox")
 
-MAX_BODY_BYTES = 1024 * 1024
-MAX_HEAD_BYTES = 64 * 1024
-_IDLE_CONNECTION_TIMEOUT_SECONDS = 120
-SERVER = "FulfillmentSandbox/1.0"
 Answer = tuple[int, dict[str, Any], tuple[tuple[str, str], ...]]
-
-
-class _Request:
-    def __init__(self, method: str, path: str, headers: dict[str, str], body: bytes) -> None:
-        self.method, self.path, self.headers, self.body = method, path, headers, body
-
-
-class _Closing(Exception):
-    """The connection ends: answer ``status`` (a protocol error) and close."""
-
-    def __init__(self, status: int, message: str) -> None:
-        self.status, self.message = status, message
-
-
-def _json_body(body: bytes) -> tuple[bool, Any]:
-    try:
-        return True, json.loads(body) if body else None
-    except ValueError:
-        return False, None
 
 
 class _Handlers:
@@ -60,7 +43,7 @@ class _Handlers:
 
     def __init__(self, state: SandboxState) -> None:
         self.state = state
-        self.routes: dict[str, dict[str, Callable[[_Request], Awaitable[Answer | None]]]] = {
+        self.routes: dict[str, dict[str, Callable[[Request], Awaitable[Answer | None]]]] = {
             "/orders": {"POST": self.post_order},
             "/_sandbox/state": {"GET": self.get_state},
             "/_sandbox/load": {"GET": self.get_load},
@@ -70,7 +53,7 @@ class _Handlers:
             "/_sandbox/health": {"GET": self.get_health},
         }
 
-    async def answer(self, request: _Request) -> Answer | None:
+    async def answer(self, request: Request) -> Answer | None:
         path = request.path.rstrip("/") or "/"
         routes = self.routes.get(path)
         if routes is None:
@@ -83,7 +66,7 @@ class _Handlers:
             )
         return await routes[request.method](request)
 
-    async def post_order(self, request: _Request) -> Answer | None:
+    async def post_order(self, request: Request) -> Answer | None:
         key = request.headers.get("idempotency-key")
         arrival = self.state.arrive(idempotency_key=key)
         try:
@@ -107,17 +90,17 @@ class _Handlers:
         if milliseconds:
             await asyncio.sleep(milliseconds / 1000)
 
-    async def get_state(self, request: _Request) -> Answer:
+    async def get_state(self, request: Request) -> Answer:
         return 200, self.state.snapshot(), ()
 
-    async def get_load(self, request: _Request) -> Answer:
+    async def get_load(self, request: Request) -> Answer:
         return 200, self.state.load(), ()
 
-    async def get_mode(self, request: _Request) -> Answer:
+    async def get_mode(self, request: Request) -> Answer:
         return 200, {"mode": self.state.mode().as_dict()}, ()
 
-    async def post_mode(self, request: _Request) -> Answer:
-        ok, fields = _json_body(request.body)
+    async def post_mode(self, request: Request) -> Answer:
+        ok, fields = json_body(request.body)
         if not ok:
             return 400, error_body("invalid_json", "Request body is not valid JSON"), ()
         if not isinstance(fields, dict):
@@ -128,8 +111,8 @@ class _Handlers:
             return 400, error_body("invalid_mode", exc.message, field=exc.field), ()
         return 200, {"mode": mode.as_dict()}, ()
 
-    async def post_force(self, request: _Request) -> Answer:
-        ok, responses = _json_body(request.body)
+    async def post_force(self, request: Request) -> Answer:
+        ok, responses = json_body(request.body)
         if not ok:
             return 400, error_body("invalid_json", "Request body is not valid JSON"), ()
         if isinstance(responses, dict):
@@ -143,77 +126,16 @@ class _Handlers:
             return 400, error_body("invalid_forced_response", exc.message, field=exc.field), ()
         return 200, {"queued": queued}, ()
 
-    async def post_reset(self, request: _Request) -> Answer:
+    async def post_reset(self, request: Request) -> Answer:
         self.state.reset()
         return 200, {"status": "reset"}, ()
 
-    async def get_health(self, request: _Request) -> Answer:
+    async def get_health(self, request: Request) -> Answer:
         return 200, {"status": "ok"}, ()
 
 
 def _answer(response: OrderResponse) -> Answer:
     return response.status, response.body, response.headers
-
-
-def _phrase(status: int) -> str:
-    try:
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return f"HTTP {status}"
-
-
-def _response_bytes(status: int, body: dict, headers, *, close: bool) -> bytes:
-    payload = json.dumps(body, separators=(",", ":")).encode()
-    lines = [
-        f"HTTP/1.1 {status} {_phrase(status)}",
-        f"Server: {SERVER}",
-        "Content-Type: application/json",
-        f"Content-Length: {len(payload)}",
-        *(f"{name}: {value}" for name, value in headers),
-    ]
-    if close:
-        lines.append("Connection: close")
-    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + payload
-
-
-async def _read_request(reader: asyncio.StreamReader) -> tuple[_Request, bool] | None:
-    """The next request on the connection and whether to close after it; ``None`` at the end
-    of the connection. Protocol errors raise ``_Closing``."""
-    try:
-        async with asyncio.timeout(_IDLE_CONNECTION_TIMEOUT_SECONDS):
-            head = await reader.readuntil(b"\r\n\r\n")
-    except (asyncio.IncompleteReadError, TimeoutError, ConnectionError):
-        return None
-    except asyncio.LimitOverrunError as exc:
-        raise _Closing(431, "Request headers too large") from exc
-    lines = head.decode("latin-1").split("\r\n")
-    parts = lines[0].split()
-    if len(parts) != 3 or not parts[2].startswith("HTTP/"):
-        raise _Closing(400, f"Bad request line: {lines[0][:100]!r}")
-    method, target, version = parts
-    headers: dict[str, str] = {}
-    for line in lines[1:]:
-        if line:
-            name, _, value = line.partition(":")
-            headers[name.strip().lower()] = value.strip()
-    if headers.get("transfer-encoding"):
-        raise _Closing(411, "Send the body with a Content-Length header")
-    raw_length = headers.get("content-length", "0")
-    try:
-        length = int(raw_length)
-    except ValueError:
-        length = -1
-    if length < 0:
-        raise _Closing(400, f"Invalid Content-Length: {raw_length!r}")
-    if length > MAX_BODY_BYTES:
-        raise _Closing(413, f"Request body larger than {MAX_BODY_BYTES} bytes")
-    try:
-        body = await reader.readexactly(length) if length else b""
-    except (asyncio.IncompleteReadError, ConnectionError):
-        return None
-    connection = headers.get("connection", "").lower()
-    close = connection == "close" or (version == "HTTP/1.0" and connection != "keep-alive")
-    return _Request(method, target.split("?", 1)[0], headers, body), close
 
 
 class _Server:
@@ -269,11 +191,11 @@ class _Server:
     async def _requests(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         while True:
             try:
-                read = await _read_request(reader)
-            except _Closing as closing:
+                read = await read_request(reader)
+            except Closing as closing:
                 code = default_error_code(closing.status)
                 writer.write(
-                    _response_bytes(
+                    response_bytes(
                         closing.status, error_body(code, closing.message), (), close=True
                     )
                 )
@@ -288,7 +210,7 @@ class _Server:
             if answer is None:  # a forced drop: the connection ends without an answer
                 return
             status, body, headers = answer
-            writer.write(_response_bytes(status, body, headers, close=close))
+            writer.write(response_bytes(status, body, headers, close=close))
             if writer.transport.get_write_buffer_size() > 65536:
                 await writer.drain()
             if close:

@@ -68,32 +68,28 @@ def attempt_record(*, attempt: Attempt, result: SendResult) -> Attempt:
             throttled=result.throttled,
         )
         order = Order.objects.select_related("offering").get(pk=delivery.order_id)
-        if result.throttled:
-            decision = _throttled(delivery, attempt, now)
-        elif result.outcome == Attempt.Outcome.TRANSIENT:
-            incident_failed(
-                integration_id=delivery.integration_id,
-                attempt=attempt,
-                now=now,
-                message=result.summary,
-            )
-            decision = _failed_transiently(
-                delivery,
-                attempt,
-                order,
-                result,
-                now,
-                breaker_opened=breaker == BreakerChange.OPENED,
-            )
-        else:
-            _finish(delivery, Delivery.State.FAILED, result)
-            attempt.decision = ACTION_REQUIRED
-            decision = Decision.ACTION_REQUIRED
-            _fail_order(order, attempt, result, kind=Order.FailureKind.ACTION_REQUIRED)
+        decision = _decide(delivery, attempt, order, result, now, breaker=breaker)
         attempt.save()
         alerts_for_attempt(attempt=attempt, breaker=breaker, decision=decision)
     attempt_logged(attempt=attempt, order_number=order.number, order_uuid=order.uuid, result=result)
     return attempt
+
+
+def _decide(delivery, attempt, order, result: SendResult, now, *, breaker) -> Decision:
+    """What follows a failed answer: a 429 slows down, a transient failure counts in the
+    incident and is retried or held, anything else waits for a person."""
+    if result.throttled:
+        return _throttled(delivery, attempt, now)
+    if result.outcome == Attempt.Outcome.TRANSIENT:
+        incident_failed(
+            integration_id=delivery.integration_id, attempt=attempt, now=now, message=result.summary
+        )
+        opened = breaker == BreakerChange.OPENED
+        return _failed_transiently(delivery, attempt, order, result, now, breaker_opened=opened)
+    _finish(delivery, Delivery.State.FAILED, result)
+    attempt.decision = ACTION_REQUIRED
+    _fail_order(order, attempt, result, kind=Order.FailureKind.ACTION_REQUIRED)
+    return Decision.ACTION_REQUIRED
 
 
 def _throttled(delivery: Delivery, attempt: Attempt, now) -> Decision:

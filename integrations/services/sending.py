@@ -1,8 +1,9 @@
 """Send: a task's deliveries from their claim to the remote system's recorded answer, many in
 flight at once.
 
-``deliveries_send`` claims all of a task's deliveries in one transaction
-(``claims.deliveries_claim``), then starts their sends as each integration's pacing allows
+``deliveries_send`` claims a first-send task's deliveries in one transaction
+(``claims.deliveries_claim``; a recovery task claims a few at a time, as they can go), then
+starts their sends as each integration's pacing allows
 (``integrations.pacing``: slots in flight, requests a second, lanes), all through the process's
 transport (``integrations.transport``), and records the answers as they come: runs of
 successes together (``successes.successes_record``), each failure alone
@@ -36,6 +37,7 @@ from integrations.services.claims import (
     claims_requeue,
     deliveries_claim,
 )
+from integrations.services.delivery import enqueue
 from integrations.services.outcomes import attempt_record
 from integrations.services.successes import successes_record
 
@@ -44,6 +46,8 @@ RECORD_EVERY = 0.2
 """Seconds successes may wait to be recorded together (or ``RECORD_BATCH`` of them)."""
 RECORD_BATCH = 100
 RECOVERY_SLICE_SECONDS = 1.0
+TOP_UP = 25
+"""A recovery task claims this many at a time, when fewer wait to be sent."""
 LONGEST_WAIT = 0.05
 """The longest the sender sleeps between looks at its sends and its pacing."""
 
@@ -53,7 +57,11 @@ def deliveries_send(*, delivery_ids: list[int], lane: str = Lane.FIRST) -> list[
 
     Returns the attempts made, each closed with its outcome and decision.
     """
-    batch = Batch(deliveries_claim(delivery_ids=delivery_ids), lane=Lane(lane))
+    lane = Lane(lane)
+    if lane == Lane.RECOVERY:  # claimed a few at a time, as the pacing lets them go
+        batch = Batch([], lane=lane, unclaimed=list(delivery_ids))
+    else:
+        batch = Batch(deliveries_claim(delivery_ids=delivery_ids), lane=lane)
     try:
         batch.run()
     finally:
@@ -70,26 +78,40 @@ def delivery_send(*, delivery_id: int) -> Attempt | None:
 class Batch:
     """One task's claims on their way: waiting per integration, in flight, answered."""
 
-    def __init__(self, claims: list[Claim], *, lane: Lane) -> None:
+    def __init__(
+        self, claims: list[Claim], *, lane: Lane, unclaimed: list[int] | None = None
+    ) -> None:
         self.lane = lane
-        self.made: list[Claim] = list(claims)
-        self.waiting: dict[int, deque[Claim]] = {
-            integration_id: deque(group)
-            for integration_id, group in groupby(claims, key=lambda c: c.integration.pk)
-        }
-        self.limits = {
-            integration_id: Limits.of(queue[0].integration)
-            for integration_id, queue in self.waiting.items()
-        }
+        self.made: list[Claim] = []
+        self.waiting: dict[int, deque[Claim]] = {}
+        self.limits: dict[int, Limits] = {}
+        self.unclaimed = deque(unclaimed or [])
+        self._take(claims)
         self.in_flight: dict[concurrent.futures.Future, tuple[Claim, str]] = {}
         self.answered: list[Sent] = []
         self.oldest_answer = 0.0
         self.started = time.monotonic()
 
+    def _take(self, claims: list[Claim]) -> None:
+        self.made += claims
+        for integration_id, group in groupby(claims, key=lambda c: c.integration.pk):
+            self.waiting.setdefault(integration_id, deque()).extend(group)
+            self.limits.setdefault(
+                integration_id, Limits.of(self.waiting[integration_id][0].integration)
+            )
+
+    def _top_up(self) -> None:
+        """Claim the next few unclaimed deliveries when those waiting run low (a recovery
+        task claims as it goes, so that what its slice does not send was never claimed)."""
+        while self.unclaimed and sum(map(len, self.waiting.values())) < TOP_UP:
+            ids = [self.unclaimed.popleft() for _ in range(min(TOP_UP, len(self.unclaimed)))]
+            self._take(deliveries_claim(delivery_ids=ids))
+
     def run(self) -> None:
-        while self._has_waiting() or self.in_flight:
+        while self._has_waiting() or self.in_flight or self.unclaimed:
             if self.lane == Lane.RECOVERY and self._slice_over():
                 self._requeue_waiting()
+            self._top_up()
             wait = self._start_what_may_go()
             if self.in_flight:
                 done, _ = concurrent.futures.wait(
@@ -98,7 +120,7 @@ class Batch:
                     return_when=concurrent.futures.FIRST_COMPLETED,
                 )
                 self._collect(done)
-            elif self._has_waiting():
+            elif self._has_waiting() or self.unclaimed:
                 time.sleep(min(max(wait, 0.001), LONGEST_WAIT))
             self._record_when_due()
 
@@ -215,12 +237,16 @@ class Batch:
 
     def _requeue_waiting(self) -> None:
         """The recovery slice is over: what has not started goes back to the queue as a task
-        of its own (the workers turn to first sends in between)."""
+        of its own (the workers turn to first sends in between): the claims waiting are given
+        back, the deliveries never claimed are only handed out again."""
         self._record()
         rest = [claim for queue in self.waiting.values() for claim in queue]
         claims_requeue(rest, lane=self.lane)
         self._forget(rest)
         self.waiting = {}
+        if self.unclaimed:
+            ids, self.unclaimed = list(self.unclaimed), deque()
+            enqueue(ids, lane=self.lane)
 
     def _forget(self, claims: list[Claim]) -> None:
         """Claims given back unsent are no attempts of this task."""

@@ -395,26 +395,3 @@ def test_a_queued_delivery_whose_task_was_lost_is_handed_out_again(
     assert (result.reclaimed, len(handed_out), again.reclaimed) == (1, 1, 0)
     send_queued(integration)
     assert fresh(order).state == Order.State.DONE
-
-
-@pytest.mark.django_db
-def test_a_task_lands_on_its_lane_only_with_every_queue_declared(celery_app):
-    # given: every queue declared and bound, as a worker serving all of them declares them
-    with celery_app.connection_for_write() as connection:
-        for queue in celery_app.amqp.queues.values():
-            queue(connection.default_channel).declare()
-
-    # when: a first send and a recovery send are handed out
-    recovery.enqueue([1], lane=Lane.FIRST)
-    recovery.enqueue([2], lane=Lane.RECOVERY)
-
-    # then: one message on each lane's queue, none copied to another
-    with celery_app.connection_for_read() as connection:
-        client = connection.default_channel.client  # Redis: a queue is a list
-        counts = {name: client.llen(name) for name in celery_app.amqp.queues}
-    assert counts == {"deliveries": 1, "celery": 0, "recovery": 1}
-    # each queue has a routing key of its own: on RabbitMQ a direct exchange copies a message
-    # into every queue bound with its key
-    assert {q.name: q.routing_key for q in celery_app.amqp.queues.values()} == {
-        name: name for name in counts
-    }
