@@ -39,7 +39,8 @@ INTEGRATION = {
     "breaker_threshold": 5,
     "breaker_cooldown": dt.timedelta(seconds=1),
     "timeout_seconds": 5.0,
-    "release_per_minute": 600,
+    "max_in_flight": 100,
+    "max_per_second": 1000,
 }
 
 

@@ -124,9 +124,10 @@ class IntegrationActionApi(APIView):
 class IntegrationReleaseApi(IntegrationActionApi):
     @extend_schema(
         summary="Release held deliveries (staff)",
-        description="Closes an open circuit breaker and sends the held deliveries again, up "
-        "to the integration's release rate now and the rest by the sweep. Refused (409) "
-        "during a maintenance window.",
+        description="Closes an open circuit breaker, ends the integration's incident and "
+        "sends again at once its held deliveries and the orders that failed transiently during "
+        "the incident, at the integration's limits. `count` is the held deliveries released. "
+        "Refused (409) during a maintenance window.",
         request=None,
         responses={200: IntegrationActionResultSerializer, **errors(401, 403, 404, 409)},
     )

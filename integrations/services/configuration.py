@@ -122,7 +122,7 @@ def _numbers(values: dict[str, Any], **_):
 
 
 def _counts(values: dict[str, Any], **_):
-    """Attempts (if limited), breaker threshold and release rate: whole, at least 1."""
+    """Attempts (if limited), breaker threshold and the limits: whole, at least 1."""
     for field in AT_LEAST_ONE:
         number = values.get(field)
         if (number is not None or field != "max_attempts") and (
