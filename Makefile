@@ -37,13 +37,15 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
-# Benchmarks (bench/README.md) at sizes that fit 10 minutes on a 2-core machine; each prints a
+# Benchmarks (bench/README.md) at sizes that fit about 15 minutes on a 2-core machine; each prints a
 # table and writes bench/results/<name>.json. Without flags each module runs its full size.
 bench: install services
 	@status=0; \
 	$(BIN)/python -m bench.bulk_resubmit --orders 20000 || status=1; \
 	$(BIN)/python -m bench.sweep --orders 200000 || status=1; \
-	$(BIN)/python -m bench.dispatch --orders 2000 || status=1; \
+	$(BIN)/python -m bench.dispatch --orders 2000 --rounds 2 || status=1; \
+	$(BIN)/python -m bench.clients --requests 2000 || status=1; \
+	$(BIN)/python -m bench.outage --backlog 3000 --outage 30 || status=1; \
 	$(BIN)/python -m bench.api --orders 200000 --rounds 10 || status=1; \
 	exit $$status
 

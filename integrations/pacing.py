@@ -42,6 +42,8 @@ SLOWEST = 1 / 32
 RECOVERY_PER_SECOND = 0.1
 """After a 429 the rate grows back by this share of the limit each second."""
 KEY = "redrive:pace"
+ASK_EVERY = 0.02
+"""After a short answer, a process asks again after this long (or once it gives slots back)."""
 
 
 class Lane(StrEnum):
@@ -57,6 +59,7 @@ class Admission:
 
     slots: list[str]
     wait: float = 0.0
+    paused: bool = False
 
     @property
     def count(self) -> int:
@@ -85,21 +88,40 @@ class Limits:
 class Pace:
     """The pacing of every integration, through one store (see the module's docstring)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, ask_every: float = ASK_EVERY) -> None:
         self.url = url
+        self.ask_every = ask_every
+        self.asking = threading.Lock()
+        self.hold: dict[int, float] = {}
         self.shared = not url.startswith("memory://")
         self.rates = SlidingWindowCounterRateLimiter(storage_from_string(url))
         self.store: _Store = _RedisStore(url) if self.shared else _MemoryStore()
 
     def admit(self, limits: Limits, *, wanted: int, lane: Lane = Lane.FIRST) -> Admission:
         """Take up to ``wanted`` slots for sends that start now (give them back with
-        ``finished``)."""
+        ``finished``).
+
+        The threads of a process ask one at a time, and after an answer short of what was
+        wanted the process asks Redis again only after ``ask_every`` or once it has given
+        slots back: asking costs a few round trips per batch of sends, not per send.
+        """
         if wanted <= 0:
             return Admission([])
+        with self.asking:
+            held = self.hold.get(limits.integration_id, 0.0) - time.time()
+            if held > 0:
+                return Admission([], wait=held)
+            admission = self._admit(limits, wanted=wanted, lane=lane)
+            if admission.count < wanted:
+                hold = admission.wait if admission.paused else self.ask_every
+                self.hold[limits.integration_id] = time.time() + hold
+            return admission
+
+    def _admit(self, limits: Limits, *, wanted: int, lane: Lane) -> Admission:
         now = time.time()
         state = self.store.state(limits.integration_id)
         if state.paused_until > now:
-            return Admission([], wait=state.paused_until - now)
+            return Admission([], wait=state.paused_until - now, paused=True)
         share = 1 - RECOVERY_HEADROOM if lane == Lane.RECOVERY else 1.0
         rate = limits.max_per_second
         allowed_rate = max(1, math.floor(rate * state.factor(now) * share))
@@ -125,6 +147,7 @@ class Pace:
         """Give slots back; ``succeeded`` answers widen a narrowed in-flight window."""
         if slots:
             self.store.release(integration_id, slots)
+            self.hold.pop(integration_id, None)
         if succeeded:
             self.store.widen(integration_id, succeeded)
 

@@ -144,7 +144,8 @@ class Batch:
         for integration_id, queue in self.waiting.items():
             if not queue:
                 continue
-            admission = pace().admit(self.limits[integration_id], wanted=len(queue), lane=self.lane)
+            wanted = len(queue)
+            admission = pace().admit(self.limits[integration_id], wanted=wanted, lane=self.lane)
             if admission.count:
                 self._renew_if_needed(integration_id)
                 queue = self.waiting[integration_id]  # renewing may have dropped claims
@@ -153,8 +154,8 @@ class Batch:
                     pace().finished(integration_id, [slot])
                     continue
                 self._start(queue.popleft(), slot)
-            if not admission.count:
-                wait = min(wait, admission.wait)
+            if admission.count < wanted:
+                wait = min(wait, max(admission.wait, 0.001))
         return wait
 
     def _start(self, claim: Claim, slot: str) -> None:

@@ -13,7 +13,10 @@ def limits(*, in_flight=10, per_second=1000, integration_id=1) -> Limits:
 
 
 def test_two_workers_together_never_exceed_the_in_flight_limit(settings):
-    one, two = Pace(settings.REDRIVE_LIMITS_URL), Pace(settings.REDRIVE_LIMITS_URL)
+    one, two = (
+        Pace(settings.REDRIVE_LIMITS_URL, ask_every=0),
+        Pace(settings.REDRIVE_LIMITS_URL, ask_every=0),
+    )
 
     first = one.admit(limits(in_flight=5), wanted=4)
     second = two.admit(limits(in_flight=5), wanted=4)
@@ -26,7 +29,7 @@ def test_two_workers_together_never_exceed_the_in_flight_limit(settings):
 
 
 def test_a_slot_whose_worker_died_frees_itself_after_the_lease(settings):
-    pace = Pace(settings.REDRIVE_LIMITS_URL)
+    pace = Pace(settings.REDRIVE_LIMITS_URL, ask_every=0)
     assert pace.admit(limits(in_flight=2), wanted=2).count == 2
     assert pace.admit(limits(in_flight=2), wanted=1).count == 0
 
@@ -35,7 +38,10 @@ def test_a_slot_whose_worker_died_frees_itself_after_the_lease(settings):
 
 
 def test_requests_a_second_are_shared_too(settings):
-    one, two = Pace(settings.REDRIVE_LIMITS_URL), Pace(settings.REDRIVE_LIMITS_URL)
+    one, two = (
+        Pace(settings.REDRIVE_LIMITS_URL, ask_every=0),
+        Pace(settings.REDRIVE_LIMITS_URL, ask_every=0),
+    )
     taken = one.admit(limits(in_flight=100, per_second=10), wanted=6)
     one.finished(1, taken.slots)
     more = two.admit(limits(in_flight=100, per_second=10), wanted=6)
@@ -47,7 +53,7 @@ def test_requests_a_second_are_shared_too(settings):
 
 
 def test_a_429_halves_the_rate_pauses_and_the_rate_grows_back(settings):
-    pace = Pace(settings.REDRIVE_LIMITS_URL)
+    pace = Pace(settings.REDRIVE_LIMITS_URL, ask_every=0)
     with time_machine.travel(2_000_000, tick=False) as clock:
         # when: the remote side says 429, retry after 3 s
         pace.throttled(1, retry_after=3)
@@ -66,7 +72,7 @@ def test_a_429_halves_the_rate_pauses_and_the_rate_grows_back(settings):
 
 
 def test_recovery_traffic_leaves_headroom_for_first_sends(settings):
-    pace = Pace(settings.REDRIVE_LIMITS_URL)
+    pace = Pace(settings.REDRIVE_LIMITS_URL, ask_every=0)
     recovery = pace.admit(limits(in_flight=10), wanted=10, lane=Lane.RECOVERY)
     first = pace.admit(limits(in_flight=10), wanted=10, lane=Lane.FIRST)
 
@@ -75,7 +81,7 @@ def test_recovery_traffic_leaves_headroom_for_first_sends(settings):
 
 
 def test_after_an_incident_sending_starts_from_one_and_widens_with_successes(settings):
-    pace = Pace(settings.REDRIVE_LIMITS_URL)
+    pace = Pace(settings.REDRIVE_LIMITS_URL, ask_every=0)
     pace.restart(1)
 
     probe = pace.admit(limits(in_flight=50), wanted=10)
@@ -88,7 +94,7 @@ def test_after_an_incident_sending_starts_from_one_and_widens_with_successes(set
 
 
 def test_without_redis_the_worker_process_keeps_the_limits_in_memory():
-    pace = Pace("memory://")
+    pace = Pace("memory://", ask_every=0)
 
     taken = pace.admit(limits(in_flight=10), wanted=12)
     assert taken.count == 10
