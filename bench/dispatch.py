@@ -43,28 +43,15 @@ def executing(i: int, seeded_at: dt.datetime) -> dict:
 
 
 def reset(dataset: harness.Dataset, *, endpoint_url: str, in_flight: int) -> None:
-    """Every order executing, its delivery failed before any attempt (a resubmit sends it
-    again); the integration closed and pointing at ``endpoint_url``."""
-    dataset.clear_activity(keep_deliveries=True)
-    harness.run_sql(
-        [
-            "UPDATE orders_order SET state = 'executing', completed_at = NULL, erred_at = NULL, "
-            "error_message = '', failure_kind = '', next_retry_at = NULL, modified = created "
-            "WHERE id BETWEEN %(first)s AND %(last)s",
-            "UPDATE orders_resource SET state = 'creating' WHERE offering_id = %(offering)s",
-            "UPDATE integrations_integration SET endpoint_url = %(url)s, enabled = true, "
-            "breaker_state = 'closed', breaker_failures = 0, breaker_trips = 0, "
-            "breaker_probe_at = NULL, timeout_seconds = 10, max_in_flight = %(in_flight)s, "
-            "max_per_second = 1000000 WHERE id = %(integration)s",
-        ],
-        first=dataset.first_pk,
-        last=dataset.last_pk,
-        offering=dataset.offering_id,
-        integration=dataset.integration_id,
+    """Every order executing, its delivery failed before any attempt; the integration pointing
+    at ``endpoint_url``, allowing ``in_flight`` requests at once and no limit a second."""
+    harness.reset_executing(
+        dataset,
+        integration="endpoint_url = %(url)s, timeout_seconds = 10, "
+        "max_in_flight = %(in_flight)s, max_per_second = 1000000",
         url=endpoint_url,
         in_flight=in_flight,
     )
-    harness.vacuum("orders_order", "integrations_delivery", "integrations_attempt")
 
 
 def raw_posts(url: str, payloads: list[tuple[str, bytes]], *, in_flight: int) -> float:

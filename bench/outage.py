@@ -40,31 +40,17 @@ def executing(i: int, seeded_at: dt.datetime) -> dict:
 
 
 def reset(dataset: harness.Dataset, *, endpoint_url: str, rate: int, in_flight: int) -> None:
-    """Every order executing, its delivery failed before any attempt; the integration closed,
-    pointing at ``endpoint_url``, with the run's limits and a breaker that probes often."""
-    dataset.clear_activity(keep_deliveries=True)
-    harness.run_sql(
-        [
-            "UPDATE orders_order SET state = 'executing', completed_at = NULL, erred_at = NULL, "
-            "error_message = '', failure_kind = '', next_retry_at = NULL, modified = created "
-            "WHERE id BETWEEN %(first)s AND %(last)s",
-            "UPDATE orders_resource SET state = 'creating' WHERE offering_id = %(offering)s",
-            "UPDATE integrations_integration SET endpoint_url = %(url)s, enabled = true, "
-            "breaker_state = 'closed', breaker_failures = 0, breaker_trips = 0, "
-            "breaker_probe_at = NULL, breaker_threshold = 5, breaker_cooldown = interval "
-            "'1 second', timeout_seconds = 10, retry_policy = 'fixed', retry_interval = "
-            "interval '1 hour', max_in_flight = %(in_flight)s, max_per_second = %(rate)s "
-            "WHERE id = %(integration)s",
-        ],
-        first=dataset.first_pk,
-        last=dataset.last_pk,
-        offering=dataset.offering_id,
-        integration=dataset.integration_id,
+    """Every order executing, its delivery failed before any attempt; the integration pointing
+    at ``endpoint_url``, with the run's limits and a breaker that probes often."""
+    harness.reset_executing(
+        dataset,
+        integration="endpoint_url = %(url)s, breaker_threshold = 5, breaker_cooldown = "
+        "interval '1 second', timeout_seconds = 10, retry_policy = 'fixed', retry_interval = "
+        "interval '1 hour', max_in_flight = %(in_flight)s, max_per_second = %(rate)s",
         url=endpoint_url,
         rate=rate,
         in_flight=in_flight,
     )
-    harness.vacuum("orders_order", "integrations_delivery", "integrations_attempt")
 
 
 def place(order_ids: list[int]) -> None:

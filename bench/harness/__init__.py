@@ -10,7 +10,7 @@ offering, and the ``bench_dataset`` table records its size and shape, so the nex
 same parameters starts at once and a run with other parameters reseeds it.
 """
 
-from bench.harness.datasets import Dataset, dataset, park, run_sql, vacuum
+from bench.harness.datasets import Dataset, dataset, park, reset_executing, run_sql, vacuum
 from bench.harness.environment import (
     BROKER_URL,
     DATABASE_URL,
@@ -76,6 +76,7 @@ __all__ = [
     "process_tree",
     "procfile_worker_command",
     "report",
+    "reset_executing",
     "run_sql",
     "sandbox_command",
     "sandbox_ready",

@@ -72,6 +72,30 @@ class Dataset:
         )
 
 
+def reset_executing(dataset: Dataset, *, integration: str, **params: Any) -> None:
+    """Every order of ``dataset`` executing, its delivery failed before any attempt (a send
+    sends it again), its resource creating; the integration closed, with the settings of
+    ``integration`` (an SQL ``SET`` list, its placeholders filled from ``params``)."""
+    dataset.clear_activity(keep_deliveries=True)
+    run_sql(
+        [
+            "UPDATE orders_order SET state = 'executing', completed_at = NULL, erred_at = NULL, "
+            "error_message = '', failure_kind = '', next_retry_at = NULL, modified = created "
+            "WHERE id BETWEEN %(first)s AND %(last)s",
+            "UPDATE orders_resource SET state = 'creating' WHERE offering_id = %(offering)s",
+            "UPDATE integrations_integration SET enabled = true, breaker_state = 'closed', "
+            "breaker_failures = 0, breaker_trips = 0, breaker_probe_at = NULL, "
+            f"{integration} WHERE id = %(integration)s",
+        ],
+        first=dataset.first_pk,
+        last=dataset.last_pk,
+        offering=dataset.offering_id,
+        integration=dataset.integration_id,
+        **params,
+    )
+    vacuum("orders_order", "integrations_delivery", "integrations_attempt")
+
+
 def park(*, keep: Dataset | None = None) -> None:
     """Leave nothing for a sweep or a worker to pick up outside ``keep``: erred orders due
     within a day get their retry moved a month on, and unfinished deliveries are marked failed.

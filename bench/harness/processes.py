@@ -61,11 +61,16 @@ class Processes:
 def procfile_worker_command(name: str) -> list[str]:
     """The worker as the Procfile starts it (``CELERY_WORKER_POOL`` and ``_CONCURRENCY`` from
     the settings: one process of threads; every queue, first sends first)."""
+    return _worker(name)
+
+
+def _worker(name: str, *options: str) -> list[str]:
     return [
         str(ROOT / ".venv" / "bin" / "celery"),
         "-A",
         "config",
         "worker",
+        *options,
         "--loglevel",
         "WARNING",
         "--hostname",
@@ -103,21 +108,7 @@ def peak_rss_mb(pid: int) -> float:
 def celery_worker_command(name: str) -> list[str]:
     """One worker process (solo pool: the process that takes a task runs it, so a SIGKILL
     kills exactly one worker and nothing is left behind)."""
-    return [
-        str(ROOT / ".venv" / "bin" / "celery"),
-        "-A",
-        "config",
-        "worker",
-        "--pool",
-        "solo",
-        "--loglevel",
-        "WARNING",
-        "--hostname",
-        f"{name}@%h",
-        "--without-gossip",
-        "--without-mingle",
-        "--without-heartbeat",
-    ]
+    return [*_worker(name, "--pool", "solo"), "--without-heartbeat"]
 
 
 def sandbox_command(port: int, *extra: str) -> list[str]:
