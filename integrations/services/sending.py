@@ -109,7 +109,7 @@ class Batch:
 
     def run(self) -> None:
         while self._has_waiting() or self.in_flight or self.unclaimed:
-            if self.lane == Lane.RECOVERY and self._slice_over():
+            if self.lane == Lane.RECOVERY and self._slice_over() and self._has_more():
                 self._requeue_waiting()
             self._top_up()
             wait = self._start_what_may_go()
@@ -133,6 +133,10 @@ class Batch:
 
     def _has_waiting(self) -> bool:
         return any(self.waiting.values())
+
+    def _has_more(self) -> bool:
+        """Deliveries not started yet, claimed or not."""
+        return self._has_waiting() or bool(self.unclaimed)
 
     def _slice_over(self) -> bool:
         return time.monotonic() - self.started > RECOVERY_SLICE_SECONDS
