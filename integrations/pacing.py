@@ -122,25 +122,35 @@ class Pace:
         state = self.store.state(limits.integration_id)
         if state.paused_until > now:
             return Admission([], wait=state.paused_until - now, paused=True)
-        share = 1 - RECOVERY_HEADROOM if lane == Lane.RECOVERY else 1.0
         rate = limits.max_per_second
-        allowed_rate = max(1, math.floor(rate * state.factor(now) * share))
+        allowed_rate = max(1, math.floor(rate * state.factor(now)))
         item = RateLimitItemPerSecond(rate)
         key = str(limits.integration_id)
         remaining = self.rates.get_window_stats(item, key).remaining
-        used = rate - remaining
-        tokens = min(wanted, allowed_rate - used, remaining)
+        tokens = min(wanted, allowed_rate - (rate - remaining), remaining)
+        recovering = lane == Lane.RECOVERY
+        if recovering and tokens > 0:  # and within its own share, whatever first sends use
+            share = max(1, math.floor(allowed_rate * (1 - RECOVERY_HEADROOM)))
+            left = self.rates.get_window_stats(RateLimitItemPerSecond(share), f"{key}:r").remaining
+            tokens = min(tokens, left)
         if tokens <= 0:
             return Admission([], wait=max(1 / allowed_rate, 0.005))
-        in_flight = max(1, math.floor(min(limits.max_in_flight, state.window) * share))
+        in_flight = max(1, math.floor(min(limits.max_in_flight, state.window)))
+        lane_limit = max(1, math.floor(in_flight * (1 - RECOVERY_HEADROOM))) if recovering else 0
         slots = self.store.acquire(
-            limits.integration_id, tokens, limit=in_flight, expires=now + limits.lease_seconds
+            limits.integration_id,
+            tokens,
+            limit=in_flight,
+            lane_limit=lane_limit,
+            expires=now + limits.lease_seconds,
         )
         if not slots:
             return Admission([], wait=0.01)
         if not self.rates.hit(item, key, cost=len(slots)):  # another worker was quicker
             self.store.release(limits.integration_id, slots)
             return Admission([], wait=0.005)
+        if recovering:
+            self.rates.hit(RateLimitItemPerSecond(share), f"{key}:r", cost=len(slots))
         return Admission(slots)
 
     def finished(self, integration_id: int, slots: list[str], *, succeeded: int = 0) -> None:
@@ -159,11 +169,6 @@ class Pace:
     def restart(self, integration_id: int) -> None:
         """An incident began: the next sends start from one in flight (slow start)."""
         self.store.narrow(integration_id)
-
-    def reset(self, integration_id: int) -> None:
-        """Forget everything about an integration (tests and benchmarks)."""
-        self.store.reset(integration_id)
-        self.rates.clear(RateLimitItemPerSecond(1), str(integration_id))
 
     def in_flight(self, integration_id: int) -> int:
         return self.store.in_flight(integration_id)
@@ -184,13 +189,14 @@ class _State:
 
 class _Store:
     def state(self, integration_id: int) -> _State: ...
-    def acquire(self, integration_id: int, count: int, *, limit: int, expires: float) -> list: ...
+    def acquire(
+        self, integration_id: int, count: int, *, limit: int, lane_limit: int, expires: float
+    ) -> list: ...
     def release(self, integration_id: int, slots: list[str]) -> None: ...
     def in_flight(self, integration_id: int) -> int: ...
     def widen(self, integration_id: int, by: int) -> None: ...
     def narrow(self, integration_id: int) -> None: ...
     def slow_down(self, integration_id: int, *, now: float, pause: float) -> None: ...
-    def reset(self, integration_id: int) -> None: ...
 
 
 class _MemoryStore(_Store):
@@ -205,13 +211,17 @@ class _MemoryStore(_Store):
         with self.lock:
             return self.states.get(integration_id, _State())
 
-    def acquire(self, integration_id, count, *, limit, expires):
+    def acquire(self, integration_id, count, *, limit, lane_limit, expires):
         with self.lock:
             held = self.slots.setdefault(integration_id, {})
             now = time.time()
             for slot in [slot for slot, until in held.items() if until <= now]:
                 del held[slot]
-            taken = [uuid.uuid4().hex for _ in range(max(0, min(count, limit - len(held))))]
+            free = limit - len(held)
+            if lane_limit:
+                free = min(free, lane_limit - sum(slot.startswith("r") for slot in held))
+            prefix = "r" if lane_limit else "f"
+            taken = [prefix + uuid.uuid4().hex for _ in range(max(0, min(count, free)))]
             held.update(dict.fromkeys(taken, expires))
             return taken
 
@@ -247,27 +257,29 @@ class _MemoryStore(_Store):
                 paused_until=max(state.paused_until, now + pause),
             )
 
-    def reset(self, integration_id):
-        with self.lock:
-            self.states.pop(integration_id, None)
-            self.slots.pop(integration_id, None)
-
 
 def _replace(state: _State, **changes) -> _State:
     return _State(**(vars(state) | changes))
 
 
 ACQUIRE = """
-local slots, now, expires, limit, count, prefix = KEYS[1], tonumber(ARGV[1]),
-  tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
+local slots, lane = KEYS[1], KEYS[2]
+local now, expires, limit, count, prefix, lane_limit = tonumber(ARGV[1]), tonumber(ARGV[2]),
+  tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5], tonumber(ARGV[6])
 redis.call('ZREMRANGEBYSCORE', slots, '-inf', now)
 local free = math.min(count, limit - redis.call('ZCARD', slots))
+if lane_limit > 0 then
+  redis.call('ZREMRANGEBYSCORE', lane, '-inf', now)
+  free = math.min(free, lane_limit - redis.call('ZCARD', lane))
+end
 local taken = {}
 for i = 1, free do
   taken[i] = prefix .. i
   redis.call('ZADD', slots, expires, taken[i])
+  if lane_limit > 0 then redis.call('ZADD', lane, expires, taken[i]) end
 end
 redis.call('EXPIREAT', slots, math.ceil(expires) + 60)
+if lane_limit > 0 then redis.call('EXPIREAT', lane, math.ceil(expires) + 60) end
 return taken
 """
 
@@ -299,8 +311,10 @@ class _RedisStore(_Store):
         self.slow_down_script = self.redis.register_script(SLOW_DOWN)
 
     @staticmethod
-    def _keys(integration_id: int) -> tuple[str, str]:
-        return f"{KEY}:{integration_id}:slots", f"{KEY}:{integration_id}:state"
+    def _keys(integration_id: int) -> tuple[str, str, str]:
+        """The integration's slots in flight, its state, and its recovery lane's slots."""
+        base = f"{KEY}:{integration_id}"
+        return f"{base}:slots", f"{base}:state", f"{base}:recovery"
 
     def state(self, integration_id):
         raw = self.redis.hgetall(self._keys(integration_id)[1])
@@ -309,14 +323,20 @@ class _RedisStore(_Store):
         values = {key.decode(): float(value) for key, value in raw.items()}
         return _State(**values)
 
-    def acquire(self, integration_id, count, *, limit, expires):
-        slots, _ = self._keys(integration_id)
+    def acquire(self, integration_id, count, *, limit, lane_limit, expires):
+        slots, _, lane = self._keys(integration_id)
         prefix = f"{uuid.uuid4().hex}:"
-        taken = self.acquire_script(keys=[slots], args=[time.time(), expires, limit, count, prefix])
+        taken = self.acquire_script(
+            keys=[slots, lane], args=[time.time(), expires, limit, count, prefix, lane_limit]
+        )
         return [slot.decode() for slot in taken]
 
     def release(self, integration_id, slots):
-        self.redis.zrem(self._keys(integration_id)[0], *slots)
+        keys = self._keys(integration_id)
+        with self.redis.pipeline(transaction=False) as both:
+            both.zrem(keys[0], *slots)
+            both.zrem(keys[2], *slots)
+            both.execute()
 
     def in_flight(self, integration_id):
         key = self._keys(integration_id)[0]
@@ -333,9 +353,6 @@ class _RedisStore(_Store):
             keys=[self._keys(integration_id)[1]],
             args=[now, pause, RECOVERY_PER_SECOND, SLOWEST],
         )
-
-    def reset(self, integration_id):
-        self.redis.delete(*self._keys(integration_id))
 
 
 _pace: dict[int, Pace] = {}

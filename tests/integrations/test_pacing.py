@@ -3,6 +3,7 @@ objects here stand for two worker processes), and the memory fallback of ``make 
 
 import time
 
+import pytest
 import time_machine
 
 from integrations.pacing import RECOVERY_HEADROOM, Lane, Limits, Pace
@@ -78,6 +79,33 @@ def test_recovery_traffic_leaves_headroom_for_first_sends(settings):
 
     assert recovery.count == int(10 * (1 - RECOVERY_HEADROOM))
     assert first.count == 10 - recovery.count
+
+
+@pytest.mark.parametrize("store", ["redis", "memory"])
+def test_first_sends_in_flight_do_not_shrink_the_recovery_share(settings, store):
+    pace = Pace(settings.REDRIVE_LIMITS_URL if store == "redis" else "memory://", ask_every=0)
+    first = pace.admit(limits(in_flight=10, per_second=100), wanted=1, lane=Lane.FIRST)
+    recovery = pace.admit(limits(in_flight=10, per_second=100), wanted=10, lane=Lane.RECOVERY)
+
+    assert (first.count, recovery.count) == (1, 9)
+    pace.finished(1, first.slots)
+    again = pace.admit(limits(in_flight=10, per_second=100), wanted=10, lane=Lane.RECOVERY)
+    assert again.count == 0  # the free slot is the first sends' headroom
+    assert pace.admit(limits(in_flight=10, per_second=100), wanted=10, lane=Lane.FIRST).count == 1
+    pace.finished(1, recovery.slots[:2])
+    again = pace.admit(limits(in_flight=10, per_second=100), wanted=10, lane=Lane.RECOVERY)
+    assert again.count == 2
+
+
+def test_recovery_keeps_to_its_share_of_the_rate_a_second(settings):
+    pace = Pace(settings.REDRIVE_LIMITS_URL, ask_every=0)
+    per_second = limits(in_flight=100, per_second=20)
+    sent = pace.admit(per_second, wanted=100, lane=Lane.RECOVERY)
+    pace.finished(1, sent.slots)
+
+    assert sent.count == 18
+    assert pace.admit(per_second, wanted=10, lane=Lane.RECOVERY).count == 0
+    assert pace.admit(per_second, wanted=10, lane=Lane.FIRST).count == 2
 
 
 def test_after_an_incident_sending_starts_from_one_and_widens_with_successes(settings):
