@@ -16,10 +16,11 @@ from integrations.models import Attempt, BreakerState, Incident, Integration
 from integrations.services.incidents import integration_recovered
 
 MAX_COOLDOWN = timedelta(hours=6)
-MAX_COOLDOWN_GROWTH = 8
+MAX_COOLDOWN_GROWTH = 4
 """A failed probe doubles the wait before the next, up to this many times the integration's
 ``breaker_cooldown`` (and at most ``MAX_COOLDOWN``): a remote system back after a long outage is
-noticed within that much of its return."""
+noticed within that much of its return. A probe is one request; waiting longer between them
+saves the remote side next to nothing and delays every held order by as much."""
 BREAKER_FIELDS = [
     "breaker_state",
     "breaker_since",

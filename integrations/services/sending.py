@@ -11,13 +11,14 @@ successes together (``successes.successes_record``), each failure alone
 waits, never during one. Before a send starts its lease must still cover it, or the leases are
 renewed first. After a transient failure the integration is asked again whether sending may go
 on (its breaker may have opened, a maintenance window begun); if not, its deliveries not sent
-yet are handed back to wait. A recovery task sends for at most ``RECOVERY_SLICE_SECONDS`` and
+yet are handed back to wait. A recovery task sends for about ``RECOVERY_SLICE_SECONDS`` and
 queues what is left as a task of its own, so that recovery never holds a worker for long.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
+import random
 import time
 from collections import deque
 from datetime import timedelta
@@ -46,6 +47,9 @@ RECORD_EVERY = 0.2
 """Seconds successes may wait to be recorded together (or ``RECORD_BATCH`` of them)."""
 RECORD_BATCH = 100
 RECOVERY_SLICE_SECONDS = 1.0
+"""A recovery task's slice, on average: each is drawn between half and one and a half of it,
+so that tasks released together do not all end their slices (and wait out their last
+answers) together."""
 TOP_UP = 25
 """A recovery task claims this many at a time, when fewer wait to be sent."""
 LONGEST_WAIT = 0.05
@@ -90,7 +94,7 @@ class Batch:
         self.in_flight: dict[concurrent.futures.Future, tuple[Claim, str]] = {}
         self.answered: list[Sent] = []
         self.oldest_answer = 0.0
-        self.started = time.monotonic()
+        self.slice_ends = time.monotonic() + RECOVERY_SLICE_SECONDS * random.uniform(0.5, 1.5)
 
     def _take(self, claims: list[Claim]) -> None:
         self.made += claims
@@ -139,7 +143,7 @@ class Batch:
         return self._has_waiting() or bool(self.unclaimed)
 
     def _slice_over(self) -> bool:
-        return time.monotonic() - self.started > RECOVERY_SLICE_SECONDS
+        return time.monotonic() > self.slice_ends
 
     def _start_what_may_go(self) -> float:
         """Start the sends each integration's pacing lets go now; returns how long until the

@@ -17,7 +17,7 @@ from integrations.models import (
     RetryClaim,
 )
 from integrations.pacing import Lane
-from integrations.services import delivery_send
+from integrations.services import breaker, delivery_send
 from orders import services as order_services
 from orders.models import Offering, Order
 from tests.factories import IntegrationFactory, OfferingFactory, OrderFactory, staff_user
@@ -268,6 +268,14 @@ def test_breaker_opens_holds_probes_closes_and_releases(sandbox, integration):
         # the successful probe released the rest
         send_queued(integration)
     assert [fresh(o).state for o in orders[2:]] == ["done", "done", "done"]
+
+
+def test_failed_probes_wait_longer_each_time_up_to_four_times_the_first_cooldown():
+    integration = Integration(breaker_cooldown=timedelta(seconds=30))
+
+    waits = [breaker.cooldown(integration, trips) for trips in range(6)]
+
+    assert waits == [timedelta(seconds=s) for s in (30, 60, 120, 120, 120, 120)]
 
 
 @pytest.mark.django_db

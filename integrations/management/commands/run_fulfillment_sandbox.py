@@ -109,10 +109,11 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Cannot listen on {options['host']}:{options['port']}: {exc.strerror or exc}"
             ) from exc
+        # Handlers first: whoever waits for the banner may send SIGTERM as soon as it is out.
+        restore_signals = _stop_on_interrupt_or_terminate()
         self._announce(sandbox)
         if options["verbosity"] >= 2:
             self._log_requests()
-        restore_signals = _stop_on_interrupt_or_terminate()
         try:
             sandbox.serve_forever()
         except KeyboardInterrupt:
