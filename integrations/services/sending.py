@@ -23,6 +23,7 @@ import time
 from collections import deque
 from datetime import timedelta
 from itertools import groupby
+from queue import Empty, SimpleQueue
 
 from django.utils import timezone
 
@@ -92,6 +93,9 @@ class Batch:
         self.unclaimed = deque(unclaimed or [])
         self._take(claims)
         self.in_flight: dict[concurrent.futures.Future, tuple[Claim, str]] = {}
+        self.answers: SimpleQueue[concurrent.futures.Future] = SimpleQueue()
+        """Sends as they end (each future puts itself here): waiting on this costs the same
+        however many are in flight, where ``concurrent.futures.wait`` visits every one."""
         self.answered: list[Sent] = []
         self.oldest_answer = 0.0
         self.slice_ends = time.monotonic() + RECOVERY_SLICE_SECONDS * random.uniform(0.5, 1.5)
@@ -118,22 +122,29 @@ class Batch:
             self._top_up()
             wait = self._start_what_may_go()
             if self.in_flight:
-                done, _ = concurrent.futures.wait(
-                    self.in_flight,
-                    timeout=max(min(wait, LONGEST_WAIT), 0.001),
-                    return_when=concurrent.futures.FIRST_COMPLETED,
-                )
-                self._collect(done)
+                self._collect(self._ended(timeout=max(min(wait, LONGEST_WAIT), 0.001)))
             elif self._has_waiting() or self.unclaimed:
                 time.sleep(min(max(wait, 0.001), LONGEST_WAIT))
             self._record_when_due()
 
     def finish(self) -> None:
         """Wait for the sends under way (each ends by its timeout) and record every answer."""
-        if self.in_flight:
-            done, _ = concurrent.futures.wait(self.in_flight)
-            self._collect(done)
+        while self.in_flight:
+            self._collect(self._ended(timeout=None))
         self._record()
+
+    def _ended(self, *, timeout: float | None) -> list[concurrent.futures.Future]:
+        """The sends that ended: the first within ``timeout`` (``None``: however long it
+        takes), and every other already ended."""
+        try:
+            ended = [self.answers.get(timeout=timeout)]
+        except Empty:
+            return []
+        while True:
+            try:
+                ended.append(self.answers.get_nowait())
+            except Empty:
+                return ended
 
     def _has_waiting(self) -> bool:
         return any(self.waiting.values())
@@ -170,6 +181,7 @@ class Batch:
         claim.attempt.started_at = timezone.now()
         future = backends.http_push_start(claim.integration, claim.payload, claim.idempotency_key)
         self.in_flight[future] = (claim, slot)
+        future.add_done_callback(self.answers.put)
 
     def _renew_if_needed(self, integration_id: int) -> None:
         """Renew the leases of an integration's waiting claims if the next to start would not
