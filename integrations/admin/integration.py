@@ -17,6 +17,7 @@ from integrations.selectors import integration_list
 from integrations.services import (
     CONFIG_FIELDS,
     LIMIT_FIELDS,
+    RETRY_FIELDS,
     deliveries_release,
     integration_check,
     integration_create,
@@ -29,16 +30,6 @@ from integrations.services import (
 
 RECENT_ATTEMPTS = 20
 FAILED = [Attempt.Outcome.TRANSIENT, Attempt.Outcome.ACTION_REQUIRED]
-RETRY_FIELDS = [
-    "retry_policy",
-    "retry_interval",
-    "backoff_base",
-    "backoff_factor",
-    "backoff_cap",
-    "backoff_jitter",
-    "max_retry_age",
-    "max_attempts",
-]
 BREAKER_STATUS = [
     "breaker_state",
     "breaker_since",
@@ -48,7 +39,6 @@ BREAKER_STATUS = [
     "breaker_probe_at",
 ]
 BREAKER_SETTINGS = ["breaker_threshold", "breaker_cooldown"]
-LIMIT_FIELDS = list(LIMIT_FIELDS)
 
 
 class IntegrationForm(forms.ModelForm):

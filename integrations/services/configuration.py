@@ -21,14 +21,7 @@ from integrations.models import Integration
 from integrations.selectors import integration_list
 from integrations.services.resends import integration_fixed
 
-CONFIG_FIELDS = (
-    "name",
-    "backend",
-    "endpoint_url",
-    "credential_env_var",
-    "mapping",
-    "timeout_seconds",
-    "enabled",
+RETRY_FIELDS = (
     "retry_policy",
     "retry_interval",
     "backoff_base",
@@ -37,10 +30,20 @@ CONFIG_FIELDS = (
     "backoff_jitter",
     "max_retry_age",
     "max_attempts",
+)
+LIMIT_FIELDS = ("max_in_flight", "max_per_second")
+CONFIG_FIELDS = (
+    "name",
+    "backend",
+    "endpoint_url",
+    "credential_env_var",
+    "mapping",
+    "timeout_seconds",
+    "enabled",
+    *RETRY_FIELDS,
     "breaker_threshold",
     "breaker_cooldown",
-    "max_in_flight",
-    "max_per_second",
+    *LIMIT_FIELDS,
 )
 DURATION_FIELDS = (
     "retry_interval",
@@ -189,9 +192,6 @@ def integration_create(*, actor, data: dict[str, Any]) -> Integration:
     integration_check({field: getattr(integration, field) for field in CONFIG_FIELDS})
     integration.save()
     return integration
-
-
-LIMIT_FIELDS = ("max_in_flight", "max_per_second")
 
 
 @transaction.atomic

@@ -12,41 +12,20 @@ from integrations import services
 from integrations.models import Attempt, BreakerState, Delivery, HeldReason, Integration
 from integrations.pacing import Lane
 from integrations.services import sending
-from orders import services as order_services
-from orders.models import Offering, Order, OrderTransition, Resource
-from tests.factories import IntegrationFactory, OfferingFactory, OrderFactory, staff_user
+from orders.models import Order, OrderTransition, Resource
+from tests.factories import IntegrationFactory
+from tests.integrations.batch_support import ids, resubmitted, states
 from tests.support import wait_for
 
 
 def queued(sandbox, count: int, *, attributes=None, **integration) -> list[Delivery]:
-    """``count`` erred orders of one integration resubmitted: their deliveries queued, in the
-    order a task sends them."""
-    offering = OfferingFactory(
-        type=Offering.Type.REMOTE,
-        integration=IntegrationFactory(
-            endpoint_url=sandbox.orders_url, timeout_seconds=2, **integration
-        ),
+    """``count`` erred orders of a new integration sending to ``sandbox``, resubmitted."""
+    default = {"shipping_address": {"postal_code": "1"}}
+    return resubmitted(
+        IntegrationFactory(endpoint_url=sandbox.orders_url, timeout_seconds=2, **integration),
+        count,
+        attributes={i: (attributes or {}).get(i, default) for i in range(count)},
     )
-    orders = [
-        OrderFactory(
-            state=Order.State.ERRED,
-            offering=offering,
-            attributes=(attributes or {}).get(i, {"shipping_address": {"postal_code": "1"}}),
-        )
-        for i in range(count)
-    ]
-    order_services.orders_resubmit(
-        orders=Order.objects.filter(pk__in=[o.pk for o in orders]), actor=staff_user()
-    )
-    return list(Delivery.objects.filter(order__in=orders).order_by("pk"))
-
-
-def ids(deliveries) -> list[int]:
-    return [d.pk for d in deliveries]
-
-
-def states(deliveries) -> list[str]:
-    return [Order.objects.values_list("state", flat=True).get(pk=d.order_id) for d in deliveries]
 
 
 @pytest.mark.django_db

@@ -26,9 +26,9 @@ from integrations.models import (
 )
 from integrations.pacing import Lane, Limits, pace
 from integrations.services import outcomes, sending
-from orders import services as order_services
 from orders.models import Offering, Order, Trigger
-from tests.factories import IntegrationFactory, OfferingFactory, OrderFactory, staff_user
+from tests.factories import IntegrationFactory, OfferingFactory, OrderFactory
+from tests.integrations.batch_support import ids, resubmitted, states
 from tests.support import wait_for
 
 
@@ -39,24 +39,6 @@ def integration_of(sandbox, **fields) -> Integration:
         breaker_cooldown=timedelta(seconds=30),
         **fields,
     )
-
-
-def queued(integration, count: int) -> list[Delivery]:
-    """``count`` erred orders of ``integration`` resubmitted: their deliveries queued."""
-    offering = OfferingFactory(type=Offering.Type.REMOTE, integration=integration)
-    orders = [OrderFactory(state=Order.State.ERRED, offering=offering) for _ in range(count)]
-    order_services.orders_resubmit(
-        orders=Order.objects.filter(pk__in=[o.pk for o in orders]), actor=staff_user()
-    )
-    return list(Delivery.objects.filter(order__in=orders).order_by("pk"))
-
-
-def ids(deliveries) -> list[int]:
-    return [d.pk for d in deliveries]
-
-
-def states(deliveries) -> list[str]:
-    return [Order.objects.values_list("state", flat=True).get(pk=d.order_id) for d in deliveries]
 
 
 def send_queued(integration) -> None:
@@ -70,7 +52,7 @@ def test_orders_that_failed_before_the_breaker_opened_go_out_with_the_held_ones(
 ):
     # given: a breaker that opens on the third failure, one send at a time, the remote down
     integration = integration_of(sandbox, breaker_threshold=3, max_in_flight=1)
-    deliveries = queued(integration, 5)
+    deliveries = resubmitted(integration, 5)
     sandbox.set_mode(maintenance=True)
 
     # when: the batch is sent
@@ -112,7 +94,7 @@ def test_a_429_slows_the_integration_and_leaves_the_breaker_closed(
 ):
     # given
     integration = integration_of(sandbox, breaker_threshold=1)
-    [delivery] = queued(integration, 1)
+    [delivery] = resubmitted(integration, 1)
     sandbox.force({"status": 429, "retry_after": 3})
 
     # when
@@ -145,9 +127,9 @@ def test_a_window_end_releases_without_a_sweep_pass(sandbox, django_capture_on_c
     window = MaintenanceWindow.objects.create(
         integration=integration, starts_at=now - timedelta(minutes=5), ends_at=now
     )
-    held = queued(integration, 2)
+    held = resubmitted(integration, 2)
     Delivery.objects.filter(pk__in=ids(held)).update(state="held", held_reason="maintenance")
-    [failed] = queued(integration, 1)
+    [failed] = resubmitted(integration, 1)
     services.deliveries_send(delivery_ids=[failed.pk])  # in the window: held, not sent
     Delivery.objects.filter(pk=failed.pk).update(state="failed")
     Order.objects.filter(pk=failed.order_id).update(
@@ -198,7 +180,7 @@ def test_site_agent_held_deliveries_return_to_the_pull_queue(django_capture_on_c
 def test_a_send_that_raises_mid_batch_loses_nothing_and_sends_nothing_twice(sandbox, monkeypatch):
     # given: six deliveries, two in flight at a time, and a send that raises on the third
     integration = integration_of(sandbox, max_in_flight=2)
-    deliveries = queued(integration, 6)
+    deliveries = resubmitted(integration, 6)
     real_start = sending.backends.http_push_start
     calls = []
 
@@ -241,7 +223,7 @@ def test_two_worker_processes_never_exceed_the_in_flight_limit(sandbox, monkeypa
     monkeypatch.setattr("integrations.services.delivery.TASK_CHUNK", 5)
     workers = [start_worker(f"limit{n}") for n in range(2)]
     try:
-        deliveries = queued(integration, 40)
+        deliveries = resubmitted(integration, 40)
 
         # then: every order done, never more than 4 at the sandbox at once
         wait_for(lambda: states(deliveries) == ["done"] * 40, "every order done", deadline=60)
