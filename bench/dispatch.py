@@ -339,11 +339,7 @@ def main(argv: list[str] | None = None) -> int:
     total = WARMUP + args.rounds * args.orders + PROFILE_SAMPLE
     dataset = harness.dataset("dispatch", orders=total, shape=executing)
     processes = harness.Processes()
-    env = harness.child_env(
-        CELERY_BROKER_URL=harness.BROKER_URL,
-        REDRIVE_LIMITS_URL=harness.BROKER_URL,
-        LOG_LEVEL="WARNING",
-    )
+    env = harness.worker_env()
     port = harness.free_port()
     url = f"http://127.0.0.1:{port}"
     ids = list(range(dataset.first_pk, dataset.last_pk + 1))

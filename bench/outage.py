@@ -125,11 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     ids = list(range(dataset.first_pk, dataset.last_pk + 1))
     backlog, later = ids[: args.backlog], ids[args.backlog :]
     processes = harness.Processes()
-    env = harness.child_env(
-        CELERY_BROKER_URL=harness.BROKER_URL,
-        REDRIVE_LIMITS_URL=harness.BROKER_URL,
-        LOG_LEVEL="WARNING",
-    )
+    env = harness.worker_env()
     port = harness.free_port()
     url = f"http://127.0.0.1:{port}"
     harness.broker_flush()

@@ -25,6 +25,7 @@ from bench.harness.environment import (
     staff_user,
     wait_for,
     wait_until_quiet,
+    worker_env,
 )
 from bench.harness.measuring import (
     BatchMeter,
@@ -84,4 +85,5 @@ __all__ = [
     "vacuum",
     "wait_for",
     "wait_until_quiet",
+    "worker_env",
 ]

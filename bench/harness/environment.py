@@ -86,6 +86,14 @@ def child_env(**extra: str) -> dict[str, str]:
     return env
 
 
+def worker_env() -> dict[str, str]:
+    """The environment of a benchmark's workers and beat: the bench's broker, whose Redis
+    database also keeps the integrations' pacing."""
+    return child_env(
+        CELERY_BROKER_URL=BROKER_URL, REDRIVE_LIMITS_URL=BROKER_URL, LOG_LEVEL="WARNING"
+    )
+
+
 def broker_flush(url: str = BROKER_URL) -> None:
     """Empty the bench's own Redis database (queued and unacknowledged task messages)."""
     import redis
