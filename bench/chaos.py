@@ -115,7 +115,6 @@ def run(args, redis: harness.RedisServer, processes: harness.Processes) -> int:
     harness.configure(broker_url=redis.url)
     quiet = harness.wait_until_quiet(args.wait_quiet) if args.wait_quiet else True
     quiet = quiet and not harness.other_tests_running()
-    import httpx
     from django.db.models import Max
 
     from orders.models import Order
@@ -147,15 +146,10 @@ def run(args, redis: harness.RedisServer, processes: harness.Processes) -> int:
         start_worker(name)
     processes.start("chaos-sweep", sweep_command, env=env)
 
-    def ready() -> bool:
-        from config.celery import app
-
-        return len(app.control.ping(timeout=0.5)) >= len(workers)
-
-    harness.wait_for(ready, timeout=60, what="the workers")
+    harness.wait_for(lambda: harness.workers_ready(len(workers)), timeout=60, what="the workers")
 
     def mode(**fields) -> None:
-        httpx.post(f"{sandbox}/_sandbox/mode", json=fields, timeout=10).raise_for_status()
+        harness.sandbox(sandbox, "/_sandbox/mode", fields)
 
     def kill_and_restart() -> None:
         processes.kill(workers[0])
@@ -224,7 +218,7 @@ def run(args, redis: harness.RedisServer, processes: harness.Processes) -> int:
     processes.stop("chaos-sweep")
     for name in workers:
         processes.stop(name)
-    state = httpx.get(f"{sandbox}/_sandbox/state", timeout=60).json()
+    state = harness.sandbox(sandbox, "/_sandbox/state", timeout=60)
     processes.stop("chaos-sandbox")
 
     order_states, deliveries, attempts = collect(dataset)

@@ -25,16 +25,7 @@ CAPS = {"httpx.AsyncClient, shared": 600, "httpcore pool, shared": 600}
 """Requests of the clients that manage only tens a second (their rate is clear from fewer)."""
 
 
-def sandbox_reset(url: str, *, latency_ms: int) -> None:
-    """Forget what was sent; the latency is set again (a reset returns to the default mode)."""
-    import httpx
-
-    httpx.post(f"{url}/_sandbox/reset", timeout=10).raise_for_status()
-    httpx.post(f"{url}/_sandbox/mode", json={"latency_ms": latency_ms}, timeout=10)
-
-
 def measure(latency_ms: int, in_flight: int, *, requests: int, sequential: int) -> dict:
-    import httpx
 
     processes = harness.Processes()
     port = harness.free_port()
@@ -48,12 +39,12 @@ def measure(latency_ms: int, in_flight: int, *, requests: int, sequential: int) 
         harness.wait_for(lambda: harness.sandbox_ready(url), timeout=30, what="the sandbox")
         results = {}
         for name, client in CLIENTS.items():
-            sandbox_reset(url, latency_ms=latency_ms)
+            harness.sandbox_reset(url, latency_ms=latency_ms)
             count = (
                 sequential if "one at a time" in name else min(requests, CAPS.get(name, requests))
             )
             client(f"{url}/orders", payloads(min(in_flight, count)), in_flight)  # warm-up
-            sandbox_reset(url, latency_ms=latency_ms)
+            harness.sandbox_reset(url, latency_ms=latency_ms)
             bodies = payloads(count)
             cpu_before = process_cpu_seconds(sandbox.pid)
             try:
@@ -62,7 +53,7 @@ def measure(latency_ms: int, in_flight: int, *, requests: int, sequential: int) 
                 results[name] = {"skipped": f"not installed: {missing.name}"}
                 continue
             sandbox_cpu = process_cpu_seconds(sandbox.pid) - cpu_before
-            accepted = httpx.get(f"{url}/_sandbox/state", timeout=30).json()["accepted_count"]
+            accepted = harness.sandbox(url, "/_sandbox/state")["accepted_count"]
             print(f"{latency_ms} ms, {in_flight} in flight: {name}: {run.rate:,.0f}/s", flush=True)
             results[name] = {
                 "requests": len(run.latencies),

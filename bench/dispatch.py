@@ -32,6 +32,7 @@ import datetime as dt
 import os
 
 from bench import harness
+from bench.dispatch_baselines import legacy_posts, raw_posts
 
 WARMUP = 40
 PROFILE_SAMPLE = 300
@@ -55,69 +56,6 @@ def reset(dataset: harness.Dataset, *, endpoint_url: str, in_flight: int) -> Non
         url=endpoint_url,
         in_flight=in_flight,
     )
-
-
-def raw_posts(url: str, payloads: list[tuple[str, bytes]], *, in_flight: int) -> float:
-    """POST every payload with the bare asyncio client, ``in_flight`` at once; the seconds."""
-    from bench.harness.clients import raw_streams
-
-    run = raw_streams(url, payloads, in_flight)
-    assert run.statuses == {201: len(payloads)}, run.statuses
-    return run.seconds
-
-
-def _legacy_client(url: str) -> None:
-    import httpx
-
-    global _client, _url
-    _client, _url = httpx.Client(timeout=10), url
-
-
-def _legacy_chunk(chunk: list[tuple[str, bytes]]) -> list[int]:
-    headers = {"Content-Type": "application/json", "User-Agent": "Redrive/0.1"}
-    return [
-        _client.post(_url, content=body, headers={**headers, "Idempotency-Key": key}).status_code
-        for key, body in chunk
-    ]
-
-
-def legacy_posts(url: str, payloads: list[tuple[str, bytes]], *, processes: int = 2) -> float:
-    """The baseline of this benchmark before many sends went in flight: ``processes``
-    processes, each with one ``httpx.Client`` posting one request after another, in chunks of
-    20; the seconds (the pool's start-up excluded). Measured at 0 ms, where it is the ceiling
-    of a process sending one request at a time."""
-    import multiprocessing
-    import time
-
-    chunks = [payloads[i : i + 20] for i in range(0, len(payloads), 20)]
-    context = multiprocessing.get_context("spawn")
-    with context.Pool(processes, initializer=_legacy_client, initargs=(url,)) as pool:
-        pool.map(_legacy_chunk, [[] for _ in range(processes * 4)])
-        started = time.perf_counter()
-        statuses = [s for chunk in pool.imap_unordered(_legacy_chunk, chunks) for s in chunk]
-        seconds = time.perf_counter() - started
-    assert statuses.count(201) == len(payloads), {s: statuses.count(s) for s in set(statuses)}
-    return seconds
-
-
-def sandbox_state(url: str) -> dict:
-    import httpx
-
-    return httpx.get(f"{url}/_sandbox/state", timeout=30).json()
-
-
-def sandbox_reset(url: str, *, latency_ms: int) -> None:
-    """Forget what was sent; the latency is set again (a reset returns to the default mode)."""
-    import httpx
-
-    httpx.post(f"{url}/_sandbox/reset", timeout=10).raise_for_status()
-    httpx.post(f"{url}/_sandbox/mode", json={"latency_ms": latency_ms}, timeout=10)
-
-
-def workers_ready(expected: int) -> bool:
-    from config.celery import app
-
-    return len(app.control.ping(timeout=0.5)) >= expected
 
 
 def dispatch(order_ids: list[int], *, timeout: float) -> tuple[float, dt.datetime]:
@@ -155,32 +93,26 @@ def pipeline_round(
     once, nothing sent twice, one attempt row each)."""
     from integrations.models import Attempt
 
-    sandbox_reset(url, latency_ms=latency_ms)
+    harness.sandbox_reset(url, latency_ms=latency_ms)
     meter = harness.CpuMeter({name: processes.running[name].pid for name in names})
     meter.processes["sandbox"] = processes.running["sandbox"].pid
     meter.start()
     seconds, _ = dispatch(order_ids, timeout=max(120, len(order_ids) / 2))
     cpu = meter.stop()
-    state = sandbox_state(url)
+    state = harness.sandbox(url, "/_sandbox/state")
     attempts = Attempt.objects.filter(
         order_id__gte=order_ids[0], order_id__lte=order_ids[-1]
     ).count()
     assert state["accepted_count"] == len(order_ids), (state["accepted_count"], len(order_ids))
     assert state["duplicate_sends"] == 0, state["duplicate_sends"]
     assert attempts == len(order_ids), (attempts, len(order_ids))
-    load = sandbox_load(url)
+    load = harness.sandbox(url, "/_sandbox/load")
     return {
         "seconds": seconds,
         "cpu": cpu,
         "names": names,
         "peak_in_flight": load["peak_in_flight"],
     }
-
-
-def sandbox_load(url: str) -> dict:
-    import httpx
-
-    return httpx.get(f"{url}/_sandbox/load", timeout=30).json()
 
 
 def run_rounds(
@@ -205,7 +137,7 @@ def run_rounds(
     worker = processes.start("worker", harness.procfile_worker_command("bench1"), env=env)
     results = []
     try:
-        harness.wait_for(lambda: workers_ready(1), timeout=60, what="the worker")
+        harness.wait_for(lambda: harness.workers_ready(1), timeout=60, what="the worker")
         dispatch(warmup, timeout=60)
         for number, order_ids in enumerate(rounds, start=1):
             orders = Order.objects.select_related("offering", "consumer_organization").filter(
@@ -223,11 +155,11 @@ def run_rounds(
                 f"{len(order_ids):,} orders through the worker ...",
                 flush=True,
             )
-            sandbox_reset(url, latency_ms=latency_ms)
+            harness.sandbox_reset(url, latency_ms=latency_ms)
             raw_seconds = raw_posts(f"{url}/orders", payloads, in_flight=in_flight)
             legacy_seconds = None
             if latency_ms == 0:
-                sandbox_reset(url, latency_ms=latency_ms)
+                harness.sandbox_reset(url, latency_ms=latency_ms)
                 legacy = [(f"legacy-{key}", body) for key, body in payloads]
                 legacy_seconds = legacy_posts(f"{url}/orders", legacy)
             result = pipeline_round(
@@ -364,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
             latency_ms=args.latency_ms,
         )
         print(f"profile: {PROFILE_SAMPLE} deliveries sent in tasks of {TASK_CHUNK} here ...")
-        sandbox_reset(url, latency_ms=args.latency_ms)
+        harness.sandbox_reset(url, latency_ms=args.latency_ms)
         per_send = profile(sample)
     finally:
         processes.stop_all()

@@ -89,16 +89,6 @@ class Arrivals(threading.Thread):
             connection.close()
 
 
-def sandbox(url: str, path: str, body: dict | None = None) -> dict:
-    import httpx
-
-    if body is None:
-        return httpx.get(f"{url}{path}", timeout=30).json()
-    response = httpx.post(f"{url}{path}", json=body, timeout=30)
-    response.raise_for_status()
-    return response.json()
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--backlog", type=int, default=20_000)
@@ -138,7 +128,9 @@ def main(argv: list[str] | None = None) -> int:
         harness.wait_for(lambda: harness.sandbox_ready(url), timeout=30, what="the sandbox")
         harness.park(keep=dataset)
         reset(dataset, endpoint_url=f"{url}/orders", rate=args.rate, in_flight=args.in_flight)
-        sandbox(url, "/_sandbox/mode", {"rate_limit_per_second": args.rate, "maintenance": True})
+        harness.sandbox(
+            url, "/_sandbox/mode", {"rate_limit_per_second": args.rate, "maintenance": True}
+        )
         started = timezone.now()
         if args.window:
             MaintenanceWindow.objects.create(
@@ -162,9 +154,7 @@ def main(argv: list[str] | None = None) -> int:
             ],
             env=env,
         )
-        from bench.dispatch import workers_ready
-
-        harness.wait_for(lambda: workers_ready(1), timeout=60, what="the worker")
+        harness.wait_for(lambda: harness.workers_ready(1), timeout=60, what="the worker")
         print(
             f"outage: {args.backlog:,} orders placed, the remote answering 503 for "
             f"{args.outage:.0f} s{' (a window declared)' if args.window else ''} ...",
@@ -174,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
         for start in range(0, len(backlog), 1000):
             place(backlog[start : start + 1000])
         time.sleep(max(0.0, outage_started + args.outage - time.time()))
-        sandbox(url, "/_sandbox/mode", {"maintenance": False})
+        harness.sandbox(url, "/_sandbox/mode", {"maintenance": False})
         recovered_at = timezone.now()
         arrivals = Arrivals(later, per_second=args.arrivals)
         arrivals.start()
@@ -197,8 +187,8 @@ def main(argv: list[str] | None = None) -> int:
             interval=0.5,
             what="the new orders done",
         )
-        load = sandbox(url, "/_sandbox/load")
-        state = sandbox(url, "/_sandbox/state")
+        load = harness.sandbox(url, "/_sandbox/load")
+        state = harness.sandbox(url, "/_sandbox/state")
     finally:
         processes.stop_all()
         harness.broker_flush()

@@ -47,6 +47,7 @@ from bench.harness.processes import (
     sandbox_ready,
 )
 from bench.harness.report import Target, report
+from bench.harness.sandbox import sandbox, sandbox_reset, workers_ready
 
 __all__ = [
     "BROKER_URL",
@@ -79,11 +80,14 @@ __all__ = [
     "report",
     "reset_executing",
     "run_sql",
+    "sandbox",
     "sandbox_command",
     "sandbox_ready",
+    "sandbox_reset",
     "staff_user",
     "vacuum",
     "wait_for",
     "wait_until_quiet",
     "worker_env",
+    "workers_ready",
 ]
