@@ -126,10 +126,10 @@ class EnqueueTimer:
         self.lock = threading.Lock()
 
     def __enter__(self) -> EnqueueTimer:
-        def timed(ids):
+        def timed(*args, **kwargs):
             started = time.perf_counter()
             try:
-                return self.original(ids)
+                return self.original(*args, **kwargs)
             finally:
                 with self.lock:  # on commit of whichever thread's batch
                     self.seconds += time.perf_counter() - started
