@@ -229,7 +229,7 @@ CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 
 # A delivery queued this long without being claimed has lost its task message (a broker
 # restart); the sweep hands it out again. Too short only adds harmless duplicate tasks.
-REDRIVE_QUEUED_GRACE_SECONDS = env.int("REDRIVE_QUEUED_GRACE_SECONDS", default=120)
+REDRIVE_QUEUED_GRACE_SECONDS = env.int("REDRIVE_QUEUED_GRACE_SECONDS", default=30)
 # A due retry the sweep claimed is the workers' for this long; if none sent it again by then
 # (its task was lost), the next sweep claims it again.
 REDRIVE_RETRY_CLAIM_SECONDS = env.int("REDRIVE_RETRY_CLAIM_SECONDS", default=120)
