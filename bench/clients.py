@@ -26,7 +26,6 @@ CAPS = {"httpx.AsyncClient, shared": 600, "httpcore pool, shared": 600}
 
 
 def measure(latency_ms: int, in_flight: int, *, requests: int, sequential: int) -> dict:
-
     processes = harness.Processes()
     port = harness.free_port()
     url = f"http://127.0.0.1:{port}"

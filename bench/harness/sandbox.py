@@ -8,8 +8,9 @@ def sandbox(url: str, path: str, body: dict | None = None, *, timeout: float = 3
     import httpx
 
     if body is None:
-        return httpx.get(f"{url}{path}", timeout=timeout).json()
-    response = httpx.post(f"{url}{path}", json=body, timeout=timeout)
+        response = httpx.get(f"{url}{path}", timeout=timeout)
+    else:
+        response = httpx.post(f"{url}{path}", json=body, timeout=timeout)
     response.raise_for_status()
     return response.json()
 
