@@ -227,8 +227,9 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # default.
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 
-# A delivery queued this long without being claimed has lost its task message (a broker
-# restart); the sweep hands it out again. Too short only adds harmless duplicate tasks.
+# A delivery queued this long without being claimed, while its lane's queue on the broker is
+# empty, has lost its task message (a broker restart); the sweep hands it out again. One that
+# waits behind busy workers is left alone. Too short only adds harmless duplicate tasks.
 REDRIVE_QUEUED_GRACE_SECONDS = env.int("REDRIVE_QUEUED_GRACE_SECONDS", default=30)
 # A due retry the sweep claimed is the workers' for this long; if none sent it again by then
 # (its task was lost), the next sweep claims it again.
@@ -238,9 +239,13 @@ if REDRIVE_RETRY_CLAIM_SECONDS < 1 or CELERY_DB_REUSE_MAX < 0:
         "REDRIVE_RETRY_CLAIM_SECONDS must be 1 or more and CELERY_DB_REUSE_MAX 0 or more, got "
         f"{REDRIVE_RETRY_CLAIM_SECONDS} and {CELERY_DB_REUSE_MAX}."
     )
+if REDRIVE_QUEUED_GRACE_SECONDS < 1:
+    raise ImproperlyConfigured(
+        f"REDRIVE_QUEUED_GRACE_SECONDS must be 1 or more, got {REDRIVE_QUEUED_GRACE_SECONDS}."
+    )
 REDRIVE_BULK_BACKGROUND_THRESHOLD = env.int("REDRIVE_BULK_BACKGROUND_THRESHOLD", default=5000)
-# Deliveries a worker's task claims together and sends one after another. Fewer suit a slow
-# remote system (more tasks, so more workers share a batch); more cost fewer queries each.
+# Deliveries a worker's task claims together and sends, many in flight at the integration's
+# limits. Fewer spread a burst over more tasks and workers; more cost fewer queries each.
 REDRIVE_DELIVERIES_PER_TASK = env.int("REDRIVE_DELIVERIES_PER_TASK", default=250)
 if REDRIVE_DELIVERIES_PER_TASK < 1:
     raise ImproperlyConfigured(
