@@ -124,6 +124,7 @@ def run_rounds(
     rounds: list[list[int]],
     in_flight: int,
     latency_ms: int,
+    workers: int = 1,
 ) -> list[dict]:
     """Start the worker and warm it up, then for each round: the baseline on its orders'
     payloads, then the pipeline on those orders; stop the worker. Each result carries the
@@ -133,11 +134,14 @@ def run_rounds(
     from integrations import backends
     from orders.models import Order
 
-    names = ["worker"]
-    worker = processes.start("worker", harness.procfile_worker_command("bench1"), env=env)
+    names = [f"worker{n}" for n in range(1, workers + 1)]
+    started = [
+        processes.start(name, harness.procfile_worker_command(f"bench{n}"), env=env)
+        for n, name in enumerate(names, start=1)
+    ]
     results = []
     try:
-        harness.wait_for(lambda: harness.workers_ready(1), timeout=60, what="the worker")
+        harness.wait_for(lambda: harness.workers_ready(workers), timeout=60, what="the worker")
         dispatch(warmup, timeout=60)
         for number, order_ids in enumerate(rounds, start=1):
             orders = Order.objects.select_related("offering", "consumer_organization").filter(
@@ -175,6 +179,7 @@ def run_rounds(
             )
         rss = {
             f"pid {pid}": round(harness.peak_rss_mb(pid), 1)
+            for worker in started
             for pid in harness.process_tree(worker.pid)
         }
         for result in results:
@@ -254,10 +259,18 @@ def main(argv: list[str] | None = None) -> int:
         default=200,
         help="The integration's max_in_flight, and the baseline's connections (default 200).",
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="Worker processes as the Procfile starts one (default 1, as `make run`).",
+    )
     harness.add_common_arguments(parser)
     args = parser.parse_args(argv)
     if args.orders < 100 or args.rounds < 1 or args.in_flight < 1 or args.latency_ms < 0:
         parser.error("--orders must be at least 100, --rounds and --in-flight at least 1")
+    if args.workers < 1:
+        parser.error("--workers must be at least 1")
 
     harness.configure()
     quiet = harness.wait_until_quiet(args.wait_quiet) if args.wait_quiet else True
@@ -294,6 +307,7 @@ def main(argv: list[str] | None = None) -> int:
             rounds=rounds,
             in_flight=args.in_flight,
             latency_ms=args.latency_ms,
+            workers=args.workers,
         )
         print(f"profile: {PROFILE_SAMPLE} deliveries sent in tasks of {TASK_CHUNK} here ...")
         harness.sandbox_reset(url, latency_ms=args.latency_ms)
@@ -308,6 +322,8 @@ def main(argv: list[str] | None = None) -> int:
     cpu = figures["cpu_ms_per_delivery"]
     rss = figures["peak_rss_mb"]
     processes_count = f"{settings.CELERY_WORKER_POOL} x{settings.CELERY_WORKER_CONCURRENCY}"
+    if args.workers > 1:
+        processes_count = f"{args.workers} processes of {processes_count}"
     rows = [
         *(
             (
@@ -384,7 +400,7 @@ def main(argv: list[str] | None = None) -> int:
             harness.Target(f"at least {TARGET_RATE} orders/s", rate >= TARGET_RATE, f"{rate:,.0f}")
         )
     harness.report(
-        f"dispatch_{args.latency_ms}ms",
+        f"dispatch_{args.latency_ms}ms" + (f"_{args.workers}_workers" if args.workers > 1 else ""),
         parameters={
             "orders": args.orders,
             "rounds": args.rounds,
