@@ -16,13 +16,14 @@ from alerts.selectors import alert_get, alert_list
 from alerts.serializers import AlertDismissSerializer, AlertSerializer
 from alerts.services import alert_dismiss
 from core.api.paging import CursorPage
+from core.api.views import StrictQueryParams
 
 
 class AlertPage(CursorPage):
     ordering = ("-first_seen_at", "-pk")
 
 
-class AlertListApi(ListAPIView):
+class AlertListApi(StrictQueryParams, ListAPIView):
     """The alerts of your organizations' and offerings' orders and integrations."""
 
     serializer_class = AlertSerializer
@@ -33,14 +34,14 @@ class AlertListApi(ListAPIView):
         return alert_list(user=self.request.user)
 
 
-class AlertDetailApi(RetrieveAPIView):
+class AlertDetailApi(StrictQueryParams, RetrieveAPIView):
     serializer_class = AlertSerializer
 
     def get_queryset(self):
         return alert_list(user=self.request.user)
 
 
-class AlertDismissApi(APIView):
+class AlertDismissApi(StrictQueryParams, APIView):
     """Dismiss an open alert; it opens again if the failure happens again."""
 
     @extend_schema(

@@ -4,7 +4,7 @@ from django.db.models import Q, QuerySet
 
 from alerts.models import Alert, AlertContact
 from orders.models import Offering, Order
-from orders.roles import provider_scope
+from orders.roles import may_read, provider_scope
 
 
 def alert_scope(user) -> Q:
@@ -26,7 +26,7 @@ def alert_list(*, user, filters: dict | None = None) -> QuerySet[Alert]:
     alerts = Alert.objects.select_related(
         "integration", "order", "resolved_by", "dismissed_by"
     ).order_by("-last_seen_at", "-pk")
-    if not (user and user.is_authenticated and user.has_perm("alerts.view_alert")):
+    if not may_read(user, "alerts.view_alert"):
         return alerts.none()
     return alerts.filter(alert_scope(user)).filter(**(filters or {}))
 

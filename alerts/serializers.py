@@ -2,14 +2,22 @@ from django.conf import settings
 from rest_framework import serializers
 
 from alerts.models import Alert
+from core.api.serializers import StrictSerializer
 
 
 class AlertSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     integration = serializers.SerializerMethodField()
     order = serializers.SerializerMethodField()
-    resolved_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    dismissed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    resolved_by = serializers.SlugRelatedField(
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text="Who resolved it; null when the system did (the order succeeded).",
+    )
+    dismissed_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True, help_text="Who dismissed it."
+    )
 
     class Meta:
         model = Alert
@@ -50,5 +58,5 @@ class AlertSerializer(serializers.ModelSerializer):
         }
 
 
-class AlertDismissSerializer(serializers.Serializer):
+class AlertDismissSerializer(StrictSerializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=500)

@@ -126,7 +126,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "core.api.permissions.ReadPermission",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["core.api.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exceptions.api_exception_handler",
@@ -137,6 +142,10 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Redrive API",
     "DESCRIPTION": "Orders, deliveries, retries and alerts for provider dashboards and shops.",
     "VERSION": "0.1.0",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api.schema.document_shared_errors",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "OrderStateEnum": "orders.models.Order.State",
         "OrderTypeEnum": "orders.models.Order.Type",

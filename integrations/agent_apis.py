@@ -9,10 +9,12 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import authentication, exceptions, permissions, serializers
 from rest_framework.generics import ListAPIView
-from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.paging import CursorPage
+from core.api.serializers import StrictSerializer
+from core.api.views import StrictQueryParams
 from integrations.backends import SendResult, order_payload
 from integrations.codes import FailureCode
 from integrations.models import AgentToken, Attempt, Delivery
@@ -42,13 +44,19 @@ class AgentTokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate(self, request):
         header = authentication.get_authorization_header(request).split()
-        if not header or header[0].decode().lower() != self.keyword.lower():
+        if not header or header[0].lower() != self.keyword.lower().encode():
             return None
         if len(header) != 2:
             raise exceptions.AuthenticationFailed("Use 'Authorization: Agent <key>'.")
+        try:
+            key = header[1].decode("ascii")
+        except UnicodeDecodeError:
+            raise exceptions.AuthenticationFailed(
+                "An agent key is ASCII letters, digits, - and _; this one is not."
+            ) from None
         token = (
             AgentToken.objects.select_related("integration")
-            .filter(key_hash=AgentToken.hash(header[1].decode()))
+            .filter(key_hash=AgentToken.hash(key))
             .first()
         )
         if token is None:
@@ -76,7 +84,7 @@ class AgentOrderSerializer(serializers.Serializer):
         return order_payload(delivery.order)
 
 
-class AgentReportSerializer(serializers.Serializer):
+class AgentReportSerializer(StrictSerializer):
     external_id = serializers.CharField(required=False, allow_blank=True, max_length=200)
     message = serializers.CharField(required=False, allow_blank=True, max_length=10000)
     traceback = serializers.CharField(required=False, allow_blank=True, max_length=100000)
@@ -92,8 +100,8 @@ class AttemptResultSerializer(serializers.ModelSerializer):
         fields = ["number", "outcome", "error_code", "message", "finished_at", "order_state"]
 
 
-class AgentPagination(CursorPagination):
-    ordering = "pk"
+class AgentPagination(CursorPage):
+    ordering = ("pk",)
     page_size = 100
 
 
@@ -105,7 +113,7 @@ class AgentApi:
         return agent_pending_deliveries(integration=self.request.auth.integration)
 
 
-class AgentOrderListApi(AgentApi, ListAPIView):
+class AgentOrderListApi(StrictQueryParams, AgentApi, ListAPIView):
     """The executing orders this agent's integration is to fulfil."""
 
     serializer_class = AgentOrderSerializer
@@ -116,7 +124,7 @@ class AgentOrderListApi(AgentApi, ListAPIView):
         return self.deliveries().select_related("order__offering", "order__consumer_organization")
 
 
-class AgentOrderReportApi(AgentApi, APIView):
+class AgentOrderReportApi(StrictQueryParams, AgentApi, APIView):
     """Report an order ``done`` or ``erred`` (with message, traceback and ``retryable``)."""
 
     @extend_schema(

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from core.api.paging import CursorPage, HistoryPage
 from core.api.schema import errors
+from core.api.views import StrictQueryParams
 from integrations.models import Attempt, Integration, MaintenanceWindow
 from integrations.selectors import (
     attempt_list,
@@ -68,7 +69,7 @@ def integration_data(request, integration: Integration) -> dict:
         responses={201: IntegrationSerializer, **errors(400, 401, 403)},
     ),
 )
-class IntegrationListCreateApi(ListCreateAPIView):
+class IntegrationListCreateApi(StrictQueryParams, ListCreateAPIView):
     queryset = Integration.objects.none()
     serializer_class = IntegrationSerializer
     pagination_class = IntegrationPage
@@ -95,7 +96,7 @@ class IntegrationListCreateApi(ListCreateAPIView):
         responses={200: IntegrationSerializer, **errors(400, 401, 403, 404)},
     ),
 )
-class IntegrationDetailApi(RetrieveAPIView):
+class IntegrationDetailApi(StrictQueryParams, RetrieveAPIView):
     queryset = Integration.objects.none()
     serializer_class = IntegrationSerializer
     lookup_field = "pk"
@@ -114,7 +115,7 @@ class IntegrationDetailApi(RetrieveAPIView):
         return Response(integration_data(request, integration))
 
 
-class IntegrationActionApi(APIView):
+class IntegrationActionApi(StrictQueryParams, APIView):
     """A staff action on one integration the caller can see."""
 
     def integration(self, request, id) -> Integration:
@@ -165,7 +166,7 @@ class IntegrationResendWaitingApi(IntegrationActionApi):
         responses={201: MaintenanceWindowSerializer, **errors(400, 401, 403, 404)},
     ),
 )
-class MaintenanceWindowListCreateApi(ListCreateAPIView):
+class MaintenanceWindowListCreateApi(StrictQueryParams, ListCreateAPIView):
     queryset = MaintenanceWindow.objects.none()
     serializer_class = MaintenanceWindowSerializer
     pagination_class = MaintenanceWindowPage
@@ -202,7 +203,7 @@ class MaintenanceWindowListCreateApi(ListCreateAPIView):
         responses={204: None, **errors(401, 403, 404)},
     ),
 )
-class MaintenanceWindowDetailApi(RetrieveAPIView):
+class MaintenanceWindowDetailApi(StrictQueryParams, RetrieveAPIView):
     queryset = MaintenanceWindow.objects.none()
     serializer_class = MaintenanceWindowSerializer
     lookup_field = "pk"
@@ -234,7 +235,7 @@ class AttemptPage(HistoryPage):
     "outcome, the remote system's answer, the error and what the system decided next.",
     responses={200: AttemptSerializer(many=True), **errors(400, 401, 404)},
 )
-class OrderAttemptListApi(ListAPIView):
+class OrderAttemptListApi(StrictQueryParams, ListAPIView):
     queryset = Attempt.objects.none()
     serializer_class = AttemptSerializer
     pagination_class = AttemptPage

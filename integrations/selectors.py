@@ -15,6 +15,7 @@ from integrations.models import (
     MaintenanceWindow,
 )
 from orders.models import Offering, Order
+from orders.roles import may_read
 
 
 def _last_attempt_finished(*, outcomes: list[str]) -> Subquery:
@@ -30,9 +31,10 @@ def _last_attempt_finished(*, outcomes: list[str]) -> Subquery:
 def integration_list(*, user) -> QuerySet[Integration]:
     """Integrations ``user`` may see, each with ``held_deliveries``, ``last_success_at`` and
     ``last_failure_at``: as staff all, else those used by the offerings of the organizations
-    they own and by the offerings they manage. A fixed number of queries for any page size.
+    they own and by the offerings they manage; for a user with ``integrations.view_integration``.
+    A fixed number of queries for any page size.
     """
-    if not (user and user.is_authenticated and user.is_active):
+    if not may_read(user, "integrations.view_integration"):
         return Integration.objects.none()
     integrations = Integration.objects.all()
     if not user.is_staff:

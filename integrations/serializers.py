@@ -7,9 +7,10 @@ these serializers only read the types.
 
 from rest_framework import serializers
 
+from core.api.fields import DateTimeField
 from core.api.serializers import StrictSerializer
 from integrations.models import Attempt, Integration, MaintenanceWindow, RetryPolicy
-from integrations.services import CONFIG_FIELDS
+from integrations.services import CONFIG_FIELDS, without_credentials
 
 DURATION_HELP = " At most 365 days; ISO 8601 (P1D, PT15M) or [DD ]HH:MM:SS."
 
@@ -23,6 +24,10 @@ def _duration(help_text: str, **kwargs) -> serializers.DurationField:
 class IntegrationSerializer(serializers.ModelSerializer):
     """An integration's configuration and its live status, computed by ``integration_list``."""
 
+    endpoint_url = serializers.SerializerMethodField(
+        help_text="Where orders are POSTed; empty for site-agent and manual integrations. A "
+        "user name and password set before they were refused are shown as ***."
+    )
     held_deliveries = serializers.IntegerField(
         read_only=True, help_text="Deliveries waiting on the breaker or a maintenance window."
     )
@@ -52,6 +57,9 @@ class IntegrationSerializer(serializers.ModelSerializer):
             "created",
         ]
         read_only_fields = fields
+
+    def get_endpoint_url(self, integration: Integration) -> str:
+        return without_credentials(integration.endpoint_url)
 
 
 class IntegrationWriteSerializer(StrictSerializer):
@@ -114,8 +122,8 @@ class MaintenanceWindowSerializer(serializers.ModelSerializer):
 
 
 class MaintenanceWindowCreateSerializer(StrictSerializer):
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField(help_text="Later than starts_at, and in the future.")
+    starts_at = DateTimeField()
+    ends_at = DateTimeField(help_text="Later than starts_at, and in the future.")
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 

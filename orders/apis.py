@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from core.api.paging import CursorPage, HistoryPage, StrictOrderingFilter
 from core.api.schema import ErrorSerializer, errors
+from core.api.views import StrictQueryParams
 from orders import services
 from orders.filters import OrderFilter
 from orders.models import Offering, Order, OrderTransition, Resource
@@ -56,7 +57,7 @@ def visible_order(request, uuid) -> Order:
         responses={201: OrderDetailSerializer, **errors(400, 401, 403)},
     ),
 )
-class OrderListCreateApi(ListCreateAPIView):
+class OrderListCreateApi(StrictQueryParams, ListCreateAPIView):
     queryset = Order.objects.none()
     serializer_class = OrderSerializer
     pagination_class = CursorPage
@@ -133,7 +134,7 @@ class OrderListCreateApi(ListCreateAPIView):
         responses={200: OrderDetailSerializer, **errors(400, 401, 403, 404, 409)},
     ),
 )
-class OrderDetailApi(RetrieveAPIView):
+class OrderDetailApi(StrictQueryParams, RetrieveAPIView):
     queryset = Order.objects.none()
     serializer_class = OrderDetailSerializer
     lookup_field = "uuid"
@@ -155,7 +156,7 @@ class OrderDetailApi(RetrieveAPIView):
     "and what it replaced (a retry keeps the error it cleared in `details`).",
     responses={200: OrderTransitionSerializer(many=True), **errors(400, 401, 404)},
 )
-class OrderTransitionListApi(ListAPIView):
+class OrderTransitionListApi(StrictQueryParams, ListAPIView):
     queryset = OrderTransition.objects.none()
     serializer_class = OrderTransitionSerializer
     pagination_class = HistoryPage
@@ -165,7 +166,7 @@ class OrderTransitionListApi(ListAPIView):
         return order_transitions(order=visible_order(self.request, self.kwargs["uuid"]))
 
 
-class OrderActionApi(APIView):
+class OrderActionApi(StrictQueryParams, APIView):
     """POST runs one service on one visible order and answers the order as it is now."""
 
     request_serializer = EmptySerializer

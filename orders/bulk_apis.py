@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.schema import errors
+from core.api.views import StrictQueryParams
 from core.errors import ApplicationError
 from orders.filters import OrderFilter, order_filter
 from orders.selectors import order_list
@@ -84,7 +85,7 @@ def filter_query(filters: dict) -> QueryDict:
         ),
     ],
 )
-class OrderResubmitApi(APIView):
+class OrderResubmitApi(StrictQueryParams, APIView):
     def post(self, request):
         body = ResubmitRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)

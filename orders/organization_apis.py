@@ -14,6 +14,7 @@ from rest_framework.generics import ListAPIView, RetrieveAPIView
 
 from core.api.paging import CursorPage
 from core.api.schema import errors
+from core.api.views import StrictQueryParams
 from orders.models import Offering, Organization
 from orders.selectors import offering_list, organization_list
 from orders.serializers import OfferingSerializer, OrganizationSerializer
@@ -28,7 +29,7 @@ class NamePage(CursorPage):
     description="The organizations you own or whose offerings you manage (staff: all).",
     responses={200: OrganizationSerializer(many=True), **errors(400, 401)},
 )
-class OrganizationListApi(ListAPIView):
+class OrganizationListApi(StrictQueryParams, ListAPIView):
     queryset = Organization.objects.none()
     serializer_class = OrganizationSerializer
     pagination_class = NamePage
@@ -43,7 +44,7 @@ class OrganizationListApi(ListAPIView):
         summary="One organization", responses={200: OrganizationSerializer, **errors(401, 404)}
     )
 )
-class OrganizationDetailApi(RetrieveAPIView):
+class OrganizationDetailApi(StrictQueryParams, RetrieveAPIView):
     queryset = Organization.objects.none()
     serializer_class = OrganizationSerializer
     lookup_field = "uuid"
@@ -58,7 +59,7 @@ class OrganizationDetailApi(RetrieveAPIView):
     "organizations have ordered from (staff: all).",
     responses={200: OfferingSerializer(many=True), **errors(400, 401)},
 )
-class OfferingListApi(ListAPIView):
+class OfferingListApi(StrictQueryParams, ListAPIView):
     queryset = Offering.objects.none()
     serializer_class = OfferingSerializer
     pagination_class = NamePage
@@ -73,7 +74,7 @@ class OfferingListApi(ListAPIView):
         summary="One offering", responses={200: OfferingSerializer, **errors(401, 404)}
     )
 )
-class OfferingDetailApi(RetrieveAPIView):
+class OfferingDetailApi(StrictQueryParams, RetrieveAPIView):
     queryset = Offering.objects.none()
     serializer_class = OfferingSerializer
     lookup_field = "uuid"

@@ -28,6 +28,12 @@ OFFERING_MANAGERS = "Offering managers"
 
 PROVIDER_ACTIONS = [
     "orders.view_order",
+    "orders.view_ordertransition",
+    "orders.view_organization",
+    "orders.view_offering",
+    "integrations.view_integration",
+    "integrations.view_attempt",
+    "integrations.view_maintenancewindow",
     "orders.approve_order",
     "orders.reject_order",
     "orders.retry_order",
@@ -99,6 +105,12 @@ def sync_roles(group_model, permission_model) -> dict[str, int]:
         group.permissions.set(permissions)
         counts[name] = len(permissions)
     return counts
+
+
+def may_read(user: User, permission: str) -> bool:
+    """An active user with ``permission`` from a role: the first half of every read (scope is
+    the second); ``is_staff`` alone is not a role."""
+    return bool(user and user.is_authenticated and user.is_active and user.has_perm(permission))
 
 
 def is_staff(user: User) -> bool:

@@ -3,13 +3,14 @@
 from django.db.models import Q, QuerySet
 
 from orders.models import Offering, Order, OrderTransition, Organization
-from orders.roles import consumer_scope, provider_scope
+from orders.roles import consumer_scope, may_read, provider_scope
 
 
 def order_list(*, user, filters: dict | None = None) -> QuerySet[Order]:
-    """Orders ``user`` may see: as staff all, else the provider side's and the consumer's own."""
+    """Orders ``user`` may see, for a user with ``orders.view_order``: as staff all, else the
+    provider side's and the consumer's own."""
     orders = Order.objects.select_related("offering", "consumer_organization", "resource")
-    if not (user and user.is_authenticated and user.is_active):
+    if not may_read(user, "orders.view_order"):
         return orders.none()
     if not user.is_staff:
         orders = orders.filter(provider_scope(user) | consumer_scope(user))
@@ -27,8 +28,8 @@ def order_transitions(*, order: Order) -> QuerySet[OrderTransition]:
 
 def organization_list(*, user) -> QuerySet[Organization]:
     """Organizations ``user`` may see: as staff all, else those they own and the providers of
-    the offerings they manage."""
-    if not (user and user.is_authenticated and user.is_active):
+    the offerings they manage; for a user with ``orders.view_organization``."""
+    if not may_read(user, "orders.view_organization"):
         return Organization.objects.none()
     if user.is_staff:
         return Organization.objects.all()
@@ -40,9 +41,10 @@ def organization_list(*, user) -> QuerySet[Organization]:
 
 def offering_list(*, user) -> QuerySet[Offering]:
     """Offerings ``user`` may see: as staff all, else those of the organizations they own, those
-    they manage, and those their organizations have ordered from."""
+    they manage, and those their organizations have ordered from; for a user with
+    ``orders.view_offering``."""
     offerings = Offering.objects.select_related("provider", "integration")
-    if not (user and user.is_authenticated and user.is_active):
+    if not may_read(user, "orders.view_offering"):
         return offerings.none()
     if user.is_staff:
         return offerings

@@ -9,26 +9,6 @@ from orders.models import Offering, Order, OrderTransition, Organization, Resour
 RESUBMIT_UUID_LIMIT = 1000
 
 
-def _contains_nul(value) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_contains_nul(k) or _contains_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_contains_nul(item) for item in value)
-    return False
-
-
-class AttributesField(serializers.DictField):
-    """What is ordered: a JSON object. PostgreSQL's jsonb cannot hold a NUL character."""
-
-    def to_internal_value(self, data):
-        value = super().to_internal_value(data)
-        if _contains_nul(value):
-            raise serializers.ValidationError("Text may not contain NUL (\\u0000) characters.")
-        return value
-
-
 class OrganizationRefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organization
@@ -54,6 +34,15 @@ class OrderSerializer(serializers.ModelSerializer):
     consumer_organization = OrganizationRefSerializer(read_only=True)
     integration = serializers.SerializerMethodField(
         help_text="Name of the integration the order is sent to, if any."
+    )
+    customer_email = serializers.CharField(
+        read_only=True, help_text="The customer's e-mail address; empty when none was given."
+    )
+    failure_kind = serializers.ChoiceField(
+        choices=Order.FailureKind.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="Why the latest send failed; empty unless the order is erred.",
     )
 
     class Meta:
@@ -108,7 +97,9 @@ class OrderCreateSerializer(StrictSerializer):
         help_text="UUID of the organization placing the order (one you own)."
     )
     type = serializers.ChoiceField(choices=Order.Type.choices, default=Order.Type.CREATE)
-    attributes = AttributesField(required=False, default=dict)
+    attributes = serializers.DictField(
+        required=False, default=dict, help_text="What is ordered: a JSON object."
+    )
     customer_name = serializers.CharField(
         required=False, allow_blank=True, max_length=200, default=""
     )
@@ -122,7 +113,7 @@ class OrderCreateSerializer(StrictSerializer):
 
 
 class OrderEditSerializer(StrictSerializer):
-    attributes = AttributesField(required=False)
+    attributes = serializers.DictField(required=False, help_text="What is ordered: a JSON object.")
     customer_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
     customer_email = serializers.EmailField(required=False, allow_blank=True)
 

@@ -4,13 +4,14 @@ Validation errors keep DRF's field errors under ``details`` so a form can show t
 its fields. Rule violations from services arrive as ``ApplicationError`` and keep their code.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, JsonResponse
 from django.views.defaults import page_not_found
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from core.api.parsers import too_large
 from core.errors import ApplicationError
 
 CODES = {
@@ -20,6 +21,7 @@ CODES = {
     status.HTTP_404_NOT_FOUND: "not_found",
     status.HTTP_405_METHOD_NOT_ALLOWED: "method_not_allowed",
     status.HTTP_409_CONFLICT: "conflict",
+    status.HTTP_413_REQUEST_ENTITY_TOO_LARGE: "too_large",
     status.HTTP_415_UNSUPPORTED_MEDIA_TYPE: "unsupported_media_type",
     status.HTTP_429_TOO_MANY_REQUESTS: "throttled",
 }
@@ -31,7 +33,9 @@ def api_exception_handler(exc, context):
             {"code": exc.code, "message": exc.message, "details": exc.extra},
             status=exc.http_status,
         )
-    if isinstance(exc, Http404):
+    if isinstance(exc, RequestDataTooBig):
+        exc = too_large()
+    elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
@@ -48,8 +52,11 @@ def api_exception_handler(exc, context):
         }
         return response
     detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
+    code = getattr(exc, "default_code", None) or CODES.get(response.status_code, "error")
+    if isinstance(exc, exceptions.PermissionDenied):
+        code = "forbidden"  # one code for every 403, whether a view or a service refused
     response.data = {
-        "code": getattr(exc, "default_code", None) or CODES.get(response.status_code, "error"),
+        "code": code,
         "message": str(detail),
         "details": {},
     }

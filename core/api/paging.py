@@ -6,9 +6,12 @@ field's value, so lists order by a field that does not change, with the primary 
 tiebreak for rows that share it.
 """
 
+from base64 import b64decode
+
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from rest_framework import exceptions
 from rest_framework.filters import OrderingFilter
-from rest_framework.pagination import CursorPagination
+from rest_framework.pagination import Cursor, CursorPagination
 
 
 def _tiebroken(ordering) -> tuple[str, ...]:
@@ -72,12 +75,50 @@ class StrictOrderingFilter(OrderingFilter):
 
 
 class CursorPage(CursorPagination):
-    """``?page_size=`` from 1 to ``max_page_size``; anything else is a 400 that says so."""
+    """``?page_size=`` from 1 to ``max_page_size``; anything else is a 400 that says so, as is a
+    ``cursor`` this list did not hand out (one that does not decode, or whose position is not a
+    value of the field the list is ordered by)."""
 
     ordering = ("-created", "-pk")
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+    invalid_cursor_message = "Not a cursor this list handed out; start from the first page."
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.model = queryset.model
+        return super().paginate_queryset(queryset, request, view)
+
+    def decode_cursor(self, request) -> Cursor | None:
+        encoded = request.query_params.get(self.cursor_query_param)
+        try:
+            if encoded is not None and not b64decode(encoded.encode("ascii"), validate=True):
+                raise exceptions.NotFound  # decodes to nothing: not one this list handed out
+            cursor = super().decode_cursor(request)
+        except (exceptions.NotFound, ValueError):
+            cursor = None
+            valid = False
+        else:
+            valid = cursor is None or cursor.position is None or self._readable(cursor.position)
+        if not valid:
+            raise exceptions.ValidationError(
+                {self.cursor_query_param: [self.invalid_cursor_message]}
+            )
+        return cursor
+
+    def _readable(self, position: str) -> bool:
+        if "\x00" in position:
+            return False
+        name = self.ordering[0].lstrip("-")
+        try:
+            field = self.model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return True
+        try:
+            field.get_prep_value(field.to_python(position))
+        except (ValidationError, ValueError, TypeError, OverflowError):
+            return False
+        return True
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)

@@ -52,6 +52,7 @@ from integrations.services.configuration import (
     integration_create,
     integration_resend_waiting,
     integration_update,
+    without_credentials,
 )
 from integrations.services.delivery import (
     NEW_CYCLE_FIELDS,
@@ -160,4 +161,5 @@ __all__ = [
     "successes_record",
     "sweep_due",
     "windows_close_ended",
+    "without_credentials",
 ]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.db import transaction
 
@@ -63,6 +64,15 @@ ENV_VAR_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 Problems = dict[str, list[str]]
 
 
+def without_credentials(url: str) -> str:
+    """``url`` with any user name and password shown as ``***`` (set before they were refused;
+    see ``_identity``)."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return parts._replace(netloc="***@" + parts.netloc.rpartition("@")[2]).geturl()
+
+
 def _problems(values: dict[str, Any], *, pk: int | None) -> Problems:
     problems: Problems = {}
     for check in (_identity, _credential_and_mapping, _numbers, _durations, _counts):
@@ -80,8 +90,15 @@ def _identity(values: dict[str, Any], *, pk: int | None):
         yield "name", f"An integration named {name!r} already exists."
     if values.get("backend") not in Integration.Backend.values:
         yield "backend", f"Use one of {', '.join(Integration.Backend.values)}."
-    if values.get("backend") == Integration.Backend.HTTP_PUSH and not values.get("endpoint_url"):
+    url = values.get("endpoint_url") or ""
+    if values.get("backend") == Integration.Backend.HTTP_PUSH and not url:
         yield "endpoint_url", "An http_push integration needs the URL to send orders to."
+    if "@" in urlsplit(url).netloc:
+        yield (
+            "endpoint_url",
+            "Leave the user name and password out of the URL: put the credential in an "
+            "environment variable and give its name as credential_env_var.",
+        )
 
 
 def _credential_and_mapping(values: dict[str, Any], **_):

@@ -72,7 +72,7 @@ def test_400_403_404_409_share_the_shape(world):
     assert order.number in forbidden["message"]
     foreign = world.orders["foreign"]
     assert_error(owner.post(f"/api/orders/{foreign.uuid}/retry/"), 404, "not_found")
-    assert_error(owner.get("/api/orders/?cursor=not-a-cursor"), 404, "not_found")
+    assert_error(owner.get("/api/orders/?cursor=not-a-cursor"), 400, "invalid")
     assert owner.post(f"/api/orders/{order.uuid}/retry/").status_code == 200
     conflict = assert_error(owner.post(f"/api/orders/{order.uuid}/retry/"), 409, "conflict")
     assert conflict["details"]["state"] == "executing"

@@ -137,8 +137,8 @@ def test_a_date_alone_is_midnight_utc(two_offerings):
 BAD_ARGUMENTS = [
     ([], "select orders: give --uuid or --number"),
     (["--dry-run", "--as", "staff"], "select orders"),
-    (["--failed-since", "yesterday"], "--failed-since: Enter a valid date/time"),
-    (["--failed-since", "2026-13-01"], "--failed-since: Enter a valid date/time"),
+    (["--failed-since", "yesterday"], "--failed-since: '.*' is not an ISO 8601 date-time"),
+    (["--failed-since", "2026-13-01"], "--failed-since: '.*' is not an ISO 8601 date-time"),
     (
         ["--failed-since", "2026-11-02", "--failed-until", "2026-11-01"],
         "--failed-until must be later than --failed-since",

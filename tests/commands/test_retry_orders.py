@@ -81,7 +81,7 @@ def test_an_order_that_is_not_erred_is_skipped_with_the_reason(two_offerings):
     [
         ([], "select orders"),
         (["--integration", "Nowhere Inc"], "Unknown integration 'Nowhere Inc'"),
-        (["--failed-until", "soon"], "--failed-until: Enter a valid date/time"),
+        (["--failed-until", "soon"], "--failed-until: '.*' is not an ISO 8601 date-time"),
         (["--number", "RD-NOSUCH"], "Unknown orders: RD-NOSUCH"),
         (["--organization", "Umbrella"], "Unknown organization 'Umbrella'"),
         (["--offering", "Cloud VM", "--as", "ghost"], "Unknown user 'ghost'"),

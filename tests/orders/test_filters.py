@@ -46,7 +46,7 @@ def test_failed_window_kind_and_search():
 
 @pytest.mark.django_db
 def test_bad_values_name_the_field():
-    with pytest.raises(ApplicationError, match="failed_after: Enter a valid date/time"):
+    with pytest.raises(ApplicationError, match=r"failed_after: '.*' is not an ISO 8601 date-time"):
         order_filter(queryset=Order.objects.all(), data={"failed_after": "yesterday"})
     with pytest.raises(ApplicationError, match="failed_before must be later than failed_after"):
         order_filter(
