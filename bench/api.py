@@ -202,10 +202,10 @@ def main(argv: list[str] | None = None) -> int:
     harness.configure()
     quiet = harness.wait_until_quiet(args.wait_quiet) if args.wait_quiet else True
     quiet = quiet and not harness.other_tests_running()
-    from rest_framework.authtoken.models import Token
+    from core.tokens import api_token_issue
 
     staff = harness.staff_user()
-    token = Token.objects.get_or_create(user=staff)[0].key
+    token = api_token_issue(user=staff, name="bench.api")[1]
     dataset = sweep_dataset(args.orders)
     harness.vacuum("orders_order")
     filters = cases(dataset.seeded_at)

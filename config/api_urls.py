@@ -4,6 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from alerts.apis import AlertDetailApi, AlertDismissApi, AlertListApi
+from core.api.token_apis import ApiTokenDetailApi, ApiTokenListCreateApi
 from integrations.agent_apis import AgentOrderListApi, AgentOrderReportApi
 from integrations.apis import (
     IntegrationDetailApi,
@@ -33,6 +34,8 @@ from orders.organization_apis import (
 )
 
 urlpatterns = [
+    path("tokens/", ApiTokenListCreateApi.as_view(), name="api-token-list"),
+    path("tokens/<int:id>/", ApiTokenDetailApi.as_view(), name="api-token-detail"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("agent/orders/", AgentOrderListApi.as_view(), name="agent-order-list"),

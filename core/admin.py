@@ -87,3 +87,29 @@ def two_step(
         modeladmin.message_user(request, error.message, messages.ERROR)
         answer = None
     return answer if answer is not None else back(request)
+
+
+def _register_api_tokens() -> None:
+    """Staff see every API key by name and owner (never the key: only its digest is kept) and
+    revoke one by deleting it; people make their own at /api/tokens/ or with
+    ``issue_api_token``."""
+    from django.contrib import admin
+
+    from core.models import ApiToken
+
+    @admin.register(ApiToken)
+    class ApiTokenAdmin(admin.ModelAdmin):
+        list_display = ["name", "user", "prefix", "created", "last_used_at", "expires_at"]
+        list_select_related = ["user"]
+        search_fields = ["name", "user__username", "prefix"]
+        readonly_fields = ["user", "name", "prefix", "created", "last_used_at", "expires_at"]
+        fields = readonly_fields
+
+        def has_add_permission(self, request):
+            return False
+
+        def has_change_permission(self, request, obj=None):
+            return False
+
+
+_register_api_tokens()

@@ -49,6 +49,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *PROVIDER_ACTIONS,
         "orders.add_order",
         "orders.cancel_order",
+        "core.view_apitoken",
+        "core.delete_apitoken",
         "orders.view_ordertransition",
         "orders.view_organization",
         "orders.add_organization",

@@ -115,3 +115,10 @@ class OrderFactory(factory.django.DjangoModelFactory):
             model_class.objects.filter(pk=order.pk).update(state=state, **extra)
             order.refresh_from_db()
         return order
+
+
+def api_key(user, name: str = "tests") -> str:
+    """A new API key of ``user`` (only its digest is stored, so each call makes one)."""
+    from core.tokens import api_token_issue
+
+    return api_token_issue(user=user, name=name)[1]

@@ -11,9 +11,10 @@ from rest_framework import permissions
 
 
 def read_permission_of(view) -> str | None:
-    named = getattr(view, "read_permission", None)
-    if named:
-        return named
+    """The permission a read needs; a view that sets ``read_permission = None`` needs none
+    (its rows are the caller's own)."""
+    if hasattr(view, "read_permission"):
+        return view.read_permission
     queryset = getattr(view, "queryset", None)
     if queryset is None and hasattr(view, "get_queryset"):
         queryset = view.get_queryset()

@@ -1,12 +1,12 @@
 """Site agents' keys and planned maintenance windows."""
 
-import hashlib
 import secrets
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from core.models import key_digest
 from integrations.models.integration import Integration
 
 
@@ -24,9 +24,7 @@ class AgentToken(models.Model):
     def __str__(self) -> str:
         return f"{self.integration}: {self.label or self.pk}"
 
-    @staticmethod
-    def hash(key: str) -> str:
-        return hashlib.sha256(key.encode()).hexdigest()
+    hash = staticmethod(key_digest)
 
     @classmethod
     def issue(cls, *, integration: Integration, label: str = "") -> tuple["AgentToken", str]:

@@ -9,7 +9,6 @@ placed Acme's orders. Alerts: one per order, and one about no order for the inte
 from dataclasses import dataclass
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from alerts.models import Alert, Kind
@@ -20,6 +19,7 @@ from tests.factories import (
     OfferingFactory,
     OrderFactory,
     OrganizationFactory,
+    api_key,
     manager_of,
     owner_of,
     staff_user,
@@ -41,8 +41,7 @@ class World:
 def client_for(user) -> APIClient:
     client = APIClient()
     if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_key(user)}")
     return client
 
 

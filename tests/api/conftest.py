@@ -9,7 +9,6 @@
 from dataclasses import dataclass
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from orders.models import Offering, Order, Organization
@@ -18,6 +17,7 @@ from tests.factories import (
     OfferingFactory,
     OrderFactory,
     OrganizationFactory,
+    api_key,
     manager_of,
     owner_of,
     staff_user,
@@ -54,8 +54,7 @@ def client_for(user) -> APIClient:
     """A client that sends ``Authorization: Token <key>``, or none for ``None``."""
     client = APIClient()
     if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_key(user)}")
     return client
 
 

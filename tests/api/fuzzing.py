@@ -6,7 +6,6 @@ see each shape. Used by ``test_schemathesis.py`` and ``bench/fuzz.py``."""
 from datetime import timedelta
 
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from alerts.models import Alert, Kind
 from integrations.models import Integration, MaintenanceWindow
@@ -17,6 +16,7 @@ from tests.factories import (
     OfferingFactory,
     OrderFactory,
     OrganizationFactory,
+    api_key,
     manager_of,
     owner_of,
     staff_user,
@@ -25,8 +25,9 @@ from tests.factories import (
 FUZZ_ROLES = ["staff", "owner", "manager", "consumer"]
 
 
-def fuzz_world() -> dict:
-    """The users by role, after making rows of every shape in their scope."""
+def fuzz_world() -> dict[str, dict[str, str]]:
+    """The request headers of each role's user, after making rows of every shape in their
+    scope."""
     provider, consumer_org = OrganizationFactory(name="Acme"), OrganizationFactory(name="Globex")
     push = IntegrationFactory(name="Acme push")
     pull = IntegrationFactory(
@@ -67,9 +68,4 @@ def fuzz_world() -> dict:
     MaintenanceWindow.objects.create(
         integration=push, starts_at=now + timedelta(days=1), ends_at=now + timedelta(days=2)
     )
-    return users
-
-
-def headers_for(user) -> dict[str, str]:
-    token, _ = Token.objects.get_or_create(user=user)
-    return {"Authorization": f"Token {token.key}"}
+    return {role: {"Authorization": f"Token {api_key(user)}"} for role, user in users.items()}

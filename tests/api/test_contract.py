@@ -11,7 +11,7 @@ from tests.alerts.factories import AlertFactory
 from tests.api.conftest import assert_error, client_for, results
 from tests.factories import UserFactory
 
-OUR_APPS = ("orders.", "integrations.", "alerts.")
+OUR_APPS = ("core.", "orders.", "integrations.", "alerts.")
 
 
 def api_views():

@@ -19,7 +19,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.api.fuzzing import FUZZ_ROLES, fuzz_world, headers_for
+from tests.api.fuzzing import FUZZ_ROLES, fuzz_world
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
 
@@ -57,4 +57,4 @@ def fuzzed(db):
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 def test_every_operation_answers_true_to_its_schema(case, role, fuzzed, keep_connection):
-    case.call_and_validate(headers=headers_for(fuzzed[role]), checks=CHECKS)
+    case.call_and_validate(headers=fuzzed[role], checks=CHECKS)

@@ -2,9 +2,9 @@
 
 import pytest
 from django.core.management import CommandError, call_command
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from core.models import ApiToken
 from orders.models import Order
 from tests.api.conftest import assert_error
 from tests.factories import UserFactory
@@ -25,15 +25,18 @@ def test_issue_api_token_prints_a_working_key_and_reset_replaces_it(world):
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert client.get("/api/orders/").status_code == 200
 
-    # when / then: the same key again; --reset makes a new one and the old stops working
-    assert issue("--user", "owner") == key
+    # when / then: a second key beside it; --reset revokes both and the old ones stop working
+    second = issue("--user", "owner", "--name", "nightly export")
+    assert second != key
+    assert ApiToken.objects.filter(user__username="owner").count() == 2
     new_key = issue("--user", "owner", "--reset")
-    assert new_key != key
-    assert Token.objects.get(user__username="owner").key == new_key
+    assert new_key not in (key, second)
+    only = ApiToken.objects.get(user__username="owner")
+    assert only.digest == ApiToken.digest_of(new_key) and new_key not in str(vars(only))
     assert_error(client.get("/api/orders/"), 401, "authentication_failed")
 
 
-def test_issue_api_token_names_an_unknown_or_inactive_user(db):
+def test_issue_api_token_names_an_unknown_or_inactive_user(world):
     with pytest.raises(CommandError, match="Unknown user 'nobody'"):
         issue("--user", "nobody")
     UserFactory(username="gone", is_active=False)
@@ -41,7 +44,9 @@ def test_issue_api_token_names_an_unknown_or_inactive_user(db):
         issue("--user", "gone")
     with pytest.raises(CommandError, match="--user"):
         issue()
-    assert not Token.objects.exists()
+    with pytest.raises(CommandError, match="--expires-days must be at least 1"):
+        issue("--user", "owner", "--expires-days", "0")
+    assert not ApiToken.objects.filter(user__username__in=["gone", "nobody"]).exists()
 
 
 def test_401_without_or_with_a_bad_token(world):

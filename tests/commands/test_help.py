@@ -25,7 +25,7 @@ PROJECT_COMMANDS = [
     ("demo", "seed_demo"),
     ("orders", "retry_orders"),
     ("orders", "resubmit_orders"),
-    ("orders", "issue_api_token"),
+    ("core", "issue_api_token"),
     ("integrations", "retry_due"),
     ("integrations", "run_fulfillment_sandbox"),
     ("integrations", "issue_agent_token"),
