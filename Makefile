@@ -8,7 +8,7 @@ LOCK_HASH := $(shell sha1sum requirements.lock | cut -c1-12)
 STAMP := $(VENV)/.installed-$(LOCK_HASH)
 PG_VERSION := $(shell ls /etc/postgresql 2>/dev/null | sort -V | tail -n 1)
 
-.PHONY: install run test lint services browser lock demo bench chaos
+.PHONY: install run test lint services browser lock demo bench chaos fuzz
 
 $(STAMP): requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,11 @@ bench: install services
 # Fault injection: 2,000 orders while workers die, Redis restarts and the remote side fails.
 chaos: install services
 	$(BIN)/python -m bench.chaos
+
+# Schemathesis, randomized and stateful, against gunicorn as staff, owner, manager and consumer,
+# with every check but positive_data_acceptance (bench/fuzz.py says why). MINUTES=15 by default.
+fuzz: install services
+	$(BIN)/python -m bench.fuzz --minutes $(or $(MINUTES),15)
 
 # Start PostgreSQL and Redis if they are down, then wait until both answer.
 services:

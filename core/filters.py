@@ -3,6 +3,7 @@ where django-filter's own would ignore it (and so select everything) or round it
 
 from django import forms
 from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema_field
 
 from core.datetimes import HELP as DATE_TIME_HELP
 from core.datetimes import DateTimeInputError, parse_datetime_input
@@ -64,5 +65,6 @@ class IdField(forms.IntegerField):
         super().__init__(*args, **kwargs)
 
 
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(filters.NumberFilter):
     field_class = IdField

@@ -85,6 +85,18 @@ class CursorPage(CursorPagination):
     max_page_size = 500
     invalid_cursor_message = "Not a cursor this list handed out; start from the first page."
 
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+            if parameter["name"] == self.cursor_query_param:
+                parameter["schema"]["minLength"] = 1
+                parameter["description"] = (
+                    "The `next` or `previous` link's cursor; any other value is a 400."
+                )
+        return parameters
+
     def paginate_queryset(self, queryset, request, view=None):
         self.model = queryset.model
         return super().paginate_queryset(queryset, request, view)

@@ -57,6 +57,7 @@ def document_shared_errors(result, generator, request, public):
                 statuses.append(404)
             if "requestBody" in operation:
                 statuses += [413, 415]
+            _strict_body(operation, result)
             for status in statuses:
                 operation["responses"].setdefault(
                     str(status),
@@ -66,3 +67,21 @@ def document_shared_errors(result, generator, request, public):
                     },
                 )
     return result
+
+
+STRICT_BODIES: set[str] = set()  # component names of StrictSerializer request bodies
+
+
+def _strict_body(operation: dict, result: dict) -> None:
+    """A body read by a ``StrictSerializer`` refuses fields it does not know: say so."""
+    content = operation.get("requestBody", {}).get("content", {})
+    for media in content.values():
+        ref = media.get("schema", {}).get("$ref", "")
+        name = ref.rsplit("/", 1)[-1]
+        component = result.get("components", {}).get("schemas", {}).get(name)
+        if component is not None and _is_strict(name):
+            component["additionalProperties"] = False
+
+
+def _is_strict(component_name: str) -> bool:
+    return component_name.removeprefix("Patched") in STRICT_BODIES

@@ -2,6 +2,8 @@
 
 from rest_framework import serializers
 
+from core.api.schema import STRICT_BODIES
+
 
 def _type_problem(field: serializers.Field, value) -> str | None:
     """What is wrong with a JSON value's type for ``field``, if anything. DRF reads ``"5"`` and
@@ -34,7 +36,12 @@ def _type_problem(field: serializers.Field, value) -> str | None:
 
 class StrictSerializer(serializers.Serializer):
     """Refuses fields it does not know, instead of silently ignoring a typo, and values of the
-    wrong JSON type, instead of converting them."""
+    wrong JSON type, instead of converting them (the schema says ``additionalProperties:
+    false`` for its bodies: ``core.api.schema``)."""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        STRICT_BODIES.add(cls.__name__.removesuffix("Serializer"))
 
     def to_internal_value(self, data):
         if isinstance(data, dict):

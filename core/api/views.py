@@ -42,6 +42,8 @@ class StrictQueryParams:
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
+        if not hasattr(self, request.method.lower()):
+            return  # a method this view does not serve: DRF answers 405
         accepted = accepted_query_params(self, request.method)
         unknown = sorted(set(request.query_params) - accepted)
         empty = sorted(

@@ -124,3 +124,8 @@ def test_empty_optional_values_are_shown_as_the_schema_says(world):
     assert schema["schemas"]["Alert"]["properties"]["resolved_by"]["nullable"] is True
     assert "format" not in schema["schemas"]["Order"]["properties"]["customer_email"]
     assert "format" not in schema["schemas"]["Integration"]["properties"]["endpoint_url"]
+
+
+def test_a_method_the_view_does_not_serve_is_a_405_whatever_the_query(world):
+    response = world.client("staff").generic("TRACE", "/api/orders/?cursor=x&bogus=1")
+    assert_error(response, 405, "method_not_allowed")
