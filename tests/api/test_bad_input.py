@@ -154,3 +154,10 @@ def test_a_nul_character_in_an_order_attribute_is_a_400_naming_where(world):
     body = assert_error(response, 400, "invalid")
     assert "attributes.shipping_address.street" in body["details"]["attributes"][0]
     assert Order.objects.count() == before
+
+
+def test_a_url_over_4_kb_is_a_414_in_json(world):
+    response = world.client("staff").get("/api/orders/", {"search": "x" * 5000})
+    body = assert_error(response, 414, "uri_too_long")
+    assert "4,096" in body["message"]
+    assert world.client("staff").get("/api/orders/", {"search": "x" * 3000}).status_code == 200
