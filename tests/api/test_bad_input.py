@@ -161,3 +161,21 @@ def test_a_url_over_4_kb_is_a_414_in_json(world):
     body = assert_error(response, 414, "uri_too_long")
     assert "4,096" in body["message"]
     assert world.client("staff").get("/api/orders/", {"search": "x" * 3000}).status_code == 200
+
+
+def test_a_date_time_without_an_offset_is_utc_and_the_schema_says_so(world):
+    from datetime import UTC, datetime
+
+    integration = world.managed.integration
+    response = world.client("staff").post(
+        f"/api/integrations/{integration.pk}/maintenance_windows/",
+        {"starts_at": "2030-01-01T10:00:00", "ends_at": "2030-01-01T14:00:00+02:00"},
+    )
+    assert response.status_code == 201, response.content
+    window = integration.maintenance_windows.get()
+    assert window.starts_at == datetime(2030, 1, 1, 10, tzinfo=UTC)
+    assert window.ends_at == datetime(2030, 1, 1, 12, tzinfo=UTC)
+    schema = world.client("staff").get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    parameters = schema["paths"]["/api/orders/"]["get"]["parameters"]
+    failed_after = next(p for p in parameters if p["name"] == "failed_after")
+    assert "without an offset it is UTC" in failed_after["description"]
