@@ -50,6 +50,8 @@ def gunicorn_command(port: int) -> list[str]:
     return [
         str(ROOT / ".venv" / "bin" / "gunicorn"),
         "config.wsgi",
+        "--config",
+        str(ROOT / "gunicorn.conf.py"),
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",

@@ -37,6 +37,7 @@ def errors(*statuses: int) -> dict[int, OpenApiResponse]:
     }
 
 
+ERROR_DESCRIPTIONS[414] = "The URL is longer than 4,096 characters."
 ERROR_DESCRIPTIONS[413] = "The body is larger than the server takes."
 ERROR_DESCRIPTIONS[415] = "The body is not JSON (the API reads `application/json` only)."
 
@@ -46,13 +47,13 @@ ERROR_REF = {"$ref": "#/components/schemas/Error"}
 def document_shared_errors(result, generator, request, public):
     """A drf-spectacular post-processing hook: the errors every operation can give, in the one
     error body, where the operation does not document them itself. Any operation: 400 (a query
-    parameter it does not read), 401, 403 (no role that allows it); with a path parameter 404;
+    parameter it does not read), 401, 403 (no role that allows it), 414; with a path parameter 404;
     with a body 413 and 415. Views document their own 409s and more precise descriptions."""
     for methods in result.get("paths", {}).values():
         for operation in methods.values():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
-            statuses = [400, 401, 403]
+            statuses = [400, 401, 403, 414]
             if any(p.get("in") == "path" for p in operation.get("parameters", [])):
                 statuses.append(404)
             if "requestBody" in operation:

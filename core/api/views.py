@@ -9,12 +9,25 @@ reason: leave it out to not filter (``search`` may be empty).
 
 from __future__ import annotations
 
+from django_filters import MultipleChoiceFilter
 from rest_framework import exceptions
 from rest_framework.filters import OrderingFilter
 from rest_framework.settings import api_settings
 
 READS = ("GET", "HEAD", "OPTIONS")
 MAY_BE_EMPTY = {"search"}
+
+
+def repeatable_query_params(view) -> set[str]:
+    """The parameters that may be given more than once (``?state=erred&state=done``)."""
+    filterset_class = getattr(view, "filterset_class", None)
+    if filterset_class is None:
+        return set()
+    return {
+        name
+        for name, declared in filterset_class.base_filters.items()
+        if isinstance(declared, MultipleChoiceFilter)
+    }
 
 
 def accepted_query_params(view, method: str) -> set[str]:
@@ -53,6 +66,15 @@ class StrictQueryParams:
             and name not in MAY_BE_EMPTY
             and any(not value.strip() for value in values)
         )
+        repeated = sorted(
+            name
+            for name, values in request.query_params.lists()
+            if len(values) > 1 and name in accepted and name not in repeatable_query_params(self)
+        )
+        if repeated and not unknown and not empty:
+            raise exceptions.ValidationError(
+                {name: ["Give this parameter once."] for name in repeated}
+            )
         if empty and not unknown:
             raise exceptions.ValidationError(
                 {name: ["Give a value, or leave the parameter out."] for name in empty}

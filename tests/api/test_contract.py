@@ -129,3 +129,10 @@ def test_empty_optional_values_are_shown_as_the_schema_says(world):
 def test_a_method_the_view_does_not_serve_is_a_405_whatever_the_query(world):
     response = world.client("staff").generic("TRACE", "/api/orders/?cursor=x&bogus=1")
     assert_error(response, 405, "method_not_allowed")
+
+
+def test_a_single_valued_parameter_given_twice_is_a_400_a_list_filter_may_repeat(world):
+    client = world.client("staff")
+    body = assert_error(client.get("/api/orders/?page_size=5&page_size=6"), 400, "invalid")
+    assert body["details"] == {"page_size": ["Give this parameter once."]}
+    assert client.get("/api/orders/?state=erred&state=done").status_code == 200
