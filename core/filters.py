@@ -46,7 +46,10 @@ class UtcDateTimeField(forms.Field):
         try:
             return parse_datetime_input(value)
         except DateTimeInputError as error:
-            raise forms.ValidationError(str(error), code="invalid") from None
+            # through params: the message quotes the value, which may hold a % of its own
+            raise forms.ValidationError(
+                "%(problem)s", code="invalid", params={"problem": str(error)}
+            ) from None
 
 
 class UtcDateTimeFilter(filters.IsoDateTimeFilter):
