@@ -8,6 +8,8 @@ from integrations.admin.overview import with_failure_overview
 admin.site.site_header = "Redrive"
 admin.site.site_title = "Redrive"
 admin.site.index_title = "Failed-order recovery"
+# The queue's columns need the width; the index and the breadcrumbs lead everywhere.
+admin.site.enable_nav_sidebar = False
 admin.site.index_template = "admin/redrive_index.html"
 admin.site.index = with_failure_overview(admin.site.index)
 

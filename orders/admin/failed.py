@@ -7,6 +7,7 @@ from django.contrib.admin.options import ShowFacets
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
@@ -23,6 +24,30 @@ from orders.admin.filters import (
 from orders.models import FailedOrder, Order
 from orders.selectors import order_list
 
+ERROR_CHARS = 120
+KIND_LABELS = {
+    Order.FailureKind.TRANSIENT: "transient",
+    Order.FailureKind.ACTION_REQUIRED: "action required",
+    Order.FailureKind.EXHAUSTED: "exhausted",
+}
+
+
+def _clipped(text):
+    """A cell kept to one line, the whole text on hover."""
+    return format_html('<span class="clipped" title="{}">{}</span>', text, text)
+
+
+def _moment(moment):
+    """A time in one short line ("Dec 3, 08:42" in the admin's time zone), the full one on
+    hover."""
+    local = timezone.localtime(moment)
+    return format_html(
+        '<time datetime="{}" title="{}">{}</time>',
+        moment.isoformat(),
+        local.strftime("%Y-%m-%d %H:%M:%S %Z"),
+        local.strftime("%b %-d, %H:%M"),
+    )
+
 
 @admin.register(FailedOrder)
 class FailedOrderAdmin(OrderActionsMixin, admin.ModelAdmin):
@@ -30,15 +55,13 @@ class FailedOrderAdmin(OrderActionsMixin, admin.ModelAdmin):
 
     list_display = [
         "order_link",
-        "erred_at",
-        "failure_kind",
-        "integration",
-        "offering",
-        "consumer_organization",
-        "customer_name",
-        "customer_email",
+        "failed",
+        "kind",
         "short_error",
-        "next_retry_at",
+        "next_retry",
+        "integration",
+        "offering_name",
+        "customer",
     ]
     list_display_links = None
     list_filter = [
@@ -89,13 +112,51 @@ class FailedOrderAdmin(OrderActionsMixin, admin.ModelAdmin):
         url = reverse("admin:orders_order_change", args=[order.pk])
         return format_html('<a href="{}">{}</a>', url, order.number)
 
+    @admin.display(description="failed", ordering="erred_at")
+    def failed(self, order):
+        return _moment(order.erred_at) if order.erred_at else "-"
+
+    @admin.display(description="kind", ordering="failure_kind")
+    def kind(self, order):
+        label = KIND_LABELS.get(order.failure_kind, "unclassified")
+        return format_html(
+            '<span class="failure-kind kind-{}" title="{}">{}</span>',
+            order.failure_kind or "none",
+            order.get_failure_kind_display(),
+            label,
+        )
+
     @admin.display(description="integration", ordering="offering__integration__name")
     def integration(self, order):
-        return order.offering.integration or "-"
+        return _clipped(order.offering.integration or "-")
+
+    @admin.display(description="offering", ordering="offering__name")
+    def offering_name(self, order):
+        return _clipped(order.offering.name)
+
+    @admin.display(description="customer", ordering="customer_name")
+    def customer(self, order):
+        return format_html(
+            '<span title="{} &lt;{}&gt;, {}">{} <span class="quiet">{}</span></span>',
+            order.customer_name,
+            order.customer_email,
+            order.consumer_organization,
+            order.customer_name or "-",
+            order.customer_email,
+        )
 
     @admin.display(description="error")
     def short_error(self, order):
-        return Truncator(order.error_message).chars(80)
+        """The error on one line (the whole message on hover and on the order's page)."""
+        return format_html(
+            '<span title="{}">{}</span>',
+            order.error_message,
+            Truncator(order.error_message).chars(ERROR_CHARS) or "-",
+        )
+
+    @admin.display(description="next retry", ordering="next_retry_at")
+    def next_retry(self, order):
+        return _moment(order.next_retry_at) if order.next_retry_at else "none"
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {"title": "Failed orders", **(extra_context or {})}
