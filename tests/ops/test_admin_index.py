@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from integrations.admin.chart import HOURS
-from integrations.models import Attempt, Delivery, HeldReason
+from integrations.models import Attempt, BreakerState, Delivery, HeldReason, MaintenanceWindow
 from orders.models import Order
 from tests.factories import (
     IntegrationFactory,
@@ -168,3 +168,58 @@ def test_the_overview_is_for_staff_only(failures, client):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_an_open_breaker_and_maintenance_now_and_planned_are_banners_above_the_counts(db, client):
+    now = timezone.now()
+    down = IntegrationFactory(
+        name="Acme WMS",
+        breaker_state=BreakerState.OPEN,
+        breaker_since=now - timedelta(minutes=5),
+        breaker_reason="5 failures in a row: HTTP 503",
+    )
+    held = OrderFactory(state=Order.State.EXECUTING, offering=OfferingFactory(integration=down))
+    Delivery.objects.create(
+        order=held, integration=down, state=Delivery.State.HELD, held_reason=HeldReason.BREAKER
+    )
+    resting = IntegrationFactory(name="Globex ERP")
+    MaintenanceWindow.objects.create(
+        integration=resting,
+        starts_at=now - timedelta(minutes=10),
+        ends_at=now + timedelta(hours=1),
+        note="database upgrade",
+    )
+    later = IntegrationFactory(name="Initech CRM")
+    MaintenanceWindow.objects.create(
+        integration=later, starts_at=now + timedelta(hours=3), ends_at=now + timedelta(hours=4)
+    )
+    far = IntegrationFactory(name="Far Future")
+    MaintenanceWindow.objects.create(
+        integration=far, starts_at=now + timedelta(days=3), ends_at=now + timedelta(days=4)
+    )
+    client.force_login(staff_user())
+
+    response = client.get(INDEX)
+
+    banners = response.context["status_banners"]
+    assert [(b.level, b.url) for b in banners] == [
+        ("error", reverse("admin:integrations_integration_change", args=[down.pk])),
+        ("warning", reverse("admin:integrations_integration_change", args=[resting.pk])),
+        ("info", reverse("admin:integrations_integration_change", args=[later.pk])),
+    ]
+    assert "Acme WMS: the breaker is open since" in banners[0].text
+    assert "HTTP 503" in banners[0].text and "1 delivery held" in banners[0].text
+    assert "Globex ERP is in maintenance until" in banners[1].text
+    assert "database upgrade" in banners[1].text
+    assert "Initech CRM: maintenance planned from" in banners[2].text
+    html = response.content.decode()
+    assert html.index('id="status-banners"') < html.index('id="failure-overview"')
+
+
+def test_banners_only_name_integrations_the_user_may_read(db, client):
+    IntegrationFactory(name="Acme WMS", breaker_state=BreakerState.OPEN)
+    order_viewer = UserFactory(is_staff=True)  # may see orders, not integrations
+    order_viewer.user_permissions.add(Permission.objects.get(codename="view_order"))
+    client.force_login(order_viewer)
+
+    assert client.get(INDEX).context["status_banners"] == []
