@@ -1,22 +1,41 @@
 # Redrive: `make run` starts everything on embedded defaults, `make test` runs the suite
-# against PostgreSQL and Redis. Both install what they need first.
+# against PostgreSQL and Redis. Both install what they need first: `make run` only what runs
+# (requirements.lock), the test, lint and bench targets the test tools too
+# (requirements-test.lock, constrained to the same pins).
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-LOCK_HASH := $(shell sha1sum requirements.lock | cut -c1-12)
-STAMP := $(VENV)/.installed-$(LOCK_HASH)
+LOCK := requirements.lock
+TEST_LOCK := requirements-test.lock
+# Each install is recorded by a stamp named after its lock's hash (the test stamp after both
+# locks'), so a changed lock is installed again and an unchanged one is not.
+RUN_STAMP := $(VENV)/.installed-run-$(shell sha1sum $(LOCK) | cut -c1-12)
+TEST_STAMP := $(VENV)/.installed-test-$(shell cat $(LOCK) $(wildcard $(TEST_LOCK)) | sha1sum | cut -c1-12)
+# The locks pin every package, so pip needs no resolving (--no-deps); modules are compiled
+# when first imported rather than all at install time (--no-compile): most are never imported.
+PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps \
+  --no-compile
 PG_VERSION := $(shell ls /etc/postgresql 2>/dev/null | sort -V | tail -n 1)
 
-.PHONY: install run test lint services browser lock demo bench chaos fuzz
+.PHONY: install install-test run test lint services browser lock demo bench chaos fuzz
 
-$(STAMP): requirements.lock
+$(RUN_STAMP): $(LOCK)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	@rm -f $(VENV)/.installed-*
+	$(PIP_INSTALL) -r $(LOCK)
+	@$(BIN)/python -m pip check --disable-pip-version-check >/dev/null
+	@rm -f $(VENV)/.installed-run-* $(VENV)/.installed-[0-9a-f]*
 	@touch $@
 
-install: $(STAMP)
+$(TEST_STAMP): $(LOCK) $(TEST_LOCK) | $(RUN_STAMP)
+	$(PIP_INSTALL) -r $(TEST_LOCK)
+	@$(BIN)/python -m pip check --disable-pip-version-check >/dev/null
+	@rm -f $(VENV)/.installed-test-*
+	@touch $@
+
+install: $(RUN_STAMP)
+
+install-test: $(TEST_STAMP)
 
 run: install
 	$(BIN)/python manage.py migrate --noinput
@@ -28,18 +47,18 @@ run: install
 	@echo
 	$(BIN)/honcho start -f Procfile
 
-test: install services browser
+test: install-test services browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # ruff, and the direction of imports between the apps (pyproject.toml's import-linter
 # contracts; see docs/architecture.md).
-lint: install
+lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
 # Benchmarks (bench/README.md) at sizes that fit about 15 minutes on a 2-core machine; each prints a
 # table and writes bench/results/<name>.json. Without flags each module runs its full size.
-bench: install services
+bench: install-test services
 	@status=0; \
 	$(BIN)/python -m bench.bulk_resubmit --orders 20000 || status=1; \
 	$(BIN)/python -m bench.sweep --orders 200000 || status=1; \
@@ -50,12 +69,12 @@ bench: install services
 	exit $$status
 
 # Fault injection: 2,000 orders while workers die, Redis restarts and the remote side fails.
-chaos: install services
+chaos: install-test services
 	$(BIN)/python -m bench.chaos
 
 # Schemathesis, randomized and stateful, against gunicorn as staff, owner, manager and consumer,
 # with every check but positive_data_acceptance (bench/fuzz.py says why). MINUTES=15 by default.
-fuzz: install services
+fuzz: install-test services
 	$(BIN)/python -m bench.fuzz --minutes $(or $(MINUTES),15)
 
 # Start PostgreSQL and Redis if they are down, then wait until both answer.
@@ -70,17 +89,26 @@ browser:
 	@test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
 
 # Re-pin every package after changing pyproject.toml's dependencies: they are installed into a
-# fresh virtual environment of their own (never the project itself, which is not a package),
-# and what that holds is the new requirements.lock.
+# fresh virtual environment of their own (never the project itself, which is not a package).
+# The runtime dependencies first: what that holds is requirements.lock. Then the test tools on
+# top, constrained to those pins (a tool that needs another version of a runtime package
+# fails here): what they add is requirements-test.lock.
 LOCK_VENV := var/lock-venv
+DEPENDENCIES = $(PYTHON) -c 'import sys, tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; \
+  print("\n".join(p["dependencies"] if sys.argv[1] == "run" else p["optional-dependencies"]["test"]))'
 lock:
 	rm -rf $(LOCK_VENV) && $(PYTHON) -m venv $(LOCK_VENV)
-	$(PYTHON) -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; \
-	  print("\n".join(p["dependencies"] + p["optional-dependencies"]["test"]))' \
-	  > $(LOCK_VENV)/requirements.in
-	$(LOCK_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
-	  -r $(LOCK_VENV)/requirements.in
-	(echo "# Exact versions of every package, installed by 'make' (pip install -r requirements.lock)."; \
-	 echo "# Direct dependencies are listed in pyproject.toml; regenerate with 'make lock'."; \
-	 $(LOCK_VENV)/bin/python -m pip freeze) > requirements.lock
+	$(DEPENDENCIES) run > $(LOCK_VENV)/runtime.in
+	$(DEPENDENCIES) test > $(LOCK_VENV)/test.in
+	$(LOCK_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r $(LOCK_VENV)/runtime.in
+	(echo "# Exact versions of what 'make run' installs (pip install -r requirements.lock): the runtime."; \
+	 echo "# Direct dependencies are pyproject.toml's dependencies; regenerate with 'make lock'."; \
+	 $(LOCK_VENV)/bin/python -m pip freeze) > $(LOCK)
+	$(LOCK_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -c $(LOCK) \
+	  -r $(LOCK_VENV)/test.in
+	(echo "# The test tools on top of requirements.lock (make test, lint, bench, fuzz, chaos)."; \
+	 echo "# Direct dependencies are pyproject.toml's optional-dependencies 'test'; regenerate"; \
+	 echo "# with 'make lock'. The runtime pins hold here too:"; \
+	 echo "-c $(LOCK)"; \
+	 $(LOCK_VENV)/bin/python -m pip freeze | grep -v -x -F -f $(LOCK)) > $(TEST_LOCK)
 	rm -rf $(LOCK_VENV)

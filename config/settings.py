@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_celery_beat",
     "core",
     "orders",
@@ -142,6 +143,11 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Redrive API",
     "DESCRIPTION": "Orders, deliveries, retries and alerts for provider dashboards and shops.",
     "VERSION": "0.1.0",
+    # Swagger UI and Redoc from our own static files (drf-spectacular-sidecar, pinned), not a
+    # CDN: /api/docs/ works offline and does not change under us.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.api.schema.document_shared_errors",
