@@ -45,8 +45,9 @@ def visible_order(request, uuid) -> Order:
         summary="List orders",
         description="Orders of your organizations and offerings (staff: all), newest first "
         "(by failure time when a failure window is given). Filter with the query parameters; "
-        "`search` matches the order number, the customer's name (part of it) or e-mail (all "
-        "of it).",
+        "`search` matches part of the order number (with or without `RD-`), of the customer's "
+        "name or of their e-mail, in any case (at least 3 characters); `integration` takes an "
+        "integration's id or its name.",
         responses={200: OrderSerializer(many=True), **errors(400, 401)},
     ),
     post=extend_schema(

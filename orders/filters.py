@@ -6,8 +6,59 @@ from django.db.models import Q, QuerySet
 from django_filters import rest_framework as filters
 
 from core.errors import ApplicationError
-from core.filters import IdFilter, StrictBooleanFilter, UtcDateTimeFilter
+from core.filters import StrictBooleanFilter, UtcDateTimeFilter
 from orders.models import Order
+from orders.selectors import (
+    SEARCH_HELP,
+    integration_by_reference,
+    orders_matching,
+    search_term_problem,
+)
+
+INTEGRATION_HELP = (
+    "Integration id, or its exact name (a name in another case is accepted when only one "
+    "integration has it); an unknown one is a 400 naming it."
+)
+
+
+class SearchField(forms.CharField):
+    """A search term: blank is no search, a term too short to search for is refused."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        problem = search_term_problem(value or "")
+        if problem:
+            raise forms.ValidationError("%(problem)s", code="invalid", params={"problem": problem})
+        return value
+
+
+class SearchFilter(filters.CharFilter):
+    field_class = SearchField
+
+
+class IntegrationReferenceField(forms.CharField):
+    """An integration id or name, resolved to the integration's id."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 200)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in (None, ""):
+            return None
+        try:
+            return integration_by_reference(value).pk
+        except ApplicationError as error:
+            raise forms.ValidationError(
+                "%(problem)s", code="invalid", params={"problem": error.message}
+            ) from None
+
+
+class IntegrationReferenceFilter(filters.CharFilter):
+    """Documented as a string (django-filter's ``CharFilter``), read by its own field."""
+
+    field_class = IntegrationReferenceField
 
 
 class OrderFilterForm(forms.Form):
@@ -28,7 +79,9 @@ class OrderFilter(filters.FilterSet):
     state = filters.MultipleChoiceFilter(choices=Order.State.choices, distinct=False)
     type = filters.ChoiceFilter(choices=Order.Type.choices)
     offering = filters.UUIDFilter(field_name="offering__uuid", help_text="Offering UUID.")
-    integration = IdFilter(field_name="offering__integration_id", help_text="Integration id.")
+    integration = IntegrationReferenceFilter(
+        field_name="offering__integration_id", help_text=INTEGRATION_HELP
+    )
     organization = filters.UUIDFilter(
         method="filter_organization",
         help_text="Organization UUID: orders it placed or orders of its offerings.",
@@ -50,9 +103,7 @@ class OrderFilter(filters.FilterSet):
         method="filter_retry_scheduled",
         help_text="Erred orders with (or without) an automatic retry due.",
     )
-    search = filters.CharFilter(
-        method="filter_search", help_text="Order number, customer name or customer e-mail."
-    )
+    search = SearchFilter(method="filter_search", help_text=SEARCH_HELP)
 
     class Meta:
         model = Order
@@ -73,14 +124,7 @@ class OrderFilter(filters.FilterSet):
         )
 
     def filter_search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(number=value.upper())
-            | Q(customer_name__icontains=value)
-            | Q(customer_email__iexact=value)
-        )
+        return orders_matching(queryset, value)
 
 
 def order_filter(*, queryset: QuerySet[Order], data) -> QuerySet[Order]:

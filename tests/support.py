@@ -68,3 +68,34 @@ def database_unreachable():
     finally:
         connection.close()
         connection.settings_dict.update(saved)
+
+
+def run_on_fresh_sqlite(script: str, tmp_path, **env: str) -> dict:
+    """Run ``script`` in a process of its own on a new SQLite file (the embedded default, as
+    ``make run`` has it) and return the JSON object its last line prints."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    run = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=root,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'redrive.sqlite3'}",
+            "CELERY_BROKER_URL": "memory://",
+            "REDRIVE_VAR_DIR": str(tmp_path),
+            "LOG_LEVEL": "WARNING",
+            "PYTHONPATH": str(root),
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    return json.loads(run.stdout.strip().splitlines()[-1])

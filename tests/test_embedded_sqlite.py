@@ -1,15 +1,8 @@
 """The embedded default (``make run``): the delivery pipeline's set-based statements on SQLite,
 in a process of its own against a fresh SQLite file, sending to the sandbox over real HTTP."""
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 from integrations.models import Attempt
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support import run_on_fresh_sqlite
 
 SCRIPT = """
 import json, os
@@ -61,30 +54,11 @@ print(json.dumps({
 def test_the_pipeline_runs_on_sqlite(sandbox, tmp_path):
     # given: a sandbox that requires a postal code (the second order has none)
     sandbox.set_mode(require_postal_code=True)
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'redrive.sqlite3'}",
-        "CELERY_BROKER_URL": "memory://",
-        "REDRIVE_VAR_DIR": str(tmp_path),
-        "LOG_LEVEL": "WARNING",
-        "SANDBOX_URL": sandbox.orders_url,
-        "PYTHONPATH": str(ROOT),
-    }
 
     # when
-    run = subprocess.run(
-        [sys.executable, "-c", SCRIPT],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    found = run_on_fresh_sqlite(SCRIPT, tmp_path, SANDBOX_URL=sandbox.orders_url)
 
     # then
-    assert run.returncode == 0, run.stderr[-3000:]
-    found = json.loads(run.stdout.strip().splitlines()[-1])
     assert found["resubmitted"] == 3
     assert found["states"] == ["done", "erred", "done"]
     assert found["outcomes"] == [

@@ -22,7 +22,7 @@ from orders.admin.filters import (
     filtered,
 )
 from orders.models import FailedOrder, Order
-from orders.selectors import order_list
+from orders.selectors import SEARCH_HELP, order_list
 
 ERROR_CHARS = 120
 KIND_LABELS = {
@@ -73,7 +73,7 @@ class FailedOrderAdmin(OrderActionsMixin, admin.ModelAdmin):
         RetryScheduledFilter,
     ]
     search_fields = ["number"]
-    search_help_text = "Order number, customer name or customer e-mail."
+    search_help_text = SEARCH_HELP.replace("`", "")
     list_select_related = ["offering__integration", "consumer_organization"]
     ordering = ["-erred_at", "-pk"]
     show_full_result_count = False

@@ -12,9 +12,9 @@ from django.utils.html import format_html
 
 from core.errors import ApplicationError
 from orders.admin.actions import OrderActionsMixin
-from orders.admin.filters import FailureKindFilter, IntegrationFilter
+from orders.admin.filters import FailureKindFilter, IntegrationFilter, filtered
 from orders.models import Order, OrderTransition
-from orders.selectors import order_list
+from orders.selectors import SEARCH_HELP, order_list
 from orders.services import order_edit
 
 
@@ -42,12 +42,29 @@ class ReadOnlyInline(admin.TabularInline):
 
 
 class OrderTransitionInline(ReadOnlyInline):
+    """What happened to the order besides its sends: placing, approvals, a person's retries
+    and resubmits, cancellation, marking done. Each send's failure or success, and the
+    system's own retries, are the attempt history's rows, so they are not repeated here."""
+
     model = OrderTransition
     fields = ["created", "transition", "source_state", "target_state", "actor", "reason"]
     readonly_fields = fields
     ordering = ["created", "pk"]
-    verbose_name_plural = "Transition history"
+    verbose_name = "change"
+    verbose_name_plural = "Order history (each send is in the attempt history)"
 
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .exclude(transition__in=SEND_OUTCOMES)
+            .exclude(transition="retry", actor__isnull=True)
+            .select_related("actor")
+        )
+
+
+SEND_OUTCOMES = ("fail", "succeed")
+"""Transitions a send's result makes: the attempt history shows each one."""
 
 ORDER_PAGE_INLINES: list[type[admin.options.InlineModelAdmin]] = []
 """What the apps above orders show on the order page (attempts, alerts), added by their own
@@ -55,7 +72,9 @@ admin modules with ``order_page_shows``, between the order and its transition hi
 
 
 def order_page_shows(inline: type[admin.options.InlineModelAdmin]):
-    """Show ``inline`` on the order page (the apps' admin modules call it when loaded)."""
+    """Show ``inline`` on the order page (the apps' admin modules call it when loaded), right
+    after the order and its error: what became of its sends comes before the forms."""
+    inline.on_top = True
     if inline not in ORDER_PAGE_INLINES:
         ORDER_PAGE_INLINES.append(inline)
     return inline
@@ -86,7 +105,8 @@ class OrderAdmin(OrderActionsMixin, admin.ModelAdmin):
         "erred_at",
         "completed_at",
     ]
-    search_fields = ["=number", "customer_name", "customer_email"]
+    search_fields = ["number", "customer_name", "customer_email"]
+    search_help_text = SEARCH_HELP.replace("`", "")
     list_select_related = ["offering", "consumer_organization"]
     date_hierarchy = "created"
     show_full_result_count = False
@@ -121,13 +141,9 @@ class OrderAdmin(OrderActionsMixin, admin.ModelAdmin):
             None,
             {
                 "fields": [
+                    ("number", "state", "type"),
+                    ("offering", "consumer_organization", "resource"),
                     "uuid",
-                    "number",
-                    "state",
-                    "type",
-                    "offering",
-                    "consumer_organization",
-                    "resource",
                 ]
             },
         ),
@@ -135,14 +151,12 @@ class OrderAdmin(OrderActionsMixin, admin.ModelAdmin):
             "Error details",
             {
                 "fields": [
-                    "failure_kind",
+                    ("failure_kind", "erred_at", "next_retry_at"),
                     "error_message",
                     "error_traceback_display",
-                    "erred_at",
-                    "next_retry_at",
                 ],
                 "description": "The current error. Earlier errors are kept in the attempt "
-                "and transition history below.",
+                "history and the order history below.",
             },
         ),
         ("Customer", {"fields": ["customer_name", "customer_email", "attributes"]}),
@@ -168,9 +182,27 @@ class OrderAdmin(OrderActionsMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return order_list(user=request.user)
 
+    def get_search_results(self, request, queryset, search_term):
+        """The one order search (``orders_matching``, through ``OrderFilter``'s ``search``)."""
+        return filtered(request, queryset, {"search": search_term}), False
+
     @admin.display(description="error traceback")
     def error_traceback_display(self, order):
         return preformatted(order.error_traceback)
+
+    def get_fieldsets(self, request, obj=None):
+        """Error details for an erred order only (earlier errors are in the histories); the
+        review when the order needed one."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        reviewed = obj.consumer_reviewed_at or obj.provider_reviewed_at or obj.rejection_reason
+        return [
+            (name, options)
+            for name, options in fieldsets
+            if not (name == "Error details" and obj.state != Order.State.ERRED)
+            and not (name == "Review" and not reviewed)
+        ]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
@@ -187,6 +219,7 @@ class OrderAdmin(OrderActionsMixin, admin.ModelAdmin):
         if obj is not None:
             context["order_actions"] = self.available_order_actions(request, obj)
             context["order_changelist_url"] = reverse("admin:orders_order_changelist")
+            context["failed_orders_url"] = reverse("admin:orders_failedorder_changelist")
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(self, request, obj, form, change):

@@ -24,9 +24,17 @@ from django.utils.dateparse import parse_datetime
 from core.errors import ApplicationError
 from orders.filters import order_filter
 from orders.models import Offering, Order, Organization
-from orders.selectors import order_list
+from orders.selectors import integration_by_reference, order_list
 
-FILTER_FLAGS = ("failed_since", "failed_until", "integration", "offering", "organization", "kind")
+FILTER_FLAGS = (
+    "failed_since",
+    "failed_until",
+    "integration",
+    "offering",
+    "organization",
+    "kind",
+    "search",
+)
 FLAG_BY_FILTER_FIELD = {
     "failed_after": "--failed-since",
     "failed_before": "--failed-until",
@@ -34,6 +42,7 @@ FLAG_BY_FILTER_FIELD = {
     "integration": "--integration",
     "offering": "--offering",
     "organization": "--organization",
+    "search": "--search",
     "state": "state",
 }
 SELECTION_HELP = """\
@@ -80,6 +89,12 @@ def add_selection_arguments(parser: argparse.ArgumentParser) -> None:
         help="Orders it placed or orders of its offerings.",
     )
     group.add_argument(
+        "--search",
+        metavar="TERM",
+        help="Part of the order number (with or without RD-), of the customer's name or "
+        "e-mail, in any case; at least 3 characters. The same search as the API and the admin.",
+    )
+    group.add_argument(
         "--kind",
         action="append",
         default=[],
@@ -112,7 +127,7 @@ def select_orders(options: dict[str, Any]) -> Selection:
     if not (uuids or numbers or any(options.get(flag) for flag in FILTER_FLAGS)):
         raise CommandError(
             "select orders: give --uuid or --number, or at least one of --failed-since, "
-            "--failed-until, --integration, --offering, --organization, --kind "
+            "--failed-until, --integration, --offering, --organization, --kind, --search "
             "(there is no 'all orders')."
         )
     actor = resolve_actor(options["as_user"])
@@ -131,6 +146,9 @@ def select_orders(options: dict[str, Any]) -> Selection:
         organization = _organization(options["organization"])
         data["organization"] = str(organization.uuid)
         described.append(f"organization {organization.name!r}")
+    if options.get("search"):
+        data["search"] = options["search"]
+        described.append(f"matching {options['search'].strip()!r}")
     if options["kind"]:
         data["failure_kind"] = sorted(set(options["kind"]))
         described.append(f"kind {' or '.join(data['failure_kind'])}")
@@ -194,13 +212,15 @@ def _require_known(scoped: QuerySet[Order], uuids, numbers, actor) -> None:
 
 
 def _integration(value: str):
-    Integration = Offering.integration_model()
-    found = Integration.objects.filter(pk=int(value)).first() if value.isdigit() else None
-    found = found or Integration.objects.filter(Q(name=value) | Q(name__iexact=value)).first()
-    if found is None:
+    """The integration an id or name gives, as the API's ``integration`` filter reads it."""
+    try:
+        return integration_by_reference(value)
+    except ApplicationError as exc:
+        Integration = Offering.integration_model()
         known = ", ".join(Integration.objects.values_list("name", flat=True)[:20]) or "none"
-        raise CommandError(f"Unknown integration {value!r} (--integration); known: {known}.")
-    return found
+        raise CommandError(
+            f"Unknown integration {value!r} (--integration): {exc.message} Known: {known}."
+        ) from exc
 
 
 def _offering(value: str) -> Offering:
