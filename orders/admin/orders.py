@@ -42,29 +42,12 @@ class ReadOnlyInline(admin.TabularInline):
 
 
 class OrderTransitionInline(ReadOnlyInline):
-    """What happened to the order besides its sends: placing, approvals, a person's retries
-    and resubmits, cancellation, marking done. Each send's failure or success, and the
-    system's own retries, are the attempt history's rows, so they are not repeated here."""
-
     model = OrderTransition
     fields = ["created", "transition", "source_state", "target_state", "actor", "reason"]
     readonly_fields = fields
     ordering = ["created", "pk"]
-    verbose_name = "change"
-    verbose_name_plural = "Order history (each send is in the attempt history)"
+    verbose_name_plural = "Transition history"
 
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .exclude(transition__in=SEND_OUTCOMES)
-            .exclude(transition="retry", actor__isnull=True)
-            .select_related("actor")
-        )
-
-
-SEND_OUTCOMES = ("fail", "succeed")
-"""Transitions a send's result makes: the attempt history shows each one."""
 
 ORDER_PAGE_INLINES: list[type[admin.options.InlineModelAdmin]] = []
 """What the apps above orders show on the order page (attempts, alerts), added by their own
@@ -72,9 +55,7 @@ admin modules with ``order_page_shows``, between the order and its transition hi
 
 
 def order_page_shows(inline: type[admin.options.InlineModelAdmin]):
-    """Show ``inline`` on the order page (the apps' admin modules call it when loaded), right
-    after the order and its error: what became of its sends comes before the forms."""
-    inline.on_top = True
+    """Show ``inline`` on the order page (the apps' admin modules call it when loaded)."""
     if inline not in ORDER_PAGE_INLINES:
         ORDER_PAGE_INLINES.append(inline)
     return inline
@@ -141,9 +122,13 @@ class OrderAdmin(OrderActionsMixin, admin.ModelAdmin):
             None,
             {
                 "fields": [
-                    ("number", "state", "type"),
-                    ("offering", "consumer_organization", "resource"),
                     "uuid",
+                    "number",
+                    "state",
+                    "type",
+                    "offering",
+                    "consumer_organization",
+                    "resource",
                 ]
             },
         ),
@@ -151,12 +136,14 @@ class OrderAdmin(OrderActionsMixin, admin.ModelAdmin):
             "Error details",
             {
                 "fields": [
-                    ("failure_kind", "erred_at", "next_retry_at"),
+                    "failure_kind",
                     "error_message",
                     "error_traceback_display",
+                    "erred_at",
+                    "next_retry_at",
                 ],
                 "description": "The current error. Earlier errors are kept in the attempt "
-                "history and the order history below.",
+                "and transition history below.",
             },
         ),
         ("Customer", {"fields": ["customer_name", "customer_email", "attributes"]}),
@@ -190,20 +177,6 @@ class OrderAdmin(OrderActionsMixin, admin.ModelAdmin):
     def error_traceback_display(self, order):
         return preformatted(order.error_traceback)
 
-    def get_fieldsets(self, request, obj=None):
-        """Error details for an erred order only (earlier errors are in the histories); the
-        review when the order needed one."""
-        fieldsets = super().get_fieldsets(request, obj)
-        if obj is None:
-            return fieldsets
-        reviewed = obj.consumer_reviewed_at or obj.provider_reviewed_at or obj.rejection_reason
-        return [
-            (name, options)
-            for name, options in fieldsets
-            if not (name == "Error details" and obj.state != Order.State.ERRED)
-            and not (name == "Review" and not reviewed)
-        ]
-
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return self.readonly_fields
@@ -219,7 +192,6 @@ class OrderAdmin(OrderActionsMixin, admin.ModelAdmin):
         if obj is not None:
             context["order_actions"] = self.available_order_actions(request, obj)
             context["order_changelist_url"] = reverse("admin:orders_order_changelist")
-            context["failed_orders_url"] = reverse("admin:orders_failedorder_changelist")
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(self, request, obj, form, change):
