@@ -9,6 +9,11 @@ Queries per request are counted in this process (Django's test client and
 ``CaptureQueriesContext``) for two page sizes. Baseline: the database floor, the same page's
 ORM query run here without HTTP, DRF or serialization.
 
+Then the search (``?search=``, ``bench/api_search.py``): a part of a number with and without
+its prefix, a part of an e-mail, a part of a name, with the trigram indexes and, as their
+baseline in the same run, with the indexes unusable (the server's sessions without bitmap
+scans, so PostgreSQL reads the whole table); the plan of each is printed.
+
     .venv/bin/python -m bench.api                       # 1,000,000 orders
     .venv/bin/python -m bench.api --orders 200000       # make bench (reuses bench.sweep's data)
 """
@@ -20,7 +25,7 @@ import datetime as dt
 import time
 from urllib.parse import urlencode
 
-from bench import harness
+from bench import api_search, harness
 from bench.sweep import sweep_dataset
 
 TARGET_P95_MS = 100.0
@@ -70,8 +75,13 @@ def server_ready(url: str) -> bool:
         return False
 
 
-def read_pages(client, url: str, params: dict) -> list[float]:
-    """Milliseconds of each of ``PAGES_PER_CASE`` pages of one case."""
+def rows_erred(params: dict, rows: list[dict]) -> None:
+    assert all(row["state"] == "erred" for row in rows)
+
+
+def read_pages(client, url: str, params: dict, check=rows_erred) -> list[float]:
+    """Milliseconds of each of ``PAGES_PER_CASE`` pages of one case; ``check`` looks at the
+    rows of each page."""
     times = []
     next_url = f"{url}/api/orders/?{urlencode(params)}"
     for _ in range(PAGES_PER_CASE):
@@ -81,7 +91,7 @@ def read_pages(client, url: str, params: dict) -> list[float]:
         response.raise_for_status()
         body = response.json()
         assert body["results"], f"no results for {params}"
-        assert all(row["state"] == "erred" for row in body["results"])
+        check(params, body["results"])
         next_url = body["next"]
         if not next_url:
             break
@@ -139,16 +149,24 @@ def list_ordering(params: dict) -> tuple[str, ...]:
 
 
 def serve_and_read(
-    application: str, token: str, filters: dict[str, dict], rounds: int, extra: dict | None = None
+    application: str,
+    token: str,
+    filters: dict[str, dict],
+    rounds: int,
+    extra: dict | None = None,
+    *,
+    check=rows_erred,
+    server_env: dict | None = None,
 ) -> dict[str, list[float]]:
-    """Start gunicorn with ``application``, read every case ``rounds`` times (after a
-    warm-up), stop it; returns the milliseconds of each request by case."""
+    """Start gunicorn with ``application`` (``server_env`` added to its environment), read
+    every case ``rounds`` times (after a warm-up), stop it; returns the milliseconds of each
+    request by case."""
     import httpx
 
     processes = harness.Processes()
     port = harness.free_port()
     url = f"http://127.0.0.1:{port}"
-    env = harness.child_env(LOG_LEVEL="WARNING", DEBUG="false")
+    env = harness.child_env(LOG_LEVEL="WARNING", DEBUG="false", **(server_env or {}))
     latencies: dict[str, list[float]] = {name: [] for name in filters}
     filters = {name: {**params, **(extra or {})} for name, params in filters.items()}
     try:
@@ -157,22 +175,27 @@ def serve_and_read(
         headers = {"Authorization": f"Token {token}"}
         with httpx.Client(headers=headers, timeout=60) as client:
             for params in filters.values():
-                read_pages(client, url, params)
-                read_pages(client, url, params)
+                read_pages(client, url, params, check)
+                read_pages(client, url, params, check)
             print(f"reading {len(filters)} cases x {rounds} rounds x {PAGES_PER_CASE} pages")
             for _ in range(rounds):
                 for name, params in filters.items():
-                    latencies[name].extend(read_pages(client, url, params))
+                    latencies[name].extend(read_pages(client, url, params, check))
     finally:
         processes.stop_all()
     return latencies
 
 
-def summary(latencies: dict[str, list[float]]) -> dict:
+BY_CREATION = (
+    "the same requests ordered by creation (?ordering=-created), the list's order for a "
+    "failure window before it was by failure time"
+)
+
+
+def summary(latencies: dict[str, list[float]], what: str = BY_CREATION) -> dict:
     everything = [ms for times in latencies.values() for ms in times]
     return {
-        "what": "the same requests ordered by creation (?ordering=-created), the list's order "
-        "for a failure window before it was by failure time",
+        "what": what,
         "p50_ms": round(harness.median(everything), 2),
         "p95_ms": round(harness.percentile(everything, 0.95), 2),
         "cases": {
@@ -189,6 +212,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--orders", type=int, default=1_000_000, help="Orders in the data set.")
     parser.add_argument("--rounds", type=int, default=25, help="Times each case is read.")
+    parser.add_argument(
+        "--search-baseline-rounds",
+        type=int,
+        default=3,
+        help="Times each search is read with the trigram indexes unusable (each request reads "
+        "the whole table).",
+    )
     parser.add_argument(
         "--no-by-created",
         action="store_true",
@@ -220,6 +250,8 @@ def main(argv: list[str] | None = None) -> int:
         what_if = serve_and_read(
             "config.wsgi:application", token, filters, args.rounds, extra={"ordering": "-created"}
         )
+
+    search = api_search.measure(staff, token, dataset, args)
 
     what_if_summary = summary(what_if) if what_if else None
     everything = [ms for times in latencies.values() for ms in times]
@@ -258,6 +290,7 @@ def main(argv: list[str] | None = None) -> int:
             "queries per request",
             ", ".join(f"{k}: {v}" for k, v in next(iter(queries.values())).items()),
         ),
+        *search["rows"],
     ]
     targets = [
         harness.Target("p95 under 100 ms", p95 < TARGET_P95_MS, f"p95 {p95:.1f} ms"),
@@ -266,6 +299,7 @@ def main(argv: list[str] | None = None) -> int:
             len(counts) == 1,
             f"{sorted(counts)} for page sizes {', '.join(map(str, PAGE_SIZES))} and page 2",
         ),
+        *search["targets"],
     ]
     harness.report(
         "api",
@@ -291,11 +325,13 @@ def main(argv: list[str] | None = None) -> int:
                 for name, t in latencies.items()
             },
             "queries_per_request": queries,
+            "search": search["figures"],
         },
         baseline={
             "what": "the first page's ORM query alone, in process (no HTTP, DRF, serializer)",
             "p50_ms": round(floor_p50, 2),
             "cases": {name: round(harness.median(t), 2) for name, t in floor.items()},
+            "search": search["baseline"],
         },
         ratio=round(p50 / floor_p50, 2),
         targets=targets,
