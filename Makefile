@@ -37,15 +37,21 @@ install: $(RUN_STAMP)
 
 install-test: $(TEST_STAMP)
 
+# The roles come with the migrations (a data migration) and seed_demo syncs them again, so no
+# separate setup_roles here. WEB_ADDR and SANDBOX_PORT move the web process and the sandbox
+# (the Procfile reads them; the demo's integration points at that sandbox).
+WEB_ADDR ?= 127.0.0.1:8000
+SANDBOX_PORT ?= 8765
+export WEB_ADDR SANDBOX_PORT
 run: install
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py setup_roles
-	$(BIN)/python manage.py seed_demo $(if $(DEMO_PASSWORD),--password $(DEMO_PASSWORD),)
+	$(BIN)/python manage.py seed_demo --sandbox-url http://127.0.0.1:$(SANDBOX_PORT) \
+	  $(if $(DEMO_PASSWORD),--password $(DEMO_PASSWORD),)
 	@echo
-	@echo "Redrive: admin at http://127.0.0.1:8000/admin/ (log in as 'admin' with the password above),"
-	@echo "         API at http://127.0.0.1:8000/api/, sandbox at http://127.0.0.1:8765. Ctrl-C stops all."
+	@echo "Redrive: admin at http://$(WEB_ADDR)/admin/ (log in as 'admin' with the password above),"
+	@echo "         API at http://$(WEB_ADDR)/api/, sandbox at http://127.0.0.1:$(SANDBOX_PORT). Ctrl-C stops all."
 	@echo
-	$(BIN)/honcho start -f Procfile
+	$(BIN)/python -m config.processes start -f Procfile
 
 test: install-test services browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
