@@ -94,6 +94,12 @@ RACK_FULL = _result(
     "Rack B7 has no free 2U slot; free one or choose another rack",
 )
 AGENT_BUSY = _result(Outcome.TRANSIENT, None, "agent_busy", "PDU firmware update in progress")
+QUANTITY = _result(
+    Outcome.ACTION_REQUIRED,
+    400,
+    "quantity_limit",
+    "Quantity 5 exceeds the limit of 3 per order for this account",
+)
 TRANSIENTS = [MAINTENANCE, INTERNAL, RATE_LIMITED, TIMEOUT, REFUSED]
 
 
@@ -114,6 +120,7 @@ class History:
     failure_kind: str = ""
     next_retry_at: datetime | None = None
     needs_postal_code: bool = False
+    quantity: int | None = None
 
     @property
     def last(self) -> PlannedAttempt:
@@ -149,21 +156,53 @@ def _retry_at(when: datetime) -> str:
 
 
 ACT = "no automatic retry: a person must act (edit the order or fix the remote side, then retry)"
+HTTP_STORIES = {
+    "transient": Outcome.TRANSIENT,
+    "exhausted": "exhausted",
+    "address": Outcome.ACTION_REQUIRED,
+    "mapping": Outcome.ACTION_REQUIRED,
+    "credentials": Outcome.ACTION_REQUIRED,
+    "quantity": Outcome.ACTION_REQUIRED,
+}
+AGENT_STORIES = {"agent_busy": Outcome.TRANSIENT, "rack_full": Outcome.ACTION_REQUIRED}
 
 
-def erred_history(*, kind: str, agent: bool, now: datetime, rng: random.Random) -> History:
-    """A failed order's history ending ``now`` or before; ``kind`` picks the story."""
-    auto = Trigger.AGENT if agent else Trigger.AUTOMATIC
+def story_for(*, kind: str, agent: bool, rng: random.Random) -> str:
+    """A story of failure ``kind`` (transient, action_required or exhausted)."""
     if agent:
-        result = RACK_FULL if kind != "transient" else AGENT_BUSY
-        start = now - timedelta(minutes=rng.randint(10, 60 * 24 * 6))
-        decision = ACT if result is RACK_FULL else _retry_at(start + HOUR)
-        history = History(_attempts([result], [start], [auto], [decision], rng), result.outcome)
-        history.next_retry_at = start + HOUR if result is AGENT_BUSY else None
-        return history
-    if kind == "transient":
+        return "agent_busy" if kind == "transient" else "rack_full"
+    if kind in ("transient", "exhausted"):
+        return kind
+    return rng.choice(["address", "mapping", "credentials", "quantity"])
+
+
+def _before(now: datetime, rng: random.Random, *, most: timedelta) -> datetime:
+    """A moment between five minutes and ``most`` before ``now``."""
+    return now - timedelta(seconds=rng.randint(300, int(most.total_seconds())))
+
+
+def erred_history(*, story: str, now: datetime, rng: random.Random) -> History:
+    """A failed order's history, every attempt before ``now``; ``story`` (a key of
+    ``HTTP_STORIES`` or ``AGENT_STORIES``) says what went wrong.
+
+    The times are drawn backwards from the last attempt. A transient failure's retry is
+    scheduled as the fixed 1h policy schedules it: one hour after its last attempt, which is
+    less than an hour ago, so the retry is due within the hour (the sweep sends it then); every
+    other story waits for a person and has no retry time.
+    """
+    if story in AGENT_STORIES:
+        result = AGENT_BUSY if story == "agent_busy" else RACK_FULL
+        if result is AGENT_BUSY:
+            start = now - timedelta(minutes=rng.randint(1, 55))
+            attempts = _attempts([result], [start], [Trigger.AGENT], [_retry_at(start + HOUR)], rng)
+            return History(attempts, Outcome.TRANSIENT, next_retry_at=start + HOUR)
+        start = _before(now, rng, most=timedelta(days=6))
+        attempts = _attempts([result], [start], [Trigger.AGENT], [ACT], rng)
+        return History(attempts, Outcome.ACTION_REQUIRED)
+    auto = Trigger.AUTOMATIC
+    if story == "transient":
         results = [rng.choice(TRANSIENTS) for _ in range(rng.randint(1, 4))]
-        last = now - timedelta(minutes=rng.randint(1, 80))
+        last = now - timedelta(minutes=rng.randint(1, 55))
         starts = [last - HOUR * i for i in reversed(range(len(results)))]
         triggers = [auto] * len(results)
         if len(results) > 2 and rng.random() < 0.3:
@@ -171,28 +210,34 @@ def erred_history(*, kind: str, agent: bool, now: datetime, rng: random.Random) 
         decisions = [_retry_at(s + HOUR) for s in starts]
         attempts = _attempts(results, starts, triggers, decisions, rng)
         return History(attempts, Outcome.TRANSIENT, next_retry_at=last + HOUR)
-    if kind == "exhausted":
+    if story == "exhausted":
         results = [rng.choice(TRANSIENTS[1:]) for _ in range(MAX_ATTEMPTS)]
-        first = now - timedelta(days=rng.randint(1, 12), minutes=rng.randint(0, 600))
-        starts = [first + HOUR * i for i in range(MAX_ATTEMPTS)]
+        last = _before(now, rng, most=timedelta(days=12))
+        starts = [last - HOUR * i for i in reversed(range(MAX_ATTEMPTS))]
         decisions = [_retry_at(s + HOUR) for s in starts[:-1]]
         decisions.append(f"gave up: {MAX_ATTEMPTS} of {MAX_ATTEMPTS} attempts used")
         attempts = _attempts(results, starts, [auto] * MAX_ATTEMPTS, decisions, rng)
         return History(attempts, "exhausted")
-    story = rng.choice(["address", "mapping", "credentials"])
-    first = now - timedelta(days=rng.randint(0, 10), minutes=rng.randint(5, 1200))
+    last = _before(now, rng, most=timedelta(days=10))
     if story == "address":
         results, triggers = [MAINTENANCE, ADDRESS], [auto, auto]
-        starts = [first, first + HOUR]
-        decisions = [_retry_at(first + HOUR), ACT]
+        starts = [last - HOUR, last]
+        decisions = [_retry_at(last), ACT]
     elif story == "mapping":
         results, triggers = [MAPPING, MAPPING], [auto, Trigger.USER]
-        starts = [first, first + timedelta(hours=rng.randint(1, 20))]
+        starts = [last - timedelta(hours=rng.randint(1, 20)), last]
         decisions = [ACT, ACT]
+    elif story == "credentials":
+        results, triggers, starts, decisions = [CREDENTIALS], [auto], [last], [ACT]
     else:
-        results, triggers, starts, decisions = [CREDENTIALS], [auto], [first], [ACT]
+        results, triggers, starts, decisions = [QUANTITY], [auto], [last], [ACT]
     attempts = _attempts(results, starts, triggers, decisions, rng)
-    return History(attempts, Outcome.ACTION_REQUIRED, needs_postal_code=story == "address")
+    return History(
+        attempts,
+        Outcome.ACTION_REQUIRED,
+        needs_postal_code=story == "address",
+        quantity=5 if story == "quantity" else None,
+    )
 
 
 def done_history(*, agent: bool, sent_at: datetime, rng: random.Random) -> History:
@@ -205,3 +250,10 @@ def done_history(*, agent: bool, sent_at: datetime, rng: random.Random) -> Histo
     starts = [sent_at, sent_at + HOUR]
     decisions = [_retry_at(sent_at + HOUR), "done"]
     return History(_attempts([failure, success], starts, [auto, auto], decisions, rng))
+
+
+def released_history(*, released_at: datetime, rng: random.Random) -> History:
+    """An order held by a maintenance window: nothing was sent while it ran; when it ended,
+    its delivery was released and went through at the first attempt."""
+    success = SendResult(Outcome.SUCCESS, 201)
+    return History(_attempts([success], [released_at], [Trigger.RELEASE], ["done"], rng))

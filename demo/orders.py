@@ -1,16 +1,27 @@
-"""The demo's orders, each with its resource, delivery, attempts and transitions, made with
-one bulk INSERT per table (``seed_demo``)."""
+"""The demo's orders, each with its resource, delivery, attempts and transitions, written in
+bulk (``seed_demo``): one INSERT per table and batch, not one per order.
 
+Every time written is in the past, except where the history ends in a scheduled automatic
+retry (``demo.history``).
+"""
+
+from __future__ import annotations
+
+import json
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.db import connection
+
+from core.sql import insert_values
 from demo import history as demo_history
+from demo.world import World
 from integrations.models import Attempt, Delivery
-from orders.models import Offering, Order, OrderTransition, Organization, Resource
+from orders.models import Offering, Order, OrderTransition, Resource
 
 S = Order.State
-BATCH = 2000
+BATCH = 1000
 STATE_WEIGHTS = {
     S.PENDING_CONSUMER: 5,
     S.PENDING_PROVIDER: 8,
@@ -28,27 +39,47 @@ RESOURCE_STATE = {
     S.DONE: Resource.State.OK,
     S.ERRED: Resource.State.ERRED,
 }
+MINUTE = timedelta(minutes=1)
+TWO_WEEKS = 60 * 24 * 14
 
 
 @dataclass
-class World:
-    offerings: list[Offering]
-    consumers: list[Organization]
-    users: dict = field(default_factory=dict)
+class Wanted:
+    """An order a scene needs: of ``offering``, in ``state``, with the failure ``story`` (see
+    ``demo.history``) or a ready ``history``, created at ``created`` (or drawn)."""
+
+    offering: Offering
+    state: str
+    story: str = ""
+    history: demo_history.History | None = None
+    created: datetime | None = None
 
 
 class DemoOrders:
-    """Every demo order with its resource, delivery, attempts and transitions, bulk-created:
-    one INSERT per table and ``BATCH`` rows, not one per order."""
+    """Orders with their resources, deliveries, attempts and transitions, bulk-created.
 
-    def __init__(self, world: World, rng: random.Random, now: datetime):
+    ``first`` numbers the orders' resources and e-mail addresses, so that orders added to an
+    existing demo do not repeat those of the orders before them.
+    """
+
+    def __init__(self, world: World, rng: random.Random, now: datetime, *, first: int = 0):
         self.world = world
         self.rng = rng
         self.now = now
-        self.transitions: list[OrderTransition] = []
+        self.first = first
+        self.transitions: list[dict] = []
+        self.attempts: list[dict] = []
+        self.deliveries: list[Delivery] = []
 
-    def create(self, count: int) -> int:
-        plan = [self._plan(i) for i in range(count)]
+    def create(self, count: int) -> list[Order]:
+        """``count`` orders of the demo's offerings, in states drawn from ``STATE_WEIGHTS``."""
+        return self.make([self._draw() for _ in range(count)])
+
+    def make(self, wanted: list[Wanted]) -> list[Order]:
+        """The orders of ``wanted``, with everything that happened to them."""
+        numbers = range(self.first, self.first + len(wanted))
+        plan = [self._plan(i, w) for i, w in zip(numbers, wanted, strict=True)]
+        self.first += len(plan)
         resources = Resource.objects.bulk_create(
             [
                 Resource(
@@ -58,41 +89,71 @@ class DemoOrders:
                     state=RESOURCE_STATE.get(o.state, Resource.State.CREATING),
                     created=o.created,
                 )
-                for i, (o, _) in enumerate(plan)
+                for i, (o, _) in zip(numbers, plan, strict=True)
             ],
             batch_size=BATCH,
         )
         for (order, _), resource in zip(plan, resources, strict=True):
             order.resource = resource
-        Order.objects.bulk_create([order for order, _ in plan], batch_size=BATCH)
-        deliveries, attempts = [], []
+        orders = Order.objects.bulk_create([order for order, _ in plan], batch_size=BATCH)
+        sent = []
         for order, history in plan:
-            self._history(order, history, deliveries, attempts)
-        Delivery.objects.bulk_create(deliveries, batch_size=BATCH)
-        Attempt.objects.bulk_create(attempts, batch_size=BATCH)
-        OrderTransition.objects.bulk_create(self.transitions, batch_size=BATCH)
-        return count
+            delivery = self._history(order)
+            if delivery is not None and history is not None:
+                _delivery_after(delivery, history)
+                sent.append((delivery, history))
+            if delivery is not None:
+                self.deliveries.append(delivery)
+        Delivery.objects.bulk_create(self.deliveries, batch_size=BATCH)
+        for delivery, history in sent:
+            self._attempts(delivery, history)
+        self._insert(Attempt, self.attempts)
+        self._insert(OrderTransition, self.transitions)
+        self.attempts, self.transitions, self.deliveries = [], [], []
+        return orders
 
-    def _plan(self, i: int) -> tuple[Order, demo_history.History | None]:
-        rng, now = self.rng, self.now
+    @staticmethod
+    def _insert(model, rows: list[dict]) -> None:
+        """Rows (field -> value as the database takes it, every row the same fields) in
+        statements of ``BATCH`` rows."""
+        for start in range(0, len(rows), BATCH):
+            batch = rows[start : start + BATCH]
+            insert_values(model, list(batch[0]), [tuple(row.values()) for row in batch])
+
+    def _draw(self) -> Wanted:
+        rng = self.rng
         offering = rng.choice(self.world.offerings)
-        consumer = rng.choice(self.world.consumers)
         state = rng.choices(list(STATE_WEIGHTS), list(STATE_WEIGHTS.values()))[0]
         if offering.type == Offering.Type.BASIC and state == S.ERRED:
             state = S.EXECUTING
-        agent = offering.type == Offering.Type.SITE_AGENT
-        created = now - timedelta(minutes=rng.randint(5, 60 * 24 * 14))
-        history = None
+        story = ""
         if state == S.ERRED:
             kinds, weights = zip(*FAILURE_KIND_WEIGHTS.items(), strict=True)
             kind = rng.choices(kinds, weights)[0]
-            history = demo_history.erred_history(kind=kind, agent=agent, now=now, rng=rng)
+            agent = offering.type == Offering.Type.SITE_AGENT
+            story = demo_history.story_for(kind=kind, agent=agent, rng=rng)
+        return Wanted(offering, state, story)
+
+    def _plan(self, i: int, wanted: Wanted) -> tuple[Order, demo_history.History | None]:
+        rng, now = self.rng, self.now
+        offering, state, history = wanted.offering, wanted.state, wanted.history
+        consumer = rng.choice(self.world.consumers)
+        created = wanted.created or now - timedelta(minutes=rng.randint(5, TWO_WEEKS))
+        if state == S.ERRED and history is None:
+            history = demo_history.erred_history(story=wanted.story, now=now, rng=rng)
+        if state == S.ERRED:
             created = history.attempts[0].started_at - timedelta(minutes=rng.randint(2, 30))
-        elif state == S.DONE and offering.integration_id:
-            created = now - timedelta(minutes=rng.randint(150, 60 * 24 * 14))
-            sent_at = created + timedelta(minutes=rng.randint(1, 20))
+        elif state == S.DONE and offering.integration_id and history is None:
+            created = now - timedelta(minutes=rng.randint(150, TWO_WEEKS))
+            sent_at = created + timedelta(minutes=rng.randint(2, 20))
+            agent = offering.type == Offering.Type.SITE_AGENT
             history = demo_history.done_history(agent=agent, sent_at=sent_at, rng=rng)
+        elif state == S.DONE and history is None:  # done by hand, within two days
+            created = wanted.created or now - timedelta(minutes=rng.randint(60 * 49, TWO_WEEKS))
         name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+        quantity = rng.randint(1, 3)
+        if history and history.quantity:
+            quantity = history.quantity
         order = Order(
             state=state,
             offering=offering,
@@ -102,7 +163,7 @@ class DemoOrders:
             customer_email=f"{name.lower().replace(' ', '.')}.{i}@example.com",
             attributes={
                 "sku": offering.name.upper().replace(" ", "-"),
-                "quantity": rng.randint(1, 5),
+                "quantity": quantity,
                 "shipping_method": "EXPRESS-2" if rng.random() < 0.2 else "STANDARD",
                 "shipping_address": {
                     "street": f"{i} Market St",
@@ -122,7 +183,7 @@ class DemoOrders:
             order.completed_at = (
                 history.last.finished_at
                 if history
-                else created + timedelta(hours=rng.randint(1, 48))
+                else created + timedelta(minutes=rng.randint(60, 60 * 48))
             )
         elif state == S.REJECTED:
             order.rejection_reason = rng.choice(REJECTIONS)
@@ -130,33 +191,33 @@ class DemoOrders:
 
     def _record(self, order, name, source, target, at, actor=None, **details) -> None:
         self.transitions.append(
-            OrderTransition(
-                order=order,
-                transition=name,
-                source_state=source,
-                target_state=target,
-                actor=actor,
-                reason=details.pop("reason", ""),
-                details=details,
-                created=at,
-            )
+            {
+                "order": order.pk,
+                "transition": name,
+                "source_state": source,
+                "target_state": target,
+                "actor": actor.pk if actor else None,
+                "reason": details.pop("reason", ""),
+                "details": json.dumps(details),
+                "created": connection.ops.adapt_datetimefield_value(at),
+            }
         )
 
-    def _history(self, order: Order, history, deliveries: list, attempts: list) -> None:
+    def _history(self, order: Order) -> Delivery | None:
+        """The order's way to its state; its delivery, if it has one (unsaved)."""
         users, at = self.world.users, order.created
         shop = users["shop"] if order.consumer_organization.name == "Globex Shop" else None
         self._record(order, "create", "", S.PENDING_CONSUMER, at, shop)
-        minute = timedelta(minutes=1)
         if order.state == S.PENDING_CONSUMER:
-            return
+            return None
         if order.state == S.CANCELED:
-            self._record(order, "cancel", S.PENDING_CONSUMER, S.CANCELED, at + minute, shop)
-            return
+            self._record(order, "cancel", S.PENDING_CONSUMER, S.CANCELED, at + MINUTE, shop)
+            return None
         self._record(
-            order, "approve_by_consumer", S.PENDING_CONSUMER, S.PENDING_PROVIDER, at + minute, shop
+            order, "approve_by_consumer", S.PENDING_CONSUMER, S.PENDING_PROVIDER, at + MINUTE, shop
         )
         if order.state == S.PENDING_PROVIDER:
-            return
+            return None
         if order.state == S.REJECTED:
             reason = order.rejection_reason
             self._record(
@@ -164,17 +225,17 @@ class DemoOrders:
                 "reject_by_provider",
                 S.PENDING_PROVIDER,
                 S.REJECTED,
-                at + 2 * minute,
+                at + 2 * MINUTE,
                 users["owner"],
                 reason=reason,
             )
-            return
+            return None
         self._record(
             order,
             "approve_by_provider",
             S.PENDING_PROVIDER,
             S.EXECUTING,
-            at + minute,
+            at + 2 * MINUTE,
             users["staff"],
         )
         integration_id = order.offering.integration_id
@@ -183,21 +244,18 @@ class DemoOrders:
                 self._record(
                     order, "set_done", S.EXECUTING, S.DONE, order.completed_at, users["staff"]
                 )
-            return
-        delivery = Delivery(
+            return None
+        return Delivery(
             order=order,
             integration_id=integration_id,
             state=Delivery.State.QUEUED,
-            next_attempt_at=at + minute,
-            created=at + minute,
+            next_attempt_at=at + 2 * MINUTE,
+            created=at + 2 * MINUTE,
         )
-        deliveries.append(delivery)
-        if history is None:
-            return
-        self._attempts(order, delivery, history, attempts)
 
-    def _attempts(self, order, delivery, history, attempts: list) -> None:
-        staff = self.world.users["staff"]
+    def _attempts(self, delivery: Delivery, history: demo_history.History) -> None:
+        order, staff = delivery.order, self.world.users["staff"]
+        adapt = connection.ops.adapt_datetimefield_value
         for number, planned in enumerate(history.attempts, start=1):
             actor = staff if planned.by_person else None
             if number > 1:
@@ -211,25 +269,26 @@ class DemoOrders:
                     trigger=planned.trigger,
                 )
             result = planned.result
-            attempt = Attempt(
-                delivery=delivery,
-                order=order,
-                integration_id=delivery.integration_id,
-                number=number,
-                trigger=planned.trigger,
-                actor=actor,
-                started_at=planned.started_at,
-                finished_at=planned.finished_at,
-                outcome=result.outcome,
-                remote_status=result.remote_status,
-                error_code=result.error_code,
-                message=result.message,
-                traceback=result.traceback,
-                retry_after_seconds=result.retry_after_seconds,
-                counts_toward_give_up=planned.counts_toward_give_up,
-                decision=planned.decision,
+            self.attempts.append(
+                {
+                    "delivery": delivery.pk,
+                    "order": order.pk,
+                    "integration": delivery.integration_id,
+                    "number": number,
+                    "trigger": planned.trigger,
+                    "actor": actor.pk if actor else None,
+                    "started_at": adapt(planned.started_at),
+                    "finished_at": adapt(planned.finished_at),
+                    "outcome": result.outcome,
+                    "remote_status": result.remote_status,
+                    "error_code": result.error_code,
+                    "message": result.message,
+                    "traceback": result.traceback,
+                    "retry_after_seconds": result.retry_after_seconds,
+                    "counts_toward_give_up": planned.counts_toward_give_up,
+                    "decision": planned.decision,
+                }
             )
-            attempts.append(attempt)
             succeeded = result.outcome == Attempt.Outcome.SUCCESS
             self._record(
                 order,
@@ -241,14 +300,18 @@ class DemoOrders:
                 outcome=result.outcome,
                 trigger=planned.trigger,
             )
-        succeeded = history.last.result.outcome == Attempt.Outcome.SUCCESS
-        delivery.state = Delivery.State.SUCCEEDED if succeeded else Delivery.State.FAILED
-        delivery.attempt_count = len(history.attempts)
-        delivery.next_attempt_at = history.next_retry_at
-        delivery.pending_trigger = history.last.trigger
-        if succeeded:
-            delivery.external_id = f"SBX-{order.number[3:]}"
-        else:
-            cycle = history.cycle
-            delivery.first_failed_at = cycle[0].finished_at
-            delivery.counted_attempts = sum(a.counts_toward_give_up for a in cycle)
+
+
+def _delivery_after(delivery: Delivery, history: demo_history.History) -> None:
+    """The delivery as its attempts left it."""
+    succeeded = history.last.result.outcome == Attempt.Outcome.SUCCESS
+    delivery.state = Delivery.State.SUCCEEDED if succeeded else Delivery.State.FAILED
+    delivery.attempt_count = len(history.attempts)
+    delivery.next_attempt_at = history.next_retry_at
+    delivery.pending_trigger = history.last.trigger
+    if succeeded:
+        delivery.external_id = f"SBX-{delivery.order.number[3:]}"
+    else:
+        cycle = history.cycle
+        delivery.first_failed_at = cycle[0].finished_at
+        delivery.counted_attempts = sum(a.counts_toward_give_up for a in cycle)
