@@ -12,10 +12,8 @@ TEST_LOCK := requirements-test.lock
 # locks'), so a changed lock is installed again and an unchanged one is not.
 RUN_STAMP := $(VENV)/.installed-run-$(shell sha1sum $(LOCK) | cut -c1-12)
 TEST_STAMP := $(VENV)/.installed-test-$(shell cat $(LOCK) $(wildcard $(TEST_LOCK)) | sha1sum | cut -c1-12)
-# The locks pin every package, so pip needs no resolving (--no-deps); modules are compiled
-# when first imported rather than all at install time (--no-compile): most are never imported.
-PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps \
-  --no-compile
+# The locks pin every package, so pip needs no resolving (--no-deps; pip check confirms).
+PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps
 PG_VERSION := $(shell ls /etc/postgresql 2>/dev/null | sort -V | tail -n 1)
 
 .PHONY: install install-test run test lint services browser lock demo bench chaos fuzz
