@@ -295,3 +295,19 @@ def test_an_outage_url_that_answers_is_refused_and_nothing_is_kept(db, sandbox):
     assert not Order.objects.exists()
     assert not Alert.objects.exists()
     assert not Integration.objects.exists()
+
+
+def test_reviewed_orders_say_who_reviewed_them_and_when(seeded):
+    rejected = Order.objects.filter(state=S.REJECTED)
+    approved = Order.objects.filter(state__in=[S.EXECUTING, S.DONE, S.ERRED])
+
+    assert not approved.filter(provider_reviewed_at__isnull=True).exists()
+    assert not approved.exclude(provider_reviewed_by__username="staff").exists()
+    assert not rejected.exclude(provider_reviewed_by__username="owner").exists()
+    assert not Order.objects.filter(
+        state=S.PENDING_CONSUMER, consumer_reviewed_at__isnull=False
+    ).exists()
+    for order in approved.filter(consumer_organization__name="Globex Shop")[:10]:
+        review = order.transitions.get(transition="approve_by_consumer")
+        assert order.consumer_reviewed_by.username == "shop"
+        assert order.consumer_reviewed_at == review.created
