@@ -130,7 +130,10 @@ class OrderListCreateApi(StrictQueryParams, ListCreateAPIView):
     patch=extend_schema(
         summary="Edit an order",
         description="Change what is ordered (attributes) or who it is for (customer name and "
-        "e-mail). Provider side only.",
+        "e-mail). Provider side only. `attributes` is a JSON Merge Patch (RFC 7396) of the "
+        "order's attributes, not their new whole value: give only what changes, `null` to "
+        "remove a key. The merged attributes are checked before anything is saved; an erred "
+        "order that needed a person's fix is sent again with them at once.",
         request=OrderEditSerializer,
         responses={200: OrderDetailSerializer, **errors(400, 401, 403, 404, 409)},
     ),

@@ -162,13 +162,22 @@ def consumer_scope(user: User) -> Q:
     return Q(consumer_organization__in=Organization.objects.filter(owners=user).values("pk"))
 
 
+PROVIDER_SIDE = (
+    "the provider side (owners of the offering's organization, the offering's managers, or staff)"
+)
+CONSUMER_SIDE = "the consumer side (owners of the organization that placed the order, or staff)"
+
+
 def may(permission: str, side):
-    """A django-fsm permission callable: the model permission and the object scope."""
+    """A django-fsm permission callable: the model permission and the object scope. ``rule``
+    says both in words, for the refusal a person reads."""
 
     def check(order: Order, user: User) -> bool:
         return bool(user and user.has_perm(permission)) and side(user, order)
 
+    who = PROVIDER_SIDE if side is is_provider_side else CONSUMER_SIDE
     check.__name__ = f"may_{permission.split('.')[-1]}"
+    check.rule = f"only {who} may, with the {permission} permission"
     return check
 
 

@@ -112,8 +112,19 @@ class OrderCreateSerializer(StrictSerializer):
     )
 
 
+ATTRIBUTES_MERGE_PATCH_HELP = (
+    "A JSON Merge Patch (RFC 7396) of what is ordered: objects merge key by key and "
+    "recursively, `null` removes a key, anything else (arrays, strings, numbers) replaces what "
+    'was there. `{"shipping_address": {"postal_code": "10115"}}` changes the postal code and '
+    "keeps the rest of the address, the SKU, the quantity and the shipping method. The result "
+    "is checked as when placing the order (a JSON object; `name`, if given, a non-blank string "
+    "of at most 200 characters) before anything is saved or sent: a bad result is a 400 naming "
+    "the attribute (`details.attributes`) and changes nothing."
+)
+
+
 class OrderEditSerializer(StrictSerializer):
-    attributes = serializers.DictField(required=False, help_text="What is ordered: a JSON object.")
+    attributes = serializers.DictField(required=False, help_text=ATTRIBUTES_MERGE_PATCH_HELP)
     customer_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
     customer_email = serializers.EmailField(required=False, allow_blank=True)
 

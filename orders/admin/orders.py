@@ -16,6 +16,7 @@ from orders.admin.filters import FailureKindFilter, IntegrationFilter, filtered
 from orders.models import Order, OrderTransition
 from orders.selectors import SEARCH_HELP, order_list
 from orders.services import order_edit
+from orders.services.placing import REPLACE
 
 
 def preformatted(text: str):
@@ -201,6 +202,7 @@ class OrderAdmin(OrderActionsMixin, admin.ModelAdmin):
                 order=obj,
                 actor=request.user,
                 changes={name: form.cleaned_data[name] for name in form.changed_data},
+                attributes_edit=REPLACE,
             )
         except ApplicationError as error:
             self.message_user(request, error.message, messages.ERROR)

@@ -14,7 +14,7 @@ from django.db.models import BooleanField, Case, Count, Q, Value, When
 
 from orders.models import Order
 from orders.models.changes import Condition
-from orders.roles import consumer_scope, provider_scope
+from orders.roles import CONSUMER_SIDE, PROVIDER_SIDE, consumer_scope, provider_scope
 
 SAMPLE_SIZE = 20
 S = Order.State
@@ -126,6 +126,16 @@ def _scoped(scope: Q):
     return Order.objects.filter(scope).values("pk")
 
 
+def out_of_scope_reason(action: OrderAction) -> str:
+    """Why a user with the permission may still not act on an order: whose orders they are."""
+    if action.approval:
+        return (
+            "no permission: not your side's turn (a pending consumer order is approved by "
+            f"{CONSUMER_SIDE}, a pending provider order by {PROVIDER_SIDE})"
+        )
+    return f"no permission: {action.label.lower()!r} is for {PROVIDER_SIDE}"
+
+
 def _sources_label(action: OrderAction) -> str:
     return " or ".join(str(S(state).label).lower() for state in action.sources)
 
@@ -160,9 +170,7 @@ def selection_breakdown(*, queryset, action: OrderAction, user) -> Breakdown:
         if found[f"condition_{n}"]:
             cannot.append((condition.reason, found[f"condition_{n}"]))
     if found.get("out_of_scope"):
-        cannot.append(
-            ("no permission: outside your organizations and offerings", found["out_of_scope"])
-        )
+        cannot.append((out_of_scope_reason(action), found["out_of_scope"]))
     actionable = found["total"] - sum(count for _, count in cannot)
     if not permitted and actionable:
         cannot.append((f"no permission: you may not {action.label.lower()} orders", actionable))
@@ -190,6 +198,8 @@ def _reason(order: Order, action: OrderAction, permitted: bool) -> str:
     for condition in action.conditions:
         if not condition(order):
             return condition.reason_for(order)
-    if not permitted or not order.may_act:
-        return "no permission / out of scope"
+    if not permitted:
+        return f"no permission: you may not {action.label.lower()} orders"
+    if not order.may_act:
+        return out_of_scope_reason(action)
     return ""

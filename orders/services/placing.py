@@ -1,5 +1,10 @@
 """Placing an order and editing what it orders; an edit that fixes what a remote system
-refused sends the order again."""
+refused sends the order again.
+
+Both check the attributes with the same rules (``attribute_problems``): what an order of the
+offering must hold. An edit of the attributes is a JSON Merge Patch (RFC 7396) by default, so
+that changing the shipping address keeps the SKU, quantity and shipping method.
+"""
 
 from __future__ import annotations
 
@@ -35,8 +40,7 @@ def order_create(
         )
     if type not in Order.Type.values:
         raise ApplicationError(f"Unknown order type {type!r}; use one of {Order.Type.values}.")
-    if not isinstance(attributes or {}, dict):
-        raise ApplicationError("Order attributes must be a JSON object.")
+    require_valid_attributes(attributes or {}, offering=offering)
     resource = _resource_for(
         type=type,
         resource=resource,
@@ -85,14 +89,68 @@ def _resource_for(
 
 
 EDITABLE_FIELDS = ("attributes", "customer_name", "customer_email")
+RESOURCE_NAME_LENGTH = Resource._meta.get_field("name").max_length
+MERGE_PATCH = "merge_patch"
+REPLACE = "replace"
+
+
+def merge_patch(target: Any, patch: Any) -> Any:
+    """``target`` with JSON Merge Patch ``patch`` applied (RFC 7396): objects merge key by key
+    and recursively, a ``null`` removes its key, anything else (arrays, strings, numbers)
+    replaces what was there. Neither argument is changed."""
+    if not isinstance(patch, dict):
+        return patch
+    merged = dict(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = merge_patch(merged.get(key), value)
+    return merged
+
+
+def attribute_problems(attributes: Any, *, offering: Offering) -> dict[str, str]:
+    """What makes ``attributes`` unfit for an order of ``offering``, by attribute path.
+
+    The offering declares no attributes of its own (``Offering`` has no such field), so these
+    are the rules every order holds to: a JSON object, and a ``name`` (a create order names
+    its new resource with it) that is a non-blank string the resource can hold."""
+    if not isinstance(attributes, dict):
+        return {"attributes": "must be a JSON object"}
+    problems = {}
+    if "name" in attributes:
+        name = attributes["name"]
+        if not isinstance(name, str) or not name.strip():
+            problems["attributes.name"] = "must be a non-blank string (it names the resource)"
+        elif len(name) > RESOURCE_NAME_LENGTH:
+            problems["attributes.name"] = (
+                f"must be at most {RESOURCE_NAME_LENGTH} characters (it names the resource)"
+            )
+    return problems
+
+
+def require_valid_attributes(attributes: Any, *, offering: Offering) -> None:
+    problems = attribute_problems(attributes, offering=offering)
+    if problems:
+        described = "; ".join(f"{path} {problem}" for path, problem in problems.items())
+        raise ApplicationError(
+            f"Invalid order attributes for {offering}: {described}.",
+            extra={"field": "attributes", "attributes": problems},
+        )
 
 
 @transaction.atomic
-def order_edit(*, order: Order, actor, changes: dict[str, Any]) -> Order:
+def order_edit(
+    *, order: Order, actor, changes: dict[str, Any], attributes_edit: str = MERGE_PATCH
+) -> Order:
     """Change what is ordered or who it is for; state and history are not editable.
 
-    Editing the attributes of an order that failed for a reason a person had to fix (a bad
-    address, an unmapped ship method) sends it again at once, with the trigger ``edit``.
+    ``changes["attributes"]`` is a JSON Merge Patch of the order's attributes
+    (``attributes_edit=MERGE_PATCH``, what the API takes) or their whole new value
+    (``REPLACE``, the admin's form, which shows the whole object). Either way the result is
+    checked (``attribute_problems``) before anything is saved or sent: a bad one changes
+    nothing. Editing the attributes of an order that failed for a reason a person had to fix (a
+    bad address, an unmapped ship method) sends it again at once, with the trigger ``edit``.
     """
     require_user(actor)
     unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
@@ -107,10 +165,17 @@ def order_edit(*, order: Order, actor, changes: dict[str, Any]) -> Order:
         raise ApplicationError(
             f"You are not allowed to edit order {order.number}.", code=ErrorCode.FORBIDDEN
         )
-    if "attributes" in changes and not isinstance(changes["attributes"], dict):
-        raise ApplicationError(
-            "Order attributes must be a JSON object.", extra={"field": "attributes"}
-        )
+    if attributes_edit not in (MERGE_PATCH, REPLACE):
+        raise ValueError(f"attributes_edit must be {MERGE_PATCH!r} or {REPLACE!r}")
+    changes = dict(changes)
+    if "attributes" in changes:
+        if not isinstance(changes["attributes"], dict):
+            raise ApplicationError(
+                "Order attributes must be a JSON object.", extra={"field": "attributes"}
+            )
+        if attributes_edit == MERGE_PATCH:
+            changes["attributes"] = merge_patch(order.attributes, changes["attributes"])
+        require_valid_attributes(changes["attributes"], offering=order.offering)
     for name, value in changes.items():
         setattr(order, name, value)
     order.save(update_fields=[*changes, "modified"])

@@ -20,7 +20,7 @@ from core import metrics
 from core.errors import ApplicationError, ErrorCode
 from core.parallel import in_parallel
 from orders.models import Order, Trigger, changes
-from orders.roles import provider_scope
+from orders.roles import PROVIDER_SIDE, provider_scope
 from orders.services.history import retries_record
 from orders.services.resources import resources_follow
 from orders.signals import orders_to_send
@@ -52,7 +52,10 @@ class ResubmitResult:
 
 
 NOT_ERRED = "not erred: only erred orders can be resubmitted"
-OUT_OF_SCOPE = "not allowed: the order is outside your organizations and offerings"
+OUT_OF_SCOPE = (
+    f"not allowed: only {PROVIDER_SIDE} may resubmit an order; the organization that placed "
+    "it may see it, not resubmit it"
+)
 CHANGED_MEANWHILE = "changed by someone else during the resubmit"
 ROW_FIELDS = ("pk", "uuid", "number", "state")
 

@@ -55,8 +55,11 @@ def _check(order: Order, name: str, *, actor, check_permission: bool = True) -> 
     if not can_proceed(method):
         raise refusal(order, name)
     if check_permission and actor is not None and not has_transition_perm(method, actor):
+        permission = method._django_fsm.get_transition(order.state).permission
+        rule = getattr(permission, "rule", "")
         raise ApplicationError(
-            f"You are not allowed to {VERBS[name]} order {order.number}.",
+            f"You are not allowed to {VERBS[name]} order {order.number}"
+            + (f": {rule}." if rule else "."),
             code=ErrorCode.FORBIDDEN,
         )
 

@@ -33,7 +33,11 @@ def test_orders_outside_a_managers_offerings_are_counted_as_no_permission():
     }
     assert {o.pk for o in breakdown.sample} == {o.pk for o in mine}
     reasons = {order.pk: reason for order, reason in breakdown.sample_cannot}
-    assert reasons[others[0].pk] == "no permission / out of scope"
+    assert reasons[others[0].pk] == (
+        "no permission: 'resubmit for provisioning' is for the provider side (owners of the "
+        "offering's organization, the offering's managers, or staff)"
+    )
+    assert (reasons[others[0].pk], 3) in breakdown.cannot
     assert reasons[done[0].pk] == "wrong state: done"
 
 
@@ -72,3 +76,26 @@ def test_without_the_model_permission_nothing_is_actionable():
 
     assert breakdown.actionable == 0
     assert breakdown.cannot == [("no permission: you may not retry orders", 2)]
+
+
+def test_a_consumer_owner_is_told_resubmitting_is_for_the_provider_side():
+    # given: the owner of the organization that placed the orders (it sees them)
+    placed = orders_in_state(2)
+    owner = owner_of(placed[0].consumer_organization)
+    Order.objects.filter(pk=placed[1].pk).update(
+        consumer_organization=placed[0].consumer_organization
+    )
+    selection = Order.objects.filter(pk__in=[o.pk for o in placed])
+
+    # when
+    breakdown = selection_breakdown(
+        queryset=selection, action=ACTIONS["resubmit_selected"], user=owner
+    )
+
+    # then
+    rule = (
+        "no permission: 'resubmit for provisioning' is for the provider side (owners of the "
+        "offering's organization, the offering's managers, or staff)"
+    )
+    assert (breakdown.actionable, breakdown.cannot) == (0, [(rule, 2)])
+    assert {reason for _, reason in breakdown.sample_cannot} == {rule}

@@ -164,11 +164,16 @@ EDIT_STATUS = {
 @pytest.mark.parametrize("role", ROLES)
 def test_edit_is_for_the_provider_side(world, role):
     order = world.orders["managed"]
-    new_attributes = {"sku": "VM-SMALL", "shipping_address": {"postal_code": "10117"}}
+    change = {"sku": "VM-LARGE", "shipping_address": {"postal_code": "10117"}}
+    # a merge patch: the street stays
+    new_attributes = {
+        "sku": "VM-LARGE",
+        "shipping_address": {"street": "1 Main St", "postal_code": "10117"},
+    }
 
     response = world.client(role).patch(
         f"/api/orders/{order.uuid}/",
-        {"attributes": new_attributes, "customer_email": "new@example.com"},
+        {"attributes": change, "customer_email": "new@example.com"},
         format="json",
     )
 

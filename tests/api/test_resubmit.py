@@ -12,7 +12,11 @@ from tests.api.conftest import ROLES, assert_error
 URL = "/api/orders/resubmit/"
 NOT_FOUND = "not found: no such order among your organizations and offerings"
 NOT_ERRED = "not erred: only erred orders can be resubmitted"
-NOT_ALLOWED = "not allowed: the order is outside your organizations and offerings"
+NOT_ALLOWED = (
+    "not allowed: only the provider side (owners of the offering's organization, the "
+    "offering's managers, or staff) may resubmit an order; the organization that placed it may "
+    "see it, not resubmit it"
+)
 
 RESUBMITTED_BY_ROLE = {
     "staff": {"managed", "unmanaged", "foreign"},

@@ -61,7 +61,11 @@ def test_the_service_refuses_a_consumer_and_says_why(two_offerings):
     # then
     assert states(two_offerings.b_orders) == [ERRED] * 2
     out = _output_of_failed_run("retry_orders", "--number", out_of_reach, "--as", "shop")
-    assert f"{out_of_reach} skipped: You are not allowed to retry order {out_of_reach}." in out
+    assert (
+        f"{out_of_reach} skipped: You are not allowed to retry order {out_of_reach}: only the "
+        "provider side (owners of the offering's organization, the offering's managers, or "
+        "staff) may, with the orders.retry_order permission." in out
+    )
     assert f"1  {NOT_ALLOWED}" in out
 
 

@@ -5,10 +5,14 @@ from core.errors import ApplicationError, Conflict, ErrorCode
 from orders.management.console import CommandWithExamples, Progress, write_summary
 from orders.management.selection import add_selection_arguments, select_orders
 from orders.models import Trigger
+from orders.roles import PROVIDER_SIDE
 from orders.services import SkippedOrder, order_retry
 
 NOT_ERRED = "not erred: only erred orders can be retried"
-NOT_ALLOWED = "not allowed: no retry permission, or outside your organizations and offerings"
+NOT_ALLOWED = (
+    f"not allowed: only {PROVIDER_SIDE} may retry an order, with the orders.retry_order "
+    "permission; the organization that placed it may see it, not retry it"
+)
 CHANGED_MEANWHILE = "changed by someone else during the retry"
 
 EXAMPLES = """\
