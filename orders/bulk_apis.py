@@ -15,9 +15,10 @@ from core.api.schema import errors
 from core.api.views import StrictQueryParams
 from core.errors import ApplicationError
 from orders.filters import OrderFilter, order_filter
+from orders.models import BulkOperation
 from orders.selectors import order_list
 from orders.serializers import ResubmitRequestSerializer, ResubmitResultSerializer
-from orders.services import orders_resubmit
+from orders.services import orders_resubmit_recorded
 
 NOT_FOUND = "not found: no such order among your organizations and offerings"
 SKIPPED_LIMIT = 1000
@@ -99,9 +100,11 @@ class OrderResubmitApi(StrictQueryParams, APIView):
             missing = [uuid for uuid in uuids if uuid not in found]
         else:
             orders = order_filter(queryset=visible, data=filter_query(data["filters"]))
-        result = orders_resubmit(
+        result, _ = orders_resubmit_recorded(
             orders=orders,
             actor=request.user,
+            source=BulkOperation.Source.API,
+            filters=data.get("filters") or {"uuids": len(data.get("uuids", []))},
             dry_run=data["dry_run"],
             skipped_limit=SKIPPED_LIMIT,
         )

@@ -2,10 +2,13 @@
 history the order page shows."""
 
 from django.contrib import admin
+from django.db.models import OuterRef, Subquery
 from django.utils.html import format_html
+from django.utils.text import Truncator
 
 from integrations.models import AgentToken, Attempt, Delivery
 from orders.admin import ReadOnlyInline, order_page_shows
+from orders.admin.selection import ACTIONS
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -19,6 +22,64 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@order_page_shows
+class DeliveryInline(ReadOnlyInline):
+    """The order's delivery to each integration: where it stands, what came back last, when
+    it goes again, and a Retry for one that failed (Thiio's Notifications tab)."""
+
+    model = Delivery
+    fields = ["integration", "status", "attempt_count", "last_result", "next_attempt_at", "retry"]
+    readonly_fields = fields
+    verbose_name = "delivery"
+    verbose_name_plural = "Deliveries"
+    may_retry = False
+
+    def get_queryset(self, request):
+        last = Attempt.objects.filter(delivery=OuterRef("pk")).order_by("-number")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("integration", "order")
+            .annotate(
+                last_outcome=Subquery(last.values("outcome")[:1]),
+                last_code=Subquery(last.values("error_code")[:1]),
+                last_message=Subquery(last.values("message")[:1]),
+            )
+        )
+
+    def get_formset(self, request, obj=None, **kwargs):
+        retry = ACTIONS["retry_selected"]
+        self.may_retry = bool(
+            obj is not None and request.user.has_perm(retry.codename) and retry.applies_to(obj)
+        )
+        return super().get_formset(request, obj, **kwargs)
+
+    @admin.display(description="status")
+    def status(self, delivery):
+        held = f" ({delivery.get_held_reason_display()})" if delivery.held_reason else ""
+        return f"{delivery.get_state_display()}{held}"
+
+    @admin.display(description="last result")
+    def last_result(self, delivery):
+        if not delivery.last_outcome:
+            return "not sent yet"
+        outcome = Attempt.Outcome(delivery.last_outcome).label
+        detail = ": ".join(part for part in (delivery.last_code, delivery.last_message) if part)
+        text = f"{outcome}: {detail}" if detail else outcome
+        return format_html('<span title="{}">{}</span>', text, Truncator(text).chars(140))
+
+    @admin.display(description="")
+    def retry(self, delivery):
+        """Submits the order page's Retry form (HTML ``form=``: no form inside the page's form)."""
+        if not (self.may_retry and delivery.state == Delivery.State.FAILED):
+            return ""
+        return format_html(
+            '<button type="submit" class="button delivery-retry" form="order-action-form-retry" '
+            'title="Send it to {} again now">Retry</button>',
+            delivery.integration,
+        )
 
 
 @order_page_shows

@@ -17,7 +17,7 @@ from django.utils.html import format_html
 
 from core.admin import confirmation_page, confirmed, two_step
 from core.errors import ApplicationError
-from orders.admin.selection import ACTIONS, OrderAction, selection_breakdown
+from orders.admin.selection import ACTIONS, NEEDS_PERSON, OrderAction, selection_breakdown
 from orders.models import BulkOperation
 from orders.services import (
     background_threshold,
@@ -26,7 +26,7 @@ from orders.services import (
     order_reject,
     order_retry,
     order_set_done,
-    orders_resubmit,
+    orders_resubmit_recorded,
 )
 
 MESSAGES_SHOWN = 10
@@ -92,10 +92,13 @@ class OrderActionsMixin:
         def act():
             if reject_form is not None and not reject_form.is_valid():
                 return self._confirmation(request, queryset, action, reject_form)
+            chosen = queryset
+            if "retry" in action.transitions and request.POST.get(LEAVE_OUT_NEEDS_PERSON):
+                chosen = queryset.exclude(NEEDS_PERSON)
             if action.set_based:
-                self._resubmit(request, queryset)
+                self._resubmit(request, chosen)
             else:
-                self._act_per_order(request, queryset, action, reject_form)
+                self._act_per_order(request, chosen, action, reject_form)
             return None
 
         return two_step(
@@ -128,16 +131,23 @@ class OrderActionsMixin:
             "too_many": not action.set_based and breakdown.total > per_order_limit(),
             "limit": per_order_limit(),
             "background": action.set_based and breakdown.actionable > background_threshold(),
+            "leave_out_field": LEAVE_OUT_NEEDS_PERSON,
+            "breakdown_tables": [
+                ("Failure kind", breakdown.by_kind, "kind"),
+                ("Integration", breakdown.by_integration, "integration"),
+                ("Backend", breakdown.by_backend, "backend"),
+            ],
         }
 
     def _resubmit(self, request, queryset):
         count = queryset.count()
+        filters = dict(request.GET.items())
         if count > background_threshold():
             operation = bulk_operation_start(
                 action=BulkOperation.Action.RESUBMIT,
                 actor=request.user,
                 orders=queryset,
-                filters=dict(request.GET.items()),
+                filters=filters,
             )
             url = reverse("admin:orders_bulkoperation_change", args=[operation.pk])
             self.message_user(
@@ -151,13 +161,24 @@ class OrderActionsMixin:
                 messages.INFO,
             )
             return
-        result = orders_resubmit(orders=queryset, actor=request.user)
-        self.message_user(
-            request,
-            f"Resubmitted {result.resubmitted} of {result.matched} selected orders for "
-            "provisioning; they are executing now.",
-            messages.SUCCESS,
+        result, operation = orders_resubmit_recorded(
+            orders=queryset, actor=request.user, source=BulkOperation.Source.ADMIN, filters=filters
         )
+        if operation is not None:
+            url = reverse("admin:orders_bulkoperation_change", args=[operation.pk])
+            self.message_user(
+                request,
+                format_html(
+                    "Resubmitted {} of {} selected orders for provisioning: they are queued for "
+                    'sending now. <a href="{}">Bulk operation #{}</a> shows what becomes of '
+                    "them (done, failed again, still in flight).",
+                    result.resubmitted,
+                    result.matched,
+                    url,
+                    operation.pk,
+                ),
+                messages.SUCCESS if result.resubmitted else messages.WARNING,
+            )
         for reason, skipped in result.skipped_by_reason.items():
             self.message_user(request, f"Skipped {skipped}: {reason}.", messages.WARNING)
 
@@ -169,18 +190,16 @@ class OrderActionsMixin:
                 f"{per_order_limit()}; {count} are selected. Narrow the selection"
                 + (" or use Resubmit for provisioning." if action.permission == "retry" else ".")
             )
-        done, failures = 0, []
-        for order in queryset.select_related("offering", "consumer_organization"):
+        done, failures = [], []
+        for order in queryset.select_related("offering__integration", "consumer_organization"):
             try:
                 self._act_on(order, action, request.user, reject_form)
             except ApplicationError as error:
                 failures.append(error.message)
             else:
-                done += 1
+                done.append(order)
         if done:
-            self.message_user(
-                request, f"{action.label}: done for {done} of {count} orders.", messages.SUCCESS
-            )
+            self.message_user(request, _acted(action, done, count), messages.SUCCESS)
         for message in failures[:MESSAGES_SHOWN]:
             self.message_user(request, message, messages.ERROR)
         if len(failures) > MESSAGES_SHOWN:
@@ -204,6 +223,27 @@ class OrderActionsMixin:
             if name in offered and action.applies_to(order)
         ]
 
+
+def _acted(action: OrderAction, done: list, count: int) -> str:
+    """What the action did, in the words of what happens next: a retried order is queued for
+    sending, not done."""
+    if action.permission != "retry":
+        return f"{action.label}: done for {len(done)} of {count} orders."
+    if len(done) == 1:
+        order = done[0]
+        where = f" to {order.offering.integration}" if order.offering.integration else ""
+        return (
+            f"{order.number} is queued for sending{where}: it is executing, and its attempt "
+            "history shows the result in a few seconds."
+        )
+    return (
+        f"Retry: {len(done)} of {count} orders queued for sending; each order's attempt history "
+        "shows its result in a few seconds."
+    )
+
+
+LEAVE_OUT_NEEDS_PERSON = "leave_out_action_required"
+"""The confirmation's checkbox: leave out the orders whose failure a person must fix."""
 
 PER_ORDER = {"retry": order_retry, "mark_done": order_set_done, "approve": order_approve}
 """The service each one-by-one action calls per order (reject also takes the reason)."""

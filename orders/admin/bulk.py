@@ -1,9 +1,13 @@
-"""Bulk operations started in the admin and run in the background: progress, read-only."""
+"""Every person's resubmit (admin, API, command): progress for background runs, and what
+became of the orders each one sent again, linked to those orders. Read-only."""
 
 from django.contrib import admin
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 
-from orders.models import BulkOperation
+from orders.models import BulkOperation, Order
+from orders.selectors import bulk_operation_outcomes
 
 
 @admin.register(BulkOperation)
@@ -11,6 +15,7 @@ class BulkOperationAdmin(admin.ModelAdmin):
     list_display = [
         "pk",
         "action",
+        "source",
         "requested_by",
         "state",
         "progress",
@@ -18,16 +23,18 @@ class BulkOperationAdmin(admin.ModelAdmin):
         "created",
         "finished_at",
     ]
-    list_filter = ["state", "action"]
+    list_filter = ["state", "action", "source"]
     list_select_related = ["requested_by"]
     fields = [
         "action",
+        "source",
         "requested_by",
         "state",
         "progress",
         "total",
         "processed",
         "resubmitted",
+        "outcomes",
         "skipped",
         "filters",
         "created",
@@ -39,8 +46,12 @@ class BulkOperationAdmin(admin.ModelAdmin):
     readonly_fields = fields
 
     def get_queryset(self, request):
-        """Never loads the selection itself (``ids`` can hold many thousand keys)."""
-        return super().get_queryset(request).defer("ids")
+        """The list never loads the keys (``ids`` and ``resubmitted_ids`` can hold many
+        thousand); the page loads those it counts outcomes of."""
+        queryset = super().get_queryset(request).defer("ids")
+        if request.resolver_match and request.resolver_match.url_name.endswith("changelist"):
+            queryset = queryset.defer("ids", "resubmitted_ids")
+        return queryset
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("orders.view_bulkoperation") or request.user.has_perm(
@@ -66,6 +77,25 @@ class BulkOperationAdmin(admin.ModelAdmin):
             operation.percent_done,
         )
 
+    @admin.display(description="what became of them")
+    def outcomes(self, operation):
+        """The resubmitted orders by their state now, each count a link to those orders."""
+        found = bulk_operation_outcomes(operation=operation)
+        if not found:
+            return "-"
+        items = format_html_join(
+            "",
+            '<li><a href="{}">{}</a> {}</li>',
+            (
+                (_orders_url(operation, outcome.state), outcome.count, outcome.label)
+                for outcome in found
+            ),
+        )
+        return format_html(
+            '<ul class="bulk-outcomes" style="margin: 0; padding: 0; list-style: none">{}</ul>',
+            items,
+        )
+
     @admin.display(description="skipped, by reason")
     def skipped(self, operation):
         if not operation.skipped_by_reason:
@@ -76,3 +106,13 @@ class BulkOperationAdmin(admin.ModelAdmin):
             ((count, reason) for reason, count in sorted(operation.skipped_by_reason.items())),
         )
         return format_html("<ul>{}</ul>", items)
+
+
+def _orders_url(operation: BulkOperation, state: str) -> str:
+    """The orders ``operation`` sent again that are in ``state`` now: failed again ones in the
+    Failed orders queue, the others in the orders list."""
+    if state == Order.State.ERRED:
+        url = reverse("admin:orders_failedorder_changelist")
+        return f"{url}?{urlencode({'bulk_operation': operation.pk})}"
+    url = reverse("admin:orders_order_changelist")
+    return f"{url}?{urlencode({'bulk_operation': operation.pk, 'state__exact': state})}"

@@ -13,6 +13,7 @@ from django.utils.text import Truncator
 
 from orders.admin.actions import OrderActionsMixin
 from orders.admin.filters import (
+    BulkOperationFilter,
     FailedBetweenFilter,
     FailureKindFilter,
     IntegrationFilter,
@@ -71,6 +72,7 @@ class FailedOrderAdmin(OrderActionsMixin, admin.ModelAdmin):
         OrganizationFilter,
         FailureKindFilter,
         RetryScheduledFilter,
+        BulkOperationFilter,
     ]
     search_fields = ["number"]
     search_help_text = SEARCH_HELP.replace("`", "")

@@ -11,7 +11,7 @@ from django.http import QueryDict
 
 from core.errors import ApplicationError
 from orders.filters import order_filter
-from orders.models import Offering, Order, Organization
+from orders.models import BulkOperation, Offering, Order, Organization
 
 
 def filtered(request, queryset, data: dict[str, str]):
@@ -132,3 +132,29 @@ class FailedBetweenFilter(admin.ListFilter):
             "clear_url": changelist.get_query_string(remove=list(self.parameters)),
             "active": any(self.used_parameters.values()),
         }
+
+
+class BulkOperationFilter(admin.SimpleListFilter):
+    """``?bulk_operation=<id>``: the orders that bulk operation sent again (the links of its
+    outcomes). In the sidebar only while it is applied (reached from the operation's page)."""
+
+    title = "bulk operation"
+    parameter_name = "bulk_operation"
+
+    def lookups(self, request, model_admin):
+        value = self.value()
+        return [(value, f"#{value}")] if value else []
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value in (None, ""):
+            return queryset
+        operation = (
+            BulkOperation.objects.filter(pk=int(value)).only("resubmitted_ids").first()
+            if value.isascii() and value.isdigit() and len(value) < 19
+            else None
+        )
+        if operation is None:
+            messages.error(request, f"No bulk operation {value!r}.")
+            return queryset.none()
+        return queryset.filter(pk__any=operation.resubmitted_ids)

@@ -12,7 +12,12 @@ from django.utils.html import format_html
 
 from core.errors import ApplicationError
 from orders.admin.actions import OrderActionsMixin
-from orders.admin.filters import FailureKindFilter, IntegrationFilter, filtered
+from orders.admin.filters import (
+    BulkOperationFilter,
+    FailureKindFilter,
+    IntegrationFilter,
+    filtered,
+)
 from orders.models import Order, OrderTransition
 from orders.selectors import SEARCH_HELP, order_list
 from orders.services import order_edit
@@ -43,12 +48,29 @@ class ReadOnlyInline(admin.TabularInline):
 
 
 class OrderTransitionInline(ReadOnlyInline):
+    """What happened to the order besides its sends: placing, approvals, a person's retries
+    and resubmits, cancellation, marking done. Each send's failure or success, and the
+    system's own retries, are the attempt history's rows, so they are not repeated here."""
+
     model = OrderTransition
     fields = ["created", "transition", "source_state", "target_state", "actor", "reason"]
     readonly_fields = fields
     ordering = ["created", "pk"]
-    verbose_name_plural = "Transition history"
+    verbose_name = "change"
+    verbose_name_plural = "Order history (each send is in the attempt history)"
 
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .exclude(transition__in=SEND_OUTCOMES)
+            .exclude(transition="retry", actor__isnull=True)
+            .select_related("actor")
+        )
+
+
+SEND_OUTCOMES = ("fail", "succeed")
+"""Transitions a send's result makes: the attempt history shows each one."""
 
 ORDER_PAGE_INLINES: list[type[admin.options.InlineModelAdmin]] = []
 """What the apps above orders show on the order page (attempts, alerts), added by their own
@@ -56,10 +78,35 @@ admin modules with ``order_page_shows``, between the order and its transition hi
 
 
 def order_page_shows(inline: type[admin.options.InlineModelAdmin]):
-    """Show ``inline`` on the order page (the apps' admin modules call it when loaded)."""
+    """Show ``inline`` on the order page (the apps' admin modules call it when loaded), right
+    after the order and its error: what became of its sends comes before the forms."""
+    inline.on_top = True
     if inline not in ORDER_PAGE_INLINES:
         ORDER_PAGE_INLINES.append(inline)
     return inline
+
+
+def _saved_note(order: Order, was_state: str, changed: list[str]) -> str:
+    """What saving an edit did: sent the order again, or what it waits for."""
+    if not changed:
+        return f"{order.number}: nothing changed, nothing was sent."
+    fields = ", ".join(name.replace("_", " ") for name in changed)
+    order.refresh_from_db(fields=["state", "next_retry_at"])
+    if was_state == Order.State.ERRED and order.state == Order.State.EXECUTING:
+        return (
+            f"{order.number}: {fields} saved, and the order was sent again at once (it was "
+            "waiting for a person's fix): it is queued for sending; its attempt history shows "
+            "the result in a few seconds."
+        )
+    if order.state == Order.State.ERRED:
+        when = (
+            f"its next automatic retry ({order.next_retry_at:%Y-%m-%d %H:%M %Z}) sends it"
+            if order.next_retry_at
+            else "no automatic retry is scheduled: use Retry to send it"
+        )
+        return f"{order.number}: {fields} saved. It is still erred; {when} with the change."
+    state = order.get_state_display().lower()
+    return f"{order.number}: {fields} saved; nothing was sent (the order is {state})."
 
 
 @admin.register(Order)
@@ -86,6 +133,7 @@ class OrderAdmin(OrderActionsMixin, admin.ModelAdmin):
         "created",
         "erred_at",
         "completed_at",
+        BulkOperationFilter,
     ]
     search_fields = ["number", "customer_name", "customer_email"]
     search_help_text = SEARCH_HELP.replace("`", "")
@@ -123,13 +171,9 @@ class OrderAdmin(OrderActionsMixin, admin.ModelAdmin):
             None,
             {
                 "fields": [
+                    ("number", "state", "type"),
+                    ("offering", "consumer_organization", "resource"),
                     "uuid",
-                    "number",
-                    "state",
-                    "type",
-                    "offering",
-                    "consumer_organization",
-                    "resource",
                 ]
             },
         ),
@@ -137,14 +181,12 @@ class OrderAdmin(OrderActionsMixin, admin.ModelAdmin):
             "Error details",
             {
                 "fields": [
-                    "failure_kind",
+                    ("failure_kind", "erred_at", "next_retry_at"),
                     "error_message",
                     "error_traceback_display",
-                    "erred_at",
-                    "next_retry_at",
                 ],
                 "description": "The current error. Earlier errors are kept in the attempt "
-                "and transition history below.",
+                "history and the order history below.",
             },
         ),
         ("Customer", {"fields": ["customer_name", "customer_email", "attributes"]}),
@@ -178,6 +220,20 @@ class OrderAdmin(OrderActionsMixin, admin.ModelAdmin):
     def error_traceback_display(self, order):
         return preformatted(order.error_traceback)
 
+    def get_fieldsets(self, request, obj=None):
+        """Error details for an erred order only (earlier errors are in the histories); the
+        review when the order needed one."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        reviewed = obj.consumer_reviewed_at or obj.provider_reviewed_at or obj.rejection_reason
+        return [
+            (name, options)
+            for name, options in fieldsets
+            if not (name == "Error details" and obj.state != Order.State.ERRED)
+            and not (name == "Review" and not reviewed)
+        ]
+
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return self.readonly_fields
@@ -193,10 +249,12 @@ class OrderAdmin(OrderActionsMixin, admin.ModelAdmin):
         if obj is not None:
             context["order_actions"] = self.available_order_actions(request, obj)
             context["order_changelist_url"] = reverse("admin:orders_order_changelist")
+            context["failed_orders_url"] = reverse("admin:orders_failedorder_changelist")
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(self, request, obj, form, change):
         """Edits go through the service, which checks scope and keeps state untouched."""
+        was_state = obj.state
         try:
             order_edit(
                 order=obj,
@@ -207,3 +265,9 @@ class OrderAdmin(OrderActionsMixin, admin.ModelAdmin):
         except ApplicationError as error:
             self.message_user(request, error.message, messages.ERROR)
             raise PermissionDenied(error.message) from error
+        request.order_saved_note = _saved_note(obj, was_state, form.changed_data)
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        """After an edit, Django's "was changed successfully" says what became of the order."""
+        note = request.__dict__.pop("order_saved_note", None) if level == messages.SUCCESS else None
+        super().message_user(request, note or message, level, *args, **kwargs)

@@ -9,8 +9,9 @@ queries whatever the size of the selection.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
-from django.db.models import BooleanField, Case, Count, Q, Value, When
+from django.db.models import BooleanField, Case, Count, F, Q, Value, When
 
 from orders.models import Order
 from orders.models.changes import Condition
@@ -18,6 +19,11 @@ from orders.roles import CONSUMER_SIDE, PROVIDER_SIDE, consumer_scope, provider_
 
 SAMPLE_SIZE = 20
 S = Order.State
+EDIT_GRACE = timedelta(seconds=5)
+"""An order written no later than this after it erred has not been edited since (the failure's
+own writes land within it)."""
+NEEDS_PERSON = Q(failure_kind=Order.FailureKind.ACTION_REQUIRED)
+UNCHANGED_SINCE_FAILURE = NEEDS_PERSON & Q(modified__lte=F("erred_at") + EDIT_GRACE)
 
 
 @dataclass(frozen=True)
@@ -105,10 +111,21 @@ class Breakdown:
     cannot: list[tuple[str, int]] = field(default_factory=list)
     sample: list = field(default_factory=list)
     sample_cannot: list[tuple[Order, str]] = field(default_factory=list)
+    by_kind: list[tuple[str, int]] = field(default_factory=list)
+    by_integration: list[tuple[str, int]] = field(default_factory=list)
+    by_backend: list[tuple[str, int]] = field(default_factory=list)
+    needs_person: int = 0
+    unchanged_needs_person: int = 0
+    """Of the orders to act on: failed for a reason a person must fix, and of those, not edited
+    since (sent unchanged, they will most likely fail the same way)."""
 
     @property
     def cannot_count(self) -> int:
         return self.total - self.actionable
+
+    @property
+    def without_needs_person(self) -> int:
+        return self.actionable - self.needs_person
 
 
 def _scope(action: OrderAction, user) -> Q | None:
@@ -180,6 +197,8 @@ def selection_breakdown(*, queryset, action: OrderAction, user) -> Breakdown:
     result = Breakdown(total=found["total"], actionable=actionable, cannot=cannot)
     if actionable:
         result.sample = list(rows.filter(can)[:SAMPLE_SIZE])
+        if "retry" in action.transitions:
+            _break_down(result, queryset.filter(can))
     if result.total > actionable:
         flagged = rows.annotate(
             may_act=Case(
@@ -190,6 +209,40 @@ def selection_breakdown(*, queryset, action: OrderAction, user) -> Breakdown:
         for order in cannot_rows[:SAMPLE_SIZE]:
             result.sample_cannot.append((order, _reason(order, action, permitted)))
     return result
+
+
+KIND_LABELS = dict(Order.FailureKind.choices)
+
+
+def _break_down(result: Breakdown, actionable) -> None:
+    """The orders to send again by failure kind, integration and backend, and how many need a
+    person: one grouped query."""
+    rows = (
+        actionable.order_by()
+        .values("failure_kind", "offering__integration__name", "offering__integration__backend")
+        .annotate(
+            count=Count("pk"),
+            needs_person=Count("pk", filter=NEEDS_PERSON),
+            unchanged=Count("pk", filter=UNCHANGED_SINCE_FAILURE),
+        )
+    )
+    kinds: dict[str, int] = {}
+    integrations: dict[str, int] = {}
+    backends: dict[str, int] = {}
+    for row in rows:
+        kind = KIND_LABELS.get(row["failure_kind"], "unclassified")
+        integration = row["offering__integration__name"] or "no integration (done by hand)"
+        backend = (row["offering__integration__backend"] or "none").replace("_", " ")
+        for totals, key in ((kinds, kind), (integrations, integration), (backends, backend)):
+            totals[key] = totals.get(key, 0) + row["count"]
+        result.needs_person += row["needs_person"]
+        result.unchanged_needs_person += row["unchanged"]
+
+    def ranked(totals: dict[str, int]) -> list[tuple[str, int]]:
+        return sorted(totals.items(), key=lambda item: (-item[1], item[0]))
+
+    result.by_kind, result.by_integration = ranked(kinds), ranked(integrations)
+    result.by_backend = ranked(backends)
 
 
 def _reason(order: Order, action: OrderAction, permitted: bool) -> str:

@@ -1,4 +1,4 @@
-"""Bulk operations too large for one web request, run by a worker."""
+"""Bulk operations: every person's resubmit, and the background runs of large ones."""
 
 from django.conf import settings
 from django.db import models
@@ -6,12 +6,21 @@ from django.utils import timezone
 
 
 class BulkOperation(models.Model):
-    """A bulk action too large for one web request, run by a Celery worker.
+    """A person's resubmit of orders, from the admin, the API or a command: every one is
+    recorded, so what became of the orders it sent again can be followed.
 
-    ``ids`` is the selection the operator confirmed (the orders' primary keys, in order), so the
-    run acts on exactly what was shown; ``processed`` is how far through ``ids`` it has come,
-    which lets a run whose worker died resume where it stopped (see ``orders.services.bulk``).
+    A selection too large for one web request runs in the background, by a Celery worker:
+    ``ids`` is the selection the operator confirmed (the orders' primary keys, in order), so
+    the run acts on exactly what was shown; ``processed`` is how far through ``ids`` it has
+    come, which lets a run whose worker died resume where it stopped (see
+    ``orders.services.bulk``). One run at once records ``ids`` empty and is done when saved.
+    ``resubmitted_ids`` are the orders it sent again, whatever their number.
     """
+
+    class Source(models.TextChoices):
+        ADMIN = "admin", "Admin"
+        API = "api", "API"
+        COMMAND = "command", "Command (manage.py)"
 
     class Action(models.TextChoices):
         RESUBMIT = "resubmit", "Resubmit for provisioning"
@@ -29,7 +38,13 @@ class BulkOperation(models.Model):
     filters = models.JSONField(
         default=dict, blank=True, help_text="The change list's filters and search when started."
     )
-    ids = models.JSONField(default=list, blank=True, help_text="The selected orders' keys.")
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.ADMIN)
+    ids = models.JSONField(
+        default=list, blank=True, help_text="The selected orders' keys (background runs)."
+    )
+    resubmitted_ids = models.JSONField(
+        default=list, blank=True, help_text="The keys of the orders it sent again."
+    )
     state = models.CharField(max_length=20, choices=State.choices, default=State.QUEUED)
     total = models.PositiveIntegerField(default=0)
     processed = models.PositiveIntegerField(default=0)
@@ -47,7 +62,7 @@ class BulkOperation(models.Model):
         ordering = ["-created"]
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()} of {self.total} orders ({self.state})"
+        return f"{self.get_action_display()} #{self.pk} of {self.total} orders ({self.state})"
 
     @property
     def percent_done(self) -> int:

@@ -18,6 +18,7 @@ from orders.services.bulk import (
     background_threshold,
     bulk_operation_run,
     bulk_operation_start,
+    orders_resubmit_recorded,
 )
 from orders.services.completing import orders_complete
 from orders.services.placing import EDITABLE_FIELDS, order_create, order_edit
@@ -64,6 +65,7 @@ __all__ = [
     "order_set_done",
     "orders_complete",
     "orders_resubmit",
+    "orders_resubmit_recorded",
     "orders_send_again",
     "refusal",
 ]

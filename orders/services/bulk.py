@@ -1,5 +1,9 @@
-"""Bulk operations too large for one web request: started by an interface, run by a worker.
+"""Every person's resubmit recorded as a bulk operation; the ones too large for one web
+request started by an interface and run by a worker.
 
+``orders_resubmit_recorded`` resubmits at once and records what it did (the admin's smaller
+selections, the API, the command), so each resubmit's outcome can be followed like a
+background run's.
 ``bulk_operation_start`` records the confirmed selection (the orders' keys, so the run acts
 on exactly what the operator saw counted) and queues the task after commit;
 ``bulk_operation_run`` resubmits it in chunks through ``orders_resubmit``, updating the
@@ -20,7 +24,7 @@ from django.utils import timezone
 
 from core.errors import ApplicationError, ErrorCode
 from orders.models import BulkOperation, Order
-from orders.services.resubmit import orders_resubmit
+from orders.services.resubmit import ResubmitResult, orders_resubmit
 from orders.tasks import run_bulk_operation
 
 logger = logging.getLogger(__name__)
@@ -35,9 +39,48 @@ def background_threshold() -> int:
     return int(getattr(settings, "REDRIVE_BULK_BACKGROUND_THRESHOLD", 5000))
 
 
+def orders_resubmit_recorded(
+    *,
+    orders: QuerySet[Order],
+    actor,
+    source: str,
+    filters: dict | None = None,
+    **options,
+) -> tuple[ResubmitResult, BulkOperation | None]:
+    """``orders_resubmit`` now, recorded as a done bulk operation of ``source`` (none for a
+    dry run, or when nothing matched). ``options`` go to ``orders_resubmit``."""
+    started = timezone.now()
+    result = orders_resubmit(orders=orders, actor=actor, **options)
+    if result.dry_run or not result.matched:
+        return result, None
+    finished = timezone.now()
+    operation = BulkOperation.objects.create(
+        action=BulkOperation.Action.RESUBMIT,
+        requested_by=actor,
+        source=source,
+        filters=filters or {},
+        state=BulkOperation.State.DONE,
+        total=result.matched,
+        processed=result.matched,
+        resubmitted=result.resubmitted,
+        resubmitted_ids=result.resubmitted_ids,
+        skipped_by_reason=result.skipped_by_reason,
+        created=started,
+        started_at=started,
+        heartbeat_at=finished,
+        finished_at=finished,
+    )
+    return result, operation
+
+
 @transaction.atomic
 def bulk_operation_start(
-    *, action: str, actor, orders: QuerySet[Order], filters: dict | None = None
+    *,
+    action: str,
+    actor,
+    orders: QuerySet[Order],
+    filters: dict | None = None,
+    source: str = BulkOperation.Source.ADMIN,
 ) -> BulkOperation:
     """Record ``orders`` for ``action`` as ``actor`` and queue its run after commit."""
     if action != BulkOperation.Action.RESUBMIT:
@@ -48,7 +91,12 @@ def bulk_operation_start(
         raise ApplicationError("You are not allowed to resubmit orders.", code=ErrorCode.FORBIDDEN)
     ids = list(orders.order_by().order_by("pk").values_list("pk", flat=True))
     operation = BulkOperation.objects.create(
-        action=action, requested_by=actor, filters=filters or {}, ids=ids, total=len(ids)
+        action=action,
+        requested_by=actor,
+        source=source,
+        filters=filters or {},
+        ids=ids,
+        total=len(ids),
     )
     transaction.on_commit(lambda: run_bulk_operation.delay(operation.pk))
     return operation
@@ -90,6 +138,7 @@ def _resubmit_in_chunks(operation: BulkOperation) -> None:
     if actor is None or not actor.is_active:
         raise ApplicationError("The user who started this operation no longer exists.")
     skipped = dict(operation.skipped_by_reason)
+    sent = list(operation.resubmitted_ids)
     for start in range(operation.processed, len(operation.ids), CHUNK_SIZE):
         chunk = operation.ids[start : start + CHUNK_SIZE]
         result = orders_resubmit(
@@ -102,9 +151,11 @@ def _resubmit_in_chunks(operation: BulkOperation) -> None:
             skipped[reason] = skipped.get(reason, 0) + count
         if len(chunk) > result.matched:
             skipped[GONE] = skipped.get(GONE, 0) + len(chunk) - result.matched
+        sent += result.resubmitted_ids
         BulkOperation.objects.filter(pk=operation.pk).update(
             processed=F("processed") + len(chunk),
             resubmitted=F("resubmitted") + result.resubmitted,
+            resubmitted_ids=sent,
             skipped_by_reason=skipped,
             heartbeat_at=timezone.now(),
         )

@@ -43,6 +43,8 @@ class ResubmitResult:
     skipped_by_reason: dict[str, int] = field(default_factory=dict)
     skipped: list[SkippedOrder] = field(default_factory=list)
     dry_run: bool = False
+    resubmitted_ids: list[int] = field(default_factory=list)
+    """The orders sent again (primary keys; empty in a dry run): what a bulk operation follows."""
 
     def skip(self, row: dict, reason: str, limit: int) -> None:
         self.skipped_count += 1
@@ -92,7 +94,7 @@ def orders_resubmit(
     scope = None if actor is None or actor.is_staff else provider_scope(actor)
     result = ResubmitResult(dry_run=dry_run)
 
-    def work(rows: list[dict]) -> tuple[list[tuple[dict, str]], int]:
+    def work(rows: list[dict]) -> tuple[list[tuple[dict, str]], int, list[int]]:
         return _resubmit_batch(rows, scope=scope, actor=actor, trigger=trigger, dry_run=dry_run)
 
     batches = _batches(orders, batch_size)
@@ -106,9 +108,10 @@ def orders_resubmit(
         if workers > 1
         else ((rows, work(rows)) for rows in rest)
     )
-    for rows, (skips, resubmitted) in done:
+    for rows, (skips, resubmitted, sent) in done:
         result.matched += len(rows)
         result.resubmitted += resubmitted
+        result.resubmitted_ids += sent
         for row, reason in skips:
             result.skip(row, reason, skipped_limit)
         if on_batch:
@@ -137,8 +140,9 @@ def _workers(*, dry_run: bool, more: bool) -> int:
 
 def _resubmit_batch(
     rows: list[dict], *, scope, actor, trigger: str, dry_run: bool
-) -> tuple[list[tuple[dict, str]], int]:
-    """One batch: the rows skipped (with why) and how many were resubmitted."""
+) -> tuple[list[tuple[dict, str]], int, list[int]]:
+    """One batch: the rows skipped (with why), how many were (or would be) resubmitted, and
+    the keys of those that were."""
     in_scope = (
         None
         if scope is None
@@ -157,12 +161,13 @@ def _resubmit_batch(
         else:
             candidates.append(row)
     if dry_run or not candidates:
-        return skips, len(candidates) if dry_run else 0
-    done = set(
-        orders_send_again(order_ids=[row["pk"] for row in candidates], actor=actor, trigger=trigger)
+        return skips, len(candidates) if dry_run else 0, []
+    sent = orders_send_again(
+        order_ids=[row["pk"] for row in candidates], actor=actor, trigger=trigger
     )
+    done = set(sent)
     skips += [(row, CHANGED_MEANWHILE) for row in candidates if row["pk"] not in done]
-    return skips, len(done)
+    return skips, len(done), sent
 
 
 @transaction.atomic

@@ -79,7 +79,8 @@ def test_an_operator_resubmits_last_nights_failures_across_pages(live_server):
 
         # then: the success message, an empty filtered queue, the orders executing
         expect(page.locator(".messagelist")).to_contain_text(
-            "Resubmitted 150 of 150 selected orders for provisioning; they are executing now."
+            "Resubmitted 150 of 150 selected orders for provisioning: they are queued for "
+            "sending now."
         )
         expect(page.locator("#failure-counts")).to_contain_text("0 failed orders listed.")
         page.screenshot(path=SCREENSHOTS / "resubmit_done.png", full_page=True)

@@ -61,7 +61,7 @@ def test_the_order_page_shows_error_details_attempts_and_history(client, staff):
     for text in ["read timed out after 10s", "maintenance until 02:00", "http_503", "automatic"]:
         assert text in page
     assert "Traceback of attempt 2" in page
-    assert "Transition history" in page
+    assert "Order history" in page
     assert "Acme says: planned maintenance" in page
     assert 'id="order-action-retry"' in page
     assert 'id="order-action-resubmit"' in page
@@ -105,7 +105,10 @@ def test_an_order_button_confirms_acts_and_returns_to_the_order(client, staff):
     assert order.error_message == ""
     retry = order.transitions.get(transition="retry")
     assert retry.details["error_message"] == "HTTP 503: down for maintenance"
-    assert "Retry: done for 1 of 1 orders." in messages_of(response)
+    assert messages_of(response) == [
+        f"{order.number} is queued for sending to {order.offering.integration}: it is "
+        "executing, and its attempt history shows the result in a few seconds."
+    ]
 
 
 def test_buttons_follow_state_and_permission(client):
@@ -119,3 +122,103 @@ def test_buttons_follow_state_and_permission(client):
     assert 'id="order-action-retry"' in erred_page
     assert 'id="order-action-resubmit"' not in erred_page
     assert 'id="order-action-' not in pending_page
+
+
+def test_the_order_history_leaves_the_sends_to_the_attempt_history(client, staff):
+    # given: placed, failed (a send's result), retried by the system and by a person
+    order = failed_twice()
+    person = staff_with("view_order")
+    for transition, actor in [
+        ("create", person),
+        ("retry", None),
+        ("fail", None),
+        ("retry", person),
+    ]:
+        OrderTransition.objects.create(
+            order=order,
+            transition=transition,
+            source_state="erred",
+            target_state="executing",
+            actor=actor,
+            reason=f"{transition} by {actor or 'system'}",
+        )
+
+    page = client.get(page_of(order)).content.decode()
+
+    assert "create by" in page and f"retry by {person}" in page
+    assert "retry by system" not in page and "fail by system" not in page
+
+
+def test_each_delivery_shows_its_status_last_result_and_a_retry_while_it_failed(client, staff):
+    order = failed_twice()
+    Delivery.objects.filter(order=order).update(state=Delivery.State.FAILED, attempt_count=2)
+
+    page = client.get(page_of(order)).content.decode()
+
+    assert "Deliveries" in page
+    assert "Transient: http_503: maintenance until 02:00" in page
+    assert 'form="order-action-form-retry"' in page  # submits the page's Retry form
+    assert 'id="order-action-form-retry"' in page
+
+
+def test_no_delivery_retry_without_the_permission_or_once_the_delivery_is_under_way(client):
+    order = failed_twice()
+    Delivery.objects.filter(order=order).update(state=Delivery.State.FAILED)
+    client.force_login(staff_with("view_order", "view_attempt", "view_delivery"))
+    assert 'form="order-action-form-retry"' not in client.get(page_of(order)).content.decode()
+
+    client.force_login(staff_with("view_order", "retry_order"))
+    Delivery.objects.filter(order=order).update(state=Delivery.State.IN_FLIGHT)
+    assert 'form="order-action-form-retry"' not in client.get(page_of(order)).content.decode()
+
+
+def test_error_details_and_the_failed_queue_breadcrumb_only_for_an_erred_order(client, staff):
+    erred = failed_twice()
+    executing = orders_in_state(1, state=Order.State.EXECUTING)[0]
+
+    erred_page = client.get(page_of(erred)).content.decode()
+    executing_page = client.get(page_of(executing)).content.decode()
+
+    assert "Error details" in erred_page
+    assert '<a href="/admin/orders/failedorder/">Failed orders</a>' in erred_page
+    assert "Error details" not in executing_page
+    assert '<a href="/admin/orders/order/">Orders</a>' in executing_page
+    assert "Failed orders</a>" not in executing_page
+
+
+def test_saving_an_edit_says_whether_the_order_was_sent_again(client, staff):
+    # given: an order that failed on its address, a person's fix
+    order = failed_twice()
+    Order.objects.filter(pk=order.pk).update(failure_kind=Order.FailureKind.ACTION_REQUIRED)
+    form = post_back(client.get(page_of(order)).content.decode())
+    form.update(
+        customer_name=order.customer_name,
+        customer_email=order.customer_email,
+        attributes='{"sku": "VM", "shipping_address": {"postal_code": "12345"}}',
+    )
+
+    response = client.post(page_of(order), form, follow=True)
+
+    order.refresh_from_db()
+    assert order.state == Order.State.EXECUTING
+    assert messages_of(response) == [
+        f"{order.number}: attributes saved, and the order was sent again at once (it was "
+        "waiting for a person's fix): it is queued for sending; its attempt history shows the "
+        "result in a few seconds."
+    ]
+
+
+def test_saving_an_edit_of_a_transient_failure_says_it_waits_for_its_retry(client, staff):
+    order = failed_twice()
+    form = post_back(client.get(page_of(order)).content.decode())
+    form.update(customer_name="Ada", customer_email=order.customer_email, attributes="{}")
+
+    response = client.post(page_of(order), form, follow=True)
+
+    (message,) = messages_of(response)
+    assert message == (
+        f"{order.number}: customer name saved. It is still erred; no automatic retry is "
+        "scheduled: use Retry to send it with the change."
+    )
+    order.refresh_from_db()
+    assert order.state == Order.State.ERRED

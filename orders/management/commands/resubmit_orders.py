@@ -3,7 +3,8 @@ from django.core.management.base import CommandError
 from core.errors import ApplicationError
 from orders.management.console import CommandWithExamples, Progress, write_summary
 from orders.management.selection import add_selection_arguments, select_orders
-from orders.services import orders_resubmit
+from orders.models import BulkOperation
+from orders.services import orders_resubmit_recorded
 
 EXAMPLES = """\
 examples:
@@ -62,9 +63,11 @@ class Command(CommandWithExamples):
         label = "checking" if dry_run else "resubmitting"
         with Progress(self.stdout, total=total, label=label) as progress:
             try:
-                result = orders_resubmit(
+                result, operation = orders_resubmit_recorded(
                     orders=selection.orders,
                     actor=selection.actor,
+                    source=BulkOperation.Source.COMMAND,
+                    filters={"selection": selection.described},
                     dry_run=dry_run,
                     batch_size=batch_size,
                     skipped_limit=show_skipped,
@@ -89,3 +92,8 @@ class Command(CommandWithExamples):
             )
         if dry_run:
             self.stdout.write("Dry run: nothing was changed.")
+        elif operation is not None:
+            self.stdout.write(
+                f"Recorded as bulk operation {operation.pk}: the admin's Bulk operations page "
+                "shows what becomes of these orders."
+            )
