@@ -70,7 +70,7 @@ class DemoOrders:
         self.first = first
         self.transitions: list[dict] = []
         self.attempts: list[dict] = []
-        self.deliveries: list[Delivery] = []
+        self.deliveries: list[dict] = []
 
     def create(self, count: int) -> list[Order]:
         """``count`` orders of the demo's offerings, in states drawn from ``STATE_WEIGHTS``."""
@@ -82,31 +82,37 @@ class DemoOrders:
         plan = [self._plan(i, w) for i, w in zip(numbers, wanted, strict=True)]
         self.first += len(plan)
         resources = [
-            Resource(
-                name=f"{o.offering.name} #{i}",
-                offering=o.offering,
-                organization=o.consumer_organization,
-                state=RESOURCE_STATE.get(o.state, Resource.State.CREATING),
-                created=o.created,
-            )
+            {
+                "name": f"{o.offering.name} #{i}",
+                "offering_id": o.offering_id,
+                "organization_id": o.consumer_organization_id,
+                "state": RESOURCE_STATE.get(o.state, Resource.State.CREATING),
+                "created": o.created,
+            }
             for i, (o, _) in zip(numbers, plan, strict=True)
         ]
-        _insert_objects(Resource, resources, key="name")
-        for (order, _), resource in zip(plan, resources, strict=True):
-            order.resource = resource
+        for (order, _), pk in zip(plan, _insert_rows(Resource, resources, key="name"), strict=True):
+            order.resource_id = pk
         orders = [order for order, _ in plan]
-        _insert_objects(Order, orders, key="number")
+        fields = [f.attname for f in Order._meta.concrete_fields if not f.primary_key]
+        rows = [{name: getattr(order, name) for name in fields} for order in orders]
+        for order, pk in zip(orders, _insert_rows(Order, rows, key="number"), strict=True):
+            order.pk = pk
+            order._state.adding = False
         sent = []
         for order, history in plan:
             delivery = self._history(order)
             if delivery is not None and history is not None:
-                _delivery_after(delivery, history)
-                sent.append((delivery, history))
+                _delivery_after(delivery, order, history)
+                sent.append((order, delivery, history))
             if delivery is not None:
                 self.deliveries.append(delivery)
-        _insert_objects(Delivery, self.deliveries, key="order_id")
-        for delivery, history in sent:
-            self._attempts(delivery, history)
+        for delivery, pk in zip(
+            self.deliveries, _insert_rows(Delivery, self.deliveries, key="order_id"), strict=True
+        ):
+            delivery["id"] = pk
+        for order, delivery, history in sent:
+            self._attempts(order, delivery, history)
         self._insert(Attempt, self.attempts)
         self._insert(OrderTransition, self.transitions)
         self.attempts, self.transitions, self.deliveries = [], [], []
@@ -221,8 +227,8 @@ class DemoOrders:
             }
         )
 
-    def _history(self, order: Order) -> Delivery | None:
-        """The order's way to its state; its delivery, if it has one (unsaved)."""
+    def _history(self, order: Order) -> dict | None:
+        """The order's way to its state; its delivery's row, if it has one."""
         users, at = self.world.users, order.created
         shop = self._shop(order)
         self._record(order, "create", "", S.PENDING_CONSUMER, at, shop)
@@ -263,16 +269,16 @@ class DemoOrders:
                     order, "set_done", S.EXECUTING, S.DONE, order.completed_at, users["staff"]
                 )
             return None
-        return Delivery(
-            order=order,
-            integration_id=integration_id,
-            state=Delivery.State.QUEUED,
-            next_attempt_at=at + 2 * MINUTE,
-            created=at + 2 * MINUTE,
-        )
+        return {
+            "order_id": order.pk,
+            "integration_id": integration_id,
+            "state": Delivery.State.QUEUED,
+            "next_attempt_at": at + 2 * MINUTE,
+            "created": at + 2 * MINUTE,
+        }
 
-    def _attempts(self, delivery: Delivery, history: demo_history.History) -> None:
-        order, staff = delivery.order, self.world.users["staff"]
+    def _attempts(self, order: Order, delivery: dict, history: demo_history.History) -> None:
+        staff = self.world.users["staff"]
         adapt = connection.ops.adapt_datetimefield_value
         for number, planned in enumerate(history.attempts, start=1):
             actor = staff if planned.by_person else None
@@ -289,9 +295,9 @@ class DemoOrders:
             result = planned.result
             self.attempts.append(
                 {
-                    "delivery": delivery.pk,
+                    "delivery": delivery["id"],
                     "order": order.pk,
-                    "integration": delivery.integration_id,
+                    "integration": delivery["integration_id"],
                     "number": number,
                     "trigger": planned.trigger,
                     "actor": actor.pk if actor else None,
@@ -332,48 +338,63 @@ def _adapter(field):
     return None
 
 
-def _insert_objects(model, objects: list, *, key: str) -> None:
-    """Insert unsaved instances of ``model``, ``BATCH`` rows a statement, and give each its
-    primary key (matched by ``key``, unique among ``objects``). What ``bulk_create`` does,
-    without its per-value preparation, which took most of the demo's time."""
+def _insert_rows(model, rows: list[dict], *, key: str) -> list[int]:
+    """Insert ``rows`` of ``model`` (attribute name -> value; the fields left out take their
+    defaults), ``BATCH`` a statement; returns their primary keys in order, matched by ``key``
+    (unique among the rows). What ``bulk_create`` does without making a model instance and
+    preparing each value, which took most of the demo's time."""
     fields = [field for field in model._meta.concrete_fields if not field.primary_key]
     adapters = [_adapter(field) for field in fields]
     now = timezone.now()
+    made = {
+        field.attname: field.default
+        for field in fields
+        if field.has_default() and callable(field.default)
+    }
+    stamped = {field.attname for field in fields if getattr(field, "auto_now", False)}
+    defaults = {field.attname: field.get_default() for field in fields if field.attname not in made}
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
-    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    returning = f"{quote(model._meta.pk.column)}, {quote(model._meta.get_field(key).column)}"
-    for start in range(0, len(objects), BATCH):
-        batch = objects[start : start + BATCH]
+    row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    key_column = model._meta.get_field(key).column
+    returning = f"{quote(model._meta.pk.column)}, {quote(key_column)}"
+    pks = []
+    for start in range(0, len(rows), BATCH):
+        batch = rows[start : start + BATCH]
         params = []
-        for obj in batch:
+        for row in batch:
             for field, adapt in zip(fields, adapters, strict=True):
-                value = getattr(obj, field.attname)
-                if value is None and getattr(field, "auto_now", False):
+                name = field.attname
+                if name in row and not (row[name] is None and name in stamped):
+                    value = row[name]
+                elif name in stamped:
                     value = now
+                elif name in made:
+                    value = row[name] = made[name]()
+                else:
+                    value = defaults[name]
                 params.append(value if adapt is None or value is None else adapt(value))
         sql = (
             f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "
-            f"VALUES {', '.join([row] * len(batch))} RETURNING {returning}"
+            f"VALUES {', '.join([row_sql] * len(batch))} RETURNING {returning}"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            made = {found: pk for pk, found in cursor.fetchall()}
-        for obj in batch:
-            obj.pk = made[getattr(obj, key)]
-            obj._state.adding = False
+            found = {value: pk for pk, value in cursor.fetchall()}
+        pks += [found[row[model._meta.get_field(key).attname]] for row in batch]
+    return pks
 
 
-def _delivery_after(delivery: Delivery, history: demo_history.History) -> None:
-    """The delivery as its attempts left it."""
+def _delivery_after(delivery: dict, order: Order, history: demo_history.History) -> None:
+    """The delivery's row as its attempts left it."""
     succeeded = history.last.result.outcome == Attempt.Outcome.SUCCESS
-    delivery.state = Delivery.State.SUCCEEDED if succeeded else Delivery.State.FAILED
-    delivery.attempt_count = len(history.attempts)
-    delivery.next_attempt_at = history.next_retry_at
-    delivery.pending_trigger = history.last.trigger
+    delivery["state"] = Delivery.State.SUCCEEDED if succeeded else Delivery.State.FAILED
+    delivery["attempt_count"] = len(history.attempts)
+    delivery["next_attempt_at"] = history.next_retry_at
+    delivery["pending_trigger"] = history.last.trigger
     if succeeded:
-        delivery.external_id = f"SBX-{delivery.order.number[3:]}"
+        delivery["external_id"] = f"SBX-{order.number[3:]}"
     else:
         cycle = history.cycle
-        delivery.first_failed_at = cycle[0].finished_at
-        delivery.counted_attempts = sum(a.counts_toward_give_up for a in cycle)
+        delivery["first_failed_at"] = cycle[0].finished_at
+        delivery["counted_attempts"] = sum(a.counts_toward_give_up for a in cycle)
