@@ -1,10 +1,11 @@
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
-from alerts.models import Alert, AlertContact, AlertNotification
+from alerts.models import Alert, AlertContact, AlertNotification, Kind
 from alerts.selectors import alert_list
 from alerts.services import alerts_dismiss
 from core.admin import two_step
@@ -175,13 +176,46 @@ class AlertInline(admin.TabularInline):
         return False
 
 
+class AlertContactForm(forms.ModelForm):
+    """Kinds as checkboxes (none ticked: every kind), not a JSON list."""
+
+    kinds = forms.MultipleChoiceField(
+        choices=Kind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The kinds this contact hears of; none ticked: every kind.",
+    )
+
+    class Meta:
+        model = AlertContact
+        fields = ["user", "email", "organization", "integration", "frequency", "kinds"]
+
+    def clean_kinds(self):
+        chosen = set(self.cleaned_data["kinds"])
+        return [kind for kind in Kind.values if kind in chosen]  # in the kinds' own order
+
+
 @admin.register(AlertContact)
 class AlertContactAdmin(admin.ModelAdmin):
+    form = AlertContactForm
     list_display = ["__str__", "user", "email", "organization", "integration", "frequency", "kinds"]
     list_filter = ["frequency", "organization", "integration"]
     search_fields = ["email", "user__username", "user__email"]
-    raw_id_fields = ["user"]
+    autocomplete_fields = ["user", "organization", "integration"]
     readonly_fields = ["digest_covered_until", "created"]
+    fieldsets = [
+        ("Who", {"fields": ["user", "email"], "description": "A user, or an e-mail address."}),
+        (
+            "For what",
+            {
+                "fields": ["organization", "integration"],
+                "description": "An organization (its offerings' orders and the integrations "
+                "they use), or one integration.",
+            },
+        ),
+        ("How often, and which kinds", {"fields": ["frequency", "kinds"]}),
+        ("Digests", {"fields": ["digest_covered_until", "created"]}),
+    ]
 
 
 @admin.register(AlertNotification)

@@ -1,9 +1,11 @@
-"""The order page: error details, what other apps add (attempt history, alerts), the
-transition history, and the actions.
+"""The order page: the order and its error, what other apps add (deliveries, attempt
+history, alerts), the edit form (``orders.admin.forms``), the order history, and the actions.
 
 State and history are read-only: they change only through the services, which the actions
 (``orders.admin.actions``) and the edit form (``order_edit``) call.
 """
+
+import json
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -18,6 +20,7 @@ from orders.admin.filters import (
     IntegrationFilter,
     filtered,
 )
+from orders.admin.forms import OrderForm
 from orders.models import Order, OrderTransition
 from orders.selectors import SEARCH_HELP, order_list
 from orders.services import order_edit
@@ -165,7 +168,9 @@ class OrderAdmin(OrderActionsMixin, admin.ModelAdmin):
         "provider_reviewed_by",
         "provider_reviewed_at",
         "rejection_reason",
+        "attributes_display",
     ]
+    form = OrderForm
     fieldsets = [
         (
             None,
@@ -189,7 +194,19 @@ class OrderAdmin(OrderActionsMixin, admin.ModelAdmin):
                 "history and the order history below.",
             },
         ),
-        ("Customer", {"fields": ["customer_name", "customer_email", "attributes"]}),
+        ("Customer", {"fields": ["customer_name", "customer_email"]}),
+        (
+            "What is ordered",
+            {
+                "fields": [
+                    ("item_sku", "item_quantity", "item_shipping_method"),
+                    ("address_street", "address_city"),
+                    ("address_postal_code", "address_country"),
+                    "other_attributes",
+                ],
+                "description": "The order's attributes, as the integration receives them.",
+            },
+        ),
         (
             "Review",
             {
@@ -216,6 +233,10 @@ class OrderAdmin(OrderActionsMixin, admin.ModelAdmin):
         """The one order search (``orders_matching``, through ``OrderFilter``'s ``search``)."""
         return filtered(request, queryset, {"search": search_term}), False
 
+    @admin.display(description="attributes")
+    def attributes_display(self, order):
+        return format_html("<pre>{}</pre>", json.dumps(order.attributes, indent=2))
+
     @admin.display(description="error traceback")
     def error_traceback_display(self, order):
         return preformatted(order.error_traceback)
@@ -226,6 +247,13 @@ class OrderAdmin(OrderActionsMixin, admin.ModelAdmin):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None:
             return fieldsets
+        if not self.has_change_permission(request, obj):  # the attributes as they are stored
+            fieldsets = [
+                (name, {**options, "fields": ["attributes_display"]})
+                if name == "What is ordered"
+                else (name, options)
+                for name, options in fieldsets
+            ]
         reviewed = obj.consumer_reviewed_at or obj.provider_reviewed_at or obj.rejection_reason
         return [
             (name, options)
@@ -255,17 +283,19 @@ class OrderAdmin(OrderActionsMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         """Edits go through the service, which checks scope and keeps state untouched."""
         was_state = obj.state
+        changes = {
+            name: form.cleaned_data[name]
+            for name in form.changed_data
+            if name in ("customer_name", "customer_email")
+        }
+        if form.attributes_changed():
+            changes["attributes"] = form.cleaned_data["attributes"]
         try:
-            order_edit(
-                order=obj,
-                actor=request.user,
-                changes={name: form.cleaned_data[name] for name in form.changed_data},
-                attributes_edit=REPLACE,
-            )
+            order_edit(order=obj, actor=request.user, changes=changes, attributes_edit=REPLACE)
         except ApplicationError as error:
             self.message_user(request, error.message, messages.ERROR)
             raise PermissionDenied(error.message) from error
-        request.order_saved_note = _saved_note(obj, was_state, form.changed_data)
+        request.order_saved_note = _saved_note(obj, was_state, list(changes))
 
     def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
         """After an edit, Django's "was changed successfully" says what became of the order."""

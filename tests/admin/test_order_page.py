@@ -194,7 +194,8 @@ def test_saving_an_edit_says_whether_the_order_was_sent_again(client, staff):
     form.update(
         customer_name=order.customer_name,
         customer_email=order.customer_email,
-        attributes='{"sku": "VM", "shipping_address": {"postal_code": "12345"}}',
+        item_sku="VM",
+        address_postal_code="12345",
     )
 
     response = client.post(page_of(order), form, follow=True)
@@ -211,7 +212,7 @@ def test_saving_an_edit_says_whether_the_order_was_sent_again(client, staff):
 def test_saving_an_edit_of_a_transient_failure_says_it_waits_for_its_retry(client, staff):
     order = failed_twice()
     form = post_back(client.get(page_of(order)).content.decode())
-    form.update(customer_name="Ada", customer_email=order.customer_email, attributes="{}")
+    form.update(customer_name="Ada", customer_email=order.customer_email)
 
     response = client.post(page_of(order), form, follow=True)
 

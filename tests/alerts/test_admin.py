@@ -137,3 +137,51 @@ def test_alert_inline_fits_the_order_admin():
         inlines = [AlertInline]
 
     assert OrderWithAlerts(Order, admin.site).check() == []
+
+
+def test_an_alert_contact_is_made_with_checkboxes_for_kinds_and_autocomplete_for_the_user(
+    client, django_user_model
+):
+    from alerts.models import AlertContact, Kind
+    from tests.factories import OrganizationFactory, UserFactory
+
+    client.force_login(django_user_model.objects.create_superuser("root", "r@example.com", "x"))
+    someone = UserFactory(email="ops@example.com")
+    organization = OrganizationFactory()
+    url = "/admin/alerts/alertcontact/add/"
+
+    page = client.get(url).content.decode()
+    response = client.post(
+        url,
+        {
+            "user": someone.pk,
+            "email": "",
+            "organization": organization.pk,
+            "integration": "",
+            "frequency": "immediate",
+            "kinds": [Kind.UNAVAILABLE, Kind.ADDRESS_INVALID],
+        },
+    )
+
+    assert 'type="checkbox" name="kinds" value="address_invalid"' in page
+    assert 'id="id_user" class="admin-autocomplete"' in page
+    assert response.status_code == 302, response.content.decode()[:2000]
+    contact = AlertContact.objects.get()
+    assert contact.kinds == [Kind.ADDRESS_INVALID, Kind.UNAVAILABLE]  # in the kinds' order
+    assert (contact.user, contact.organization) == (someone, organization)
+
+
+def test_an_alert_contact_with_no_kind_ticked_hears_of_every_kind(client, django_user_model):
+    from alerts.models import AlertContact
+
+    client.force_login(django_user_model.objects.create_superuser("root", "r@example.com", "x"))
+    from tests.factories import IntegrationFactory
+
+    integration = IntegrationFactory()
+    client.post(
+        "/admin/alerts/alertcontact/add/",
+        {"email": "oncall@example.com", "integration": integration.pk, "frequency": "daily"},
+    )
+
+    contact = AlertContact.objects.get()
+    assert contact.kinds == [] and contact.wants("unavailable")
