@@ -10,8 +10,9 @@ services once per demo database (``seed_demo``).
   for tomorrow through ``maintenance_window_create``;
 - the carrier's outage: its first sends go out for real to an address where nothing listens,
   the breaker opens after ``breaker_threshold`` refused connections and the rest are held;
-- a bulk resubmit of failed orders by staff (``bulk_operation_start`` and ``_run``), answered
-  by the sandbox's own rules (postal codes required): some go done, some fail again;
+- staff resubmit failed orders from the admin (``orders_resubmit_recorded``, as the admin does
+  for a selection that runs at once), answered by the sandbox's own rules (postal codes
+  required): some go done, some fail again, and the operation's page counts them;
 - one alert dismissed by staff, and the alert contacts of the demo users.
 """
 
@@ -210,16 +211,14 @@ def _outage(world: World, demo: DemoOrders, *, now: datetime) -> list[Order]:
 
 
 def _bulk_resubmit(world: World, orders: list[Order]) -> BulkOperation:
-    """Staff resubmit failed orders in bulk; the sandbox (postal codes required) takes those
-    with an address and refuses the others again."""
-    staff = world.users["staff"]
-    operation = order_services.bulk_operation_start(
-        action=BulkOperation.Action.RESUBMIT,
-        actor=staff,
+    """Staff resubmit failed orders in bulk from the admin; the sandbox (postal codes
+    required) takes those with an address and refuses the others again."""
+    _, operation = order_services.orders_resubmit_recorded(
         orders=Order.objects.filter(pk__in=[o.pk for o in orders]),
-        filters={"state": S.ERRED, "offering": str(orders[0].offering_id)},
+        actor=world.users["staff"],
+        source=BulkOperation.Source.ADMIN,
+        filters={"state": S.ERRED, "offering__id__exact": str(orders[0].offering_id)},
     )
-    order_services.bulk_operation_run(operation_id=operation.pk)
     ids = list(
         Delivery.objects.filter(order__in=orders).order_by("pk").values_list("pk", flat=True)
     )

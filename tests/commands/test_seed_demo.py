@@ -17,6 +17,7 @@ from integrations.models import (
     MaintenanceWindow,
 )
 from orders.models import BulkOperation, Offering, Order, OrderTransition, Resource
+from orders.selectors import bulk_operation_outcomes
 from tests.commands.support import run
 from tests.support import closed_port
 
@@ -134,7 +135,7 @@ def test_failed_orders_alerts_are_dated_when_they_failed(seeded):
             state=S.ERRED, failure_kind__in=["action_required", "exhausted"]
         ).count()
     )
-    resubmitted = BulkOperation.objects.get().ids  # failed again just now: seen again now
+    resubmitted = BulkOperation.objects.get().resubmitted_ids  # failed again: seen again now
     for alert in alerts.exclude(order__in=resubmitted).select_related("order")[:20]:
         assert alert.first_seen_at == alert.last_seen_at == alert.order.erred_at
 
@@ -181,13 +182,15 @@ def test_the_carrier_breaker_is_open_with_deliveries_held(seeded):
 
 def test_a_bulk_resubmit_by_staff_with_outcomes(seeded):
     operation = BulkOperation.objects.get()
-    orders = Order.objects.filter(pk__in=operation.ids)
-    by_state = dict(orders.values_list("state").annotate(n=Count("pk")).order_by())
+    orders = Order.objects.filter(pk__in=operation.resubmitted_ids)
+    outcomes = {o.label: o.count for o in bulk_operation_outcomes(operation=operation)}
 
     assert operation.state == BulkOperation.State.DONE
     assert operation.requested_by.username == "staff"
+    assert operation.source == BulkOperation.Source.ADMIN
     assert operation.total == operation.resubmitted == orders.count() == 9
-    assert by_state == {S.DONE: 6, S.ERRED: 3}
+    assert outcomes == {"done": 6, "failed again": 3, "still in flight": 0}
+    assert "9 of 9 resubmitted; 6 done, 3 failed again, 0 still in flight." in seeded
     assert not orders.filter(state=S.ERRED).exclude(failure_kind="action_required").exists()
     bulk = Attempt.objects.filter(order__in=orders, trigger="bulk")
     assert bulk.count() == 9

@@ -21,6 +21,7 @@ from integrations.models import Delivery
 from orders.management.console import CommandWithExamples
 from orders.models import Order
 from orders.roles import sync_roles
+from orders.selectors import bulk_operation_outcomes
 
 S = Order.State
 FIRST_ORDERS = 3000
@@ -142,9 +143,12 @@ class Command(CommandWithExamples):
         held = Delivery.objects.filter(state=Delivery.State.HELD).count()
         self.stdout.write(f"Held deliveries: {held}.")
         if played.bulk is not None:
+            outcomes = bulk_operation_outcomes(operation=played.bulk)
             self.stdout.write(
                 f"Bulk resubmit #{played.bulk.pk} by staff: {played.bulk.resubmitted} of "
-                f"{played.bulk.total} resubmitted."
+                f"{played.bulk.total} resubmitted; "
+                + ", ".join(f"{o.count} {o.label}" for o in outcomes)
+                + "."
             )
         self.stdout.write(f"Logins (password for all: {password}):")
         for username, _, what in USERS:
