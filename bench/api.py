@@ -10,7 +10,7 @@ Queries per request are counted in this process (Django's test client and
 ORM query run here without HTTP, DRF or serialization.
 
 Then the search (``?search=``, ``bench/api_search.py``): a part of a number with and without
-its prefix, a part of an e-mail, a part of a name, with the trigram indexes and, as their
+its prefix, a part of an e-mail, a part of a name, with the search indexes and, as their
 baseline in the same run, with the indexes unusable (the server's sessions without bitmap
 scans, so PostgreSQL reads the whole table); the plan of each is printed.
 
@@ -219,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
         "--search-baseline-rounds",
         type=int,
         default=3,
-        help="Times each search is read with the trigram indexes unusable (each request reads "
+        help="Times each search is read with the search indexes unusable (each request reads "
         "the whole table).",
     )
     parser.add_argument(

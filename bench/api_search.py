@@ -2,14 +2,17 @@
 staff (every order), in the list's default order (newest first).
 
 The data set's numbers are ``SWE-000123456`` (its own prefix, not ``RD-``), its customers
-``Customer 4321`` / ``customer4321@example.com``, 200 orders each. The baseline is the same
-requests with the trigram indexes unusable: the server's sessions run with
-``enable_bitmapscan = off`` (``PGOPTIONS``), and a GIN index serves bitmap scans only, so
+``Customer 4321`` / ``customer4321@example.com``, 200 orders each: every name and e-mail shares
+"customer", whose trigrams are the costliest a trigram index can be asked for (see
+``orders.selectors._contains``). The baseline is the same requests with the search indexes
+unusable: the server's sessions run with ``enable_bitmapscan = off`` (``PGOPTIONS``); a GIN
+index serves bitmap scans only, and an OR of conditions on several columns needs them too, so
 PostgreSQL reads the table instead, as it did before migration 0007.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from contextlib import contextmanager
 
@@ -17,6 +20,7 @@ from bench import harness
 
 SEARCH_INDEXES = (
     "order_search_number",
+    "order_search_number_start",
     "order_search_customer_name",
     "order_search_customer_email",
 )
@@ -100,11 +104,17 @@ def explain(staff, params: dict) -> str:
 
 
 def plan_uses_indexes(plan: str) -> bool:
-    return all(f"Bitmap Index Scan on {name}" in plan for name in SEARCH_INDEXES)
+    """Orders are read through the search indexes only (which ones depends on the term)."""
+    used = set(re.findall(r"Index Scan on (\w+)", plan)) - {
+        "orders_offering_pkey",
+        "orders_organization_pkey",
+        "orders_resource_pkey",
+    }
+    return bool(used) and used <= set(SEARCH_INDEXES) and "Seq Scan on orders_order" not in plan
 
 
 def measure(staff, token: str, dataset, args) -> dict:
-    """The search cases (``bench/py``) with the trigram indexes and without them:
+    """The search cases (``cases``) with the search indexes and without them:
     the report's rows, targets, figures and baseline."""
     from bench.api import TARGET_P95_MS, queries_per_request, serve_and_read, summary
 
@@ -122,7 +132,7 @@ def measure(staff, token: str, dataset, args) -> dict:
     }
     read = {"check": rows_match}
     latencies = serve_and_read("config.wsgi:application", token, searches, args.rounds, **read)
-    print("the same searches with the trigram indexes unusable ...")
+    print("the same searches with the search indexes unusable ...")
     without = serve_and_read(
         "config.wsgi:application",
         token,
@@ -133,7 +143,7 @@ def measure(staff, token: str, dataset, args) -> dict:
     )
     everything = [ms for times in latencies.values() for ms in times]
     p50, p95 = harness.median(everything), harness.percentile(everything, 0.95)
-    base = summary(without, "the same searches, the trigram indexes unusable (table scans)")
+    base = summary(without, "the same searches, the search indexes unusable (table scans)")
     uses_indexes = {name: plan_uses_indexes(plan) for name, plan in plans.items()}
     return {
         "rows": [
@@ -151,7 +161,7 @@ def measure(staff, token: str, dataset, args) -> dict:
                 for name, t in latencies.items()
             ),
             (
-                "search baseline: trigram indexes unusable",
+                "search baseline: search indexes unusable",
                 f"p50 {base['p50_ms']:.1f} / p95 {base['p95_ms']:.1f} ms "
                 f"({base['p50_ms'] / p50:.0f}x the p50 with them)",
             ),
@@ -163,7 +173,7 @@ def measure(staff, token: str, dataset, args) -> dict:
         "targets": [
             harness.Target("search p95 under 100 ms", p95 < TARGET_P95_MS, f"p95 {p95:.1f} ms"),
             harness.Target(
-                "search plans read the trigram indexes",
+                "search plans read the search indexes",
                 all(uses_indexes.values()),
                 ", ".join(name for name, used in uses_indexes.items() if not used) or "all four",
             ),

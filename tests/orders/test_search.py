@@ -1,6 +1,8 @@
 """The one order search (``orders.selectors.orders_matching``): what it matches, the trigram
 indexes that serve it on PostgreSQL, and the same search on SQLite (the embedded default)."""
 
+import re
+
 import pytest
 from django.db import connection
 
@@ -10,7 +12,7 @@ from orders.selectors import orders_matching
 from tests.factories import OrderFactory
 from tests.support import run_on_fresh_sqlite
 
-SEARCH_INDEXES = {
+TRIGRAM_INDEXES = {
     "order_search_number": "number",
     "order_search_customer_name": "customer_name",
     "order_search_customer_email": "customer_email",
@@ -49,6 +51,9 @@ def matching(term: str) -> set[str]:
         ("ALAN@BLETCHLEY.TEST", {"RD-ZZZZ0000"}),  # the whole e-mail, in another case
         ("  turing  ", {"RD-ZZZZ0000"}),  # surrounding blanks do not count
         ("hopper@", set()),
+        ("7K3M9Q2P@", set()),  # a number has no @
+        ("ada@analytical", {"RD-7K3M9Q2P"}),
+        ("lovelace ada", set()),
     ],
 )
 def test_search_matches_number_name_and_email_in_part_and_in_any_case(three, term, expected):
@@ -66,6 +71,28 @@ def test_a_term_under_three_characters_besides_the_prefix_is_refused(three, term
     assert "search" in raised.value.extra
 
 
+@pytest.mark.django_db
+def test_a_term_with_digits_matches_the_whole_term_not_only_its_digits():
+    OrderFactory(customer_name="Unit 4321 North", customer_email="x4321@shop.test")
+    OrderFactory(customer_name="Unit 4321 South", customer_email="y4321@shop.test")
+
+    assert set(
+        orders_matching(Order.objects.all(), "x4321@").values_list("customer_email", flat=True)
+    ) == {"x4321@shop.test"}
+    assert set(
+        orders_matching(Order.objects.all(), "4321 south").values_list("customer_name", flat=True)
+    ) == {"Unit 4321 South"}
+    assert orders_matching(Order.objects.all(), "4321").count() == 2
+
+
+@pytest.mark.django_db
+def test_a_term_that_starts_like_a_number_matches_numbers_from_their_start():
+    OrderFactory(number="RD-7K3M9Q2P", customer_name="Someone")
+
+    assert orders_matching(Order.objects.all(), "rd-7k3").count() == 1
+    assert orders_matching(Order.objects.all(), "D-7K3M").count() == 0
+
+
 def search_indexes() -> dict[str, str]:
     with connection.cursor() as cursor:
         cursor.execute(
@@ -79,40 +106,59 @@ def search_indexes() -> dict[str, str]:
 def test_the_migration_made_a_trigram_index_for_each_searched_column():
     indexes = search_indexes()
 
-    assert set(indexes) == set(SEARCH_INDEXES)
-    for name, column in SEARCH_INDEXES.items():
+    assert set(indexes) == {*TRIGRAM_INDEXES, "order_search_number_start"}
+    for name, column in TRIGRAM_INDEXES.items():
         assert "USING gin" in indexes[name]
         assert f"upper(({column})::text) gin_trgm_ops" in indexes[name]
+    assert (
+        "USING btree (upper((number)::text) text_pattern_ops)"
+        in indexes["order_search_number_start"]
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
             "WHERE c.relname LIKE 'order_search_%%' AND i.indisvalid"
         )
-        assert cursor.fetchone()[0] == 3
+        assert cursor.fetchone()[0] == 4
 
 
-@pytest.mark.django_db
-def test_the_plan_of_a_search_reads_the_trigram_indexes():
-    # given: a few hundred orders, and the planner told to avoid a sequential scan (on a
-    # table this small it would rightly prefer one)
-    OrderFactory.create_batch(5, customer_name="Someone Else")
-    OrderFactory(number="RD-7K3M9Q2P", customer_name="Ada Lovelace")
+def plan_and_rows(term: str) -> tuple[str, list[str]]:
+    """The plan of a search and what it finds, with the planner told to avoid a sequential
+    scan (on a table this small it would rightly prefer one)."""
+    query = orders_matching(Order.objects.all(), term).order_by("-created")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE orders_order")
-
-    # when
-    query = orders_matching(Order.objects.all(), "7k3m9").order_by("-created")
-    with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         sql, params = query.query.sql_with_params()
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
-        found = list(query.values_list("number", flat=True))
+        return plan, list(query.values_list("number", flat=True))
 
-    # then
+
+@pytest.fixture
+def a_few(db):
+    OrderFactory.create_batch(5, customer_name="Someone Else")
+    OrderFactory(
+        number="RD-7K3M9Q2P", customer_name="Ada Lovelace", customer_email="ada1815@analytical.test"
+    )
+
+
+@pytest.mark.parametrize(
+    ("term", "indexes"),
+    [
+        ("7k3m9", TRIGRAM_INDEXES),  # could be in any of the three
+        ("rd-7k3m", ["order_search_number_start", *list(TRIGRAM_INDEXES)[1:]]),
+        ("ada1815@analytical", ["order_search_customer_email"]),  # only an e-mail has an @
+        ("ada lovelace", ["order_search_customer_name"]),  # only a name has a blank
+    ],
+)
+def test_the_plan_of_a_search_reads_the_search_indexes(a_few, term, indexes):
+    plan, found = plan_and_rows(term)
+
     assert found == ["RD-7K3M9Q2P"]
-    for name in SEARCH_INDEXES:
-        assert f"Bitmap Index Scan on {name}" in plan, plan
+    used = set(re.findall(r"Index Scan on (\w+)", plan))
+    assert used == set(indexes), plan
+    assert "Seq Scan on orders_order" not in plan
 
 
 SQLITE_SCRIPT = """
