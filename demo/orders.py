@@ -13,16 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import connection
-from django.utils import timezone
 
-from core.sql import insert_values
 from demo import history as demo_history
+from demo.rows import rows_insert, rows_insert_returning
 from demo.world import World
 from integrations.models import Attempt, Delivery
 from orders.models import Offering, Order, OrderTransition, Resource
 
 S = Order.State
-BATCH = 1000
 STATE_WEIGHTS = {
     S.PENDING_CONSUMER: 5,
     S.PENDING_PROVIDER: 8,
@@ -91,12 +89,14 @@ class DemoOrders:
             }
             for i, (o, _) in zip(numbers, plan, strict=True)
         ]
-        for (order, _), pk in zip(plan, _insert_rows(Resource, resources, key="name"), strict=True):
+        for (order, _), pk in zip(
+            plan, rows_insert_returning(Resource, resources, key="name"), strict=True
+        ):
             order.resource_id = pk
         orders = [order for order, _ in plan]
         fields = [f.attname for f in Order._meta.concrete_fields if not f.primary_key]
         rows = [{name: getattr(order, name) for name in fields} for order in orders]
-        for order, pk in zip(orders, _insert_rows(Order, rows, key="number"), strict=True):
+        for order, pk in zip(orders, rows_insert_returning(Order, rows, key="number"), strict=True):
             order.pk = pk
             order._state.adding = False
         sent = []
@@ -108,23 +108,17 @@ class DemoOrders:
             if delivery is not None:
                 self.deliveries.append(delivery)
         for delivery, pk in zip(
-            self.deliveries, _insert_rows(Delivery, self.deliveries, key="order_id"), strict=True
+            self.deliveries,
+            rows_insert_returning(Delivery, self.deliveries, key="order_id"),
+            strict=True,
         ):
             delivery["id"] = pk
         for order, delivery, history in sent:
             self._attempts(order, delivery, history)
-        self._insert(Attempt, self.attempts)
-        self._insert(OrderTransition, self.transitions)
+        rows_insert(Attempt, self.attempts)
+        rows_insert(OrderTransition, self.transitions)
         self.attempts, self.transitions, self.deliveries = [], [], []
         return orders
-
-    @staticmethod
-    def _insert(model, rows: list[dict]) -> None:
-        """Rows (field -> value as the database takes it, every row the same fields) in
-        statements of ``BATCH`` rows."""
-        for start in range(0, len(rows), BATCH):
-            batch = rows[start : start + BATCH]
-            insert_values(model, list(batch[0]), [tuple(row.values()) for row in batch])
 
     def _draw(self) -> Wanted:
         rng = self.rng
@@ -324,65 +318,6 @@ class DemoOrders:
                 outcome=result.outcome,
                 trigger=planned.trigger,
             )
-
-
-def _adapter(field):
-    """How a value of ``field`` goes to the database, for the few types that need it."""
-    kind = field.get_internal_type()
-    if kind == "DateTimeField":
-        return connection.ops.adapt_datetimefield_value
-    if kind == "JSONField":
-        return json.dumps
-    if kind == "UUIDField":
-        return lambda value: field.get_db_prep_value(value, connection)
-    return None
-
-
-def _insert_rows(model, rows: list[dict], *, key: str) -> list[int]:
-    """Insert ``rows`` of ``model`` (attribute name -> value; the fields left out take their
-    defaults), ``BATCH`` a statement; returns their primary keys in order, matched by ``key``
-    (unique among the rows). What ``bulk_create`` does without making a model instance and
-    preparing each value, which took most of the demo's time."""
-    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
-    adapters = [_adapter(field) for field in fields]
-    now = timezone.now()
-    made = {
-        field.attname: field.default
-        for field in fields
-        if field.has_default() and callable(field.default)
-    }
-    stamped = {field.attname for field in fields if getattr(field, "auto_now", False)}
-    defaults = {field.attname: field.get_default() for field in fields if field.attname not in made}
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in fields)
-    row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    key_column = model._meta.get_field(key).column
-    returning = f"{quote(model._meta.pk.column)}, {quote(key_column)}"
-    pks = []
-    for start in range(0, len(rows), BATCH):
-        batch = rows[start : start + BATCH]
-        params = []
-        for row in batch:
-            for field, adapt in zip(fields, adapters, strict=True):
-                name = field.attname
-                if name in row and not (row[name] is None and name in stamped):
-                    value = row[name]
-                elif name in stamped:
-                    value = now
-                elif name in made:
-                    value = row[name] = made[name]()
-                else:
-                    value = defaults[name]
-                params.append(value if adapt is None or value is None else adapt(value))
-        sql = (
-            f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "
-            f"VALUES {', '.join([row_sql] * len(batch))} RETURNING {returning}"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            found = {value: pk for pk, value in cursor.fetchall()}
-        pks += [found[row[model._meta.get_field(key).attname]] for row in batch]
-    return pks
 
 
 def _delivery_after(delivery: dict, order: Order, history: demo_history.History) -> None:
