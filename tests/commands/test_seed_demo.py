@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from alerts.models import Alert, AlertContact, AlertNotification, Frequency, Kind
 from alerts.selectors import contacts_for
+from integrations import services as integration_services
 from integrations.models import (
     Attempt,
     BreakerState,
@@ -314,3 +315,38 @@ def test_reviewed_orders_say_who_reviewed_them_and_when(seeded):
         review = order.transitions.get(transition="approve_by_consumer")
         assert order.consumer_reviewed_by.username == "shop"
         assert order.consumer_reviewed_at == review.created
+
+
+def test_the_carrier_stays_down_when_the_recovery_work_probes_it(seeded):
+    # given: the breaker's cool-down has passed, as it has a minute after the seed
+    carrier = Integration.objects.get(name="Carrier API (Rotterdam)")
+    held = Delivery.objects.filter(integration=carrier, state=Delivery.State.HELD)
+    before = held.count()
+    Integration.objects.filter(pk=carrier.pk).update(breaker_probe_at=timezone.now())
+
+    # when: the release tick lets the probe go and a worker sends it
+    assert integration_services.releases_due() == 1
+    probe = Delivery.objects.get(integration=carrier, state=Delivery.State.QUEUED)
+    integration_services.deliveries_send(delivery_ids=[probe.pk], lane="recovery")
+
+    # then: the probe is refused like the sends before it; the breaker opens again, longer
+    carrier.refresh_from_db()
+    assert carrier.breaker_state == BreakerState.OPEN
+    assert carrier.breaker_trips == 1
+    assert carrier.breaker_reason.startswith("probe failed: connection_error")
+    assert held.count() == before
+    last = Attempt.objects.filter(delivery=probe).latest("number")
+    assert last.error_code == "connection_error"
+    assert Alert.objects.get(integration=carrier, kind=Kind.UNAVAILABLE).occurrences == 2
+
+
+def test_a_demo_of_no_drawn_orders_has_every_scene_and_stays_as_it_is(db):
+    made = seed("--orders", "0")
+    before = counts()
+
+    again = seed()
+
+    assert "Demo data ready: 0 new orders and 34 in the scenes" in made
+    assert Order.objects.count() == 34
+    assert "Demo data ready: 0 new orders in" in again
+    assert counts() == before
