@@ -270,6 +270,12 @@ def test_orders_n_adds_exactly_n_orders_with_their_history(seeded):
     )
     assert new.exists()
     assert not new.filter(alerts__isnull=True).exists()
+    # mail about alerts of the past counts as sent back then, not as mail to send now
+    mailed = AlertNotification.objects.filter(alert__order__in=new).select_related("alert")
+    assert mailed.exists()
+    assert not mailed.exclude(status=AlertNotification.Status.SENT).exists()
+    for notification in mailed[:10]:
+        assert notification.sent_at == notification.alert.first_seen_at
     fixed = ["AlertContact", "MaintenanceWindow", "BulkOperation", "Integration", "Offering"]
     assert {name: after[name] for name in fixed} == {name: before[name] for name in fixed}
     emails = Order.objects.values("customer_email").annotate(n=Count("pk")).filter(n__gt=1)
