@@ -42,6 +42,8 @@ class ApiRootApi(StrictQueryParams, APIView):
         "absolute URLs. No authentication needed here; the lists need it.",
         responses={200: ApiRootSerializer},
         auth=[],
+        operation_id="api_root",
+        tags=["root"],
     )
     def get(self, request, format=None):
         return Response(
