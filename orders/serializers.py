@@ -180,7 +180,9 @@ class ResubmitRequestSerializer(StrictSerializer):
         required=False,
         help_text="The orders to resubmit, selected with the same keys as the orders list's "
         "query parameters (state, type, offering, integration, organization, created_after, "
-        "created_before, failed_after, failed_before, failure_kind, retry_scheduled, search).",
+        "created_before, failed_after, failed_before, failure_kind, retry_scheduled, search), "
+        "read the same way: `integration` an id or a name, `search` part of a number, name or "
+        "e-mail. A value the list would refuse is a 400 naming the key, and nothing changes.",
     )
     dry_run = serializers.BooleanField(
         default=False, help_text="Only say what would happen; change nothing."
