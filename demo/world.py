@@ -74,18 +74,25 @@ def world_build(*, sandbox_url: str, outage_url: str) -> World:
     acme, _ = Organization.objects.get_or_create(name="Acme Warehouses")
     globex, _ = Organization.objects.get_or_create(name="Globex Shop")
     initech, _ = Organization.objects.get_or_create(name="Initech")
+    # What each offering requires of an order (checked when placed and before an edit is
+    # saved); the postal code is left to the remote side, whose refusal is the demo's address
+    # story.
+    item = ["sku", "quantity"]
+    shipped = [*item, "shipping_method", "shipping_address.street", "shipping_address.city"]
     offerings = [
-        (northwind, "Cloud VM", Offering.Type.REMOTE, sandbox),
-        (acme, "Pallet shipping", Offering.Type.REMOTE, sandbox),
-        (northwind, "On-site server rack", Offering.Type.SITE_AGENT, agent),
-        (acme, "Consulting hours", Offering.Type.BASIC, None),
-        (acme, "Express freight", Offering.Type.REMOTE, carrier),
+        (northwind, "Cloud VM", Offering.Type.REMOTE, sandbox, item),
+        (acme, "Pallet shipping", Offering.Type.REMOTE, sandbox, shipped),
+        (northwind, "On-site server rack", Offering.Type.SITE_AGENT, agent, item),
+        (acme, "Consulting hours", Offering.Type.BASIC, None, []),
+        (acme, "Express freight", Offering.Type.REMOTE, carrier, shipped),
     ]
     made = [
         Offering.objects.get_or_create(
-            provider=provider, name=name, defaults={"type": kind, "integration": target}
+            provider=provider,
+            name=name,
+            defaults={"type": kind, "integration": target, "required_attributes": required},
         )[0]
-        for provider, name, kind, target in offerings
+        for provider, name, kind, target, required in offerings
     ]
     return World(
         offerings=made[:4],

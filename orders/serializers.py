@@ -221,11 +221,26 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
 class OfferingSerializer(serializers.ModelSerializer):
     provider = OrganizationRefSerializer(read_only=True)
+    required_attributes = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text='Attribute paths (like "shipping_address.postal_code") every order must have, '
+        "not empty: checked when it is placed and before an edit is saved or sent again.",
+    )
     integration = serializers.SerializerMethodField()
 
     class Meta:
         model = Offering
-        fields = ["uuid", "name", "type", "provider", "integration", "auto_approve", "created"]
+        fields = [
+            "uuid",
+            "name",
+            "type",
+            "provider",
+            "integration",
+            "auto_approve",
+            "required_attributes",
+            "created",
+        ]
         read_only_fields = fields
 
     @extend_schema_field(

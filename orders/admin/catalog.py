@@ -1,6 +1,45 @@
+from django import forms
 from django.contrib import admin
 
 from orders.models import Offering, Organization, Resource
+from orders.models.catalog import required_paths_problem
+
+
+class PathsField(forms.CharField):
+    """A list of attribute paths, one a line."""
+
+    widget = forms.Textarea(attrs={"rows": 4, "cols": 40})
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        lines = (line.strip() for line in (value or "").splitlines())
+        paths = [line for line in lines if line]
+        problem = required_paths_problem(paths)
+        if problem:
+            raise forms.ValidationError(problem)
+        return paths
+
+
+class OfferingForm(forms.ModelForm):
+    required_attributes = PathsField(
+        required=False,
+        help_text="One attribute path a line (e.g. sku, shipping_address.postal_code): every "
+        "order must have it, not empty, when placed and before an edit is saved or sent again.",
+    )
+
+    class Meta:
+        model = Offering
+        fields = [
+            "name",
+            "provider",
+            "managers",
+            "type",
+            "integration",
+            "auto_approve",
+            "required_attributes",
+        ]
 
 
 @admin.register(Organization)
@@ -12,6 +51,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 @admin.register(Offering)
 class OfferingAdmin(admin.ModelAdmin):
+    form = OfferingForm
     list_display = ["name", "provider", "type", "integration", "auto_approve"]
     list_filter = ["type", "provider", "integration"]
     search_fields = ["name", "provider__name"]

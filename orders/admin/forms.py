@@ -85,7 +85,7 @@ class OrderForm(forms.ModelForm):
         cleaned["attributes"] = self.attributes()
         problems = attribute_problems(cleaned["attributes"], offering=self.instance.offering)
         for path, problem in problems.items():
-            self.add_error("other_attributes", f"{path} {problem}")
+            self.add_error(_field_for(path), f"{path} {problem}")
         return cleaned
 
     def attributes(self) -> dict:
@@ -105,6 +105,16 @@ class OrderForm(forms.ModelForm):
 
     def attributes_changed(self) -> bool:
         return self.cleaned_data.get("attributes") != self.instance.attributes
+
+
+def _field_for(path: str) -> str:
+    """The form field showing attribute ``path`` ("attributes.shipping_address.city")."""
+    parts = path.split(".")[1:]
+    if len(parts) == 1 and parts[0] in ITEM_FIELDS:
+        return ITEM_PREFIX + parts[0]
+    if len(parts) == 2 and parts[0] == ADDRESS and parts[1] in ADDRESS_FIELDS:
+        return ADDRESS_PREFIX + parts[1]
+    return "other_attributes"
 
 
 def _others(attributes: dict) -> dict:

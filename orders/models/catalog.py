@@ -3,9 +3,11 @@ create, change and terminate."""
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -25,6 +27,24 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+ATTRIBUTE_PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*)*$")
+
+
+def required_paths_problem(paths) -> str:
+    """Why ``paths`` is not a list of dotted attribute paths; empty when it is."""
+    if not isinstance(paths, list):
+        return 'Give a list of attribute paths, like ["sku", "shipping_address.postal_code"].'
+    bad = [
+        repr(path) for path in paths if not (isinstance(path, str) and ATTRIBUTE_PATH.match(path))
+    ]
+    if bad:
+        return (
+            f"Not attribute paths: {', '.join(bad)}; a path is names joined by dots, like "
+            '"shipping_address.postal_code".'
+        )
+    return ""
 
 
 class Offering(models.Model):
@@ -52,6 +72,13 @@ class Offering(models.Model):
         default=False,
         help_text="Orders go straight to executing after the consumer approves them.",
     )
+    required_attributes = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Attributes every order of this offering must have, non-empty, as dotted paths "
+        '(e.g. "sku", "shipping_address.postal_code"): checked when an order is placed and '
+        "before an edited order is saved or sent again.",
+    )
     created = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -68,6 +95,11 @@ class Offering(models.Model):
         """The model of what an offering sends its orders to (the integrations app's, named in
         the foreign key, so that orders need not import it)."""
         return cls._meta.get_field("integration").related_model
+
+    def clean(self):
+        problem = required_paths_problem(self.required_attributes)
+        if problem:
+            raise ValidationError({"required_attributes": problem})
 
     def needs_provider_approval(self, consumer_organization_id: int) -> bool:
         return not (self.auto_approve or consumer_organization_id == self.provider_id)

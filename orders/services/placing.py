@@ -112,12 +112,16 @@ def merge_patch(target: Any, patch: Any) -> Any:
 def attribute_problems(attributes: Any, *, offering: Offering) -> dict[str, str]:
     """What makes ``attributes`` unfit for an order of ``offering``, by attribute path.
 
-    The offering declares no attributes of its own (``Offering`` has no such field), so these
-    are the rules every order holds to: a JSON object, and a ``name`` (a create order names
-    its new resource with it) that is a non-blank string the resource can hold."""
+    Every order's attributes are a JSON object with each of the offering's
+    ``required_attributes`` present and not empty (``null``, ``""``, ``[]`` or ``{}``), and a
+    ``name`` (a create order names its new resource with it), if any, a non-blank string the
+    resource can hold."""
     if not isinstance(attributes, dict):
         return {"attributes": "must be a JSON object"}
     problems = {}
+    for path in offering.required_attributes or []:
+        if _empty(_at(attributes, path)):
+            problems[f"attributes.{path}"] = f"is required by the offering {offering.name!r}"
     if "name" in attributes:
         name = attributes["name"]
         if not isinstance(name, str) or not name.strip():
@@ -127,6 +131,27 @@ def attribute_problems(attributes: Any, *, offering: Offering) -> dict[str, str]
                 f"must be at most {RESOURCE_NAME_LENGTH} characters (it names the resource)"
             )
     return problems
+
+
+MISSING = object()
+
+
+def _at(attributes: dict, path: str):
+    value = attributes
+    for key in path.split("."):
+        if not isinstance(value, dict) or key not in value:
+            return MISSING
+        value = value[key]
+    return value
+
+
+def _empty(value) -> bool:
+    return (
+        value is MISSING
+        or value is None
+        or value in ("", [], {})
+        or (isinstance(value, str) and not value.strip())
+    )
 
 
 def require_valid_attributes(attributes: Any, *, offering: Offering) -> None:
