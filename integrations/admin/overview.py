@@ -15,6 +15,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.text import Truncator
 
 from integrations.admin.chart import failures_per_hour
 from integrations.models import BreakerState, Delivery, MaintenanceWindow
@@ -112,7 +113,11 @@ def status_banners(*, user) -> list[Banner]:
     for integration in visible.exclude(breaker_state=BreakerState.CLOSED).order_by("name"):
         url = reverse("admin:integrations_integration_change", args=[integration.pk])
         state = "open" if integration.breaker_state == BreakerState.OPEN else "half open (probing)"
-        reason = f": {integration.breaker_reason}" if integration.breaker_reason else ""
+        reason = (
+            f": {Truncator(integration.breaker_reason).chars(120)}"
+            if integration.breaker_reason
+            else ""
+        )
         banners.append(
             Banner(
                 "error",
