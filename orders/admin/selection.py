@@ -9,21 +9,23 @@ queries whatever the size of the selection.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
 
-from django.db.models import BooleanField, Case, Count, F, Q, Value, When
+from django.db.models import BooleanField, Case, Count, Q, Value, When
 
 from orders.models import Order
 from orders.models.changes import Condition
 from orders.roles import CONSUMER_SIDE, PROVIDER_SIDE, consumer_scope, provider_scope
+from orders.selectors import (
+    EDIT_GRACE,
+    NEEDS_PERSON,
+    UNCHANGED_SINCE_FAILURE,
+    resubmit_breakdown,
+)
+
+__all__ = ["EDIT_GRACE", "NEEDS_PERSON", "UNCHANGED_SINCE_FAILURE", "selection_breakdown"]
 
 SAMPLE_SIZE = 20
 S = Order.State
-EDIT_GRACE = timedelta(seconds=5)
-"""An order written no later than this after it erred has not been edited since (the failure's
-own writes land within it)."""
-NEEDS_PERSON = Q(failure_kind=Order.FailureKind.ACTION_REQUIRED)
-UNCHANGED_SINCE_FAILURE = NEEDS_PERSON & Q(modified__lte=F("erred_at") + EDIT_GRACE)
 
 
 @dataclass(frozen=True)
@@ -211,38 +213,14 @@ def selection_breakdown(*, queryset, action: OrderAction, user) -> Breakdown:
     return result
 
 
-KIND_LABELS = dict(Order.FailureKind.choices)
-
-
 def _break_down(result: Breakdown, actionable) -> None:
     """The orders to send again by failure kind, integration and backend, and how many need a
-    person: one grouped query."""
-    rows = (
-        actionable.order_by()
-        .values("failure_kind", "offering__integration__name", "offering__integration__backend")
-        .annotate(
-            count=Count("pk"),
-            needs_person=Count("pk", filter=NEEDS_PERSON),
-            unchanged=Count("pk", filter=UNCHANGED_SINCE_FAILURE),
-        )
-    )
-    kinds: dict[str, int] = {}
-    integrations: dict[str, int] = {}
-    backends: dict[str, int] = {}
-    for row in rows:
-        kind = KIND_LABELS.get(row["failure_kind"], "unclassified")
-        integration = row["offering__integration__name"] or "no integration (done by hand)"
-        backend = (row["offering__integration__backend"] or "none").replace("_", " ")
-        for totals, key in ((kinds, kind), (integrations, integration), (backends, backend)):
-            totals[key] = totals.get(key, 0) + row["count"]
-        result.needs_person += row["needs_person"]
-        result.unchanged_needs_person += row["unchanged"]
-
-    def ranked(totals: dict[str, int]) -> list[tuple[str, int]]:
-        return sorted(totals.items(), key=lambda item: (-item[1], item[0]))
-
-    result.by_kind, result.by_integration = ranked(kinds), ranked(integrations)
-    result.by_backend = ranked(backends)
+    person (``orders.selectors.resubmit_breakdown``, which the API's dry run shows too)."""
+    counted = resubmit_breakdown(orders=actionable)
+    result.by_kind, result.by_integration = counted.by_kind, counted.by_integration
+    result.by_backend = counted.by_backend
+    result.needs_person = counted.needs_person
+    result.unchanged_needs_person = counted.unchanged_needs_person
 
 
 def _reason(order: Order, action: OrderAction, permitted: bool) -> str:

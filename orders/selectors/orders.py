@@ -1,9 +1,8 @@
 """Reads of orders, scoped to what the acting user may see."""
 
 import re
-from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet, Value
+from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import StrIndex, Upper
 from django.db.models.lookups import GreaterThan
 
@@ -168,38 +167,3 @@ def integration_by_reference(reference: str):
     if not matches:
         raise ApplicationError(f"No integration named {reference!r}; give its exact name or id.")
     return matches[0]
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What became of a bulk operation's resubmitted orders, by what they are now."""
-
-    label: str
-    state: str
-    count: int
-
-
-OUTCOME_LABELS = {
-    Order.State.DONE: "done",
-    Order.State.ERRED: "failed again",
-    Order.State.EXECUTING: "still in flight",
-}
-
-
-def bulk_operation_outcomes(*, operation) -> list[Outcome]:
-    """The orders ``operation`` sent again, counted by their state now (done, failed again,
-    still in flight, then any other), in one grouped query."""
-    if not operation.resubmitted_ids:
-        return []
-    counts = dict(
-        Order.objects.filter(pk__any=operation.resubmitted_ids)
-        .order_by()
-        .values_list("state")
-        .annotate(count=Count("pk"))
-    )
-    known = [Outcome(label, state, counts.pop(state, 0)) for state, label in OUTCOME_LABELS.items()]
-    others = [
-        Outcome(Order.State(state).label.lower(), state, count)
-        for state, count in sorted(counts.items())
-    ]
-    return known + others
