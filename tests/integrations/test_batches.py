@@ -80,23 +80,29 @@ def test_a_batch_of_25_takes_as_many_queries_as_a_batch_of_5(sandbox):
 
 
 @pytest.mark.django_db
-def test_answers_are_recorded_in_the_order_they_came(sandbox):
+def test_each_answer_is_recorded_for_its_own_delivery_as_it_came(sandbox):
     # given: the second order lacks the postal code the sandbox requires
     sandbox.set_mode(require_postal_code=True)
     deliveries = queued(sandbox, 4, attributes={1: {"shipping_address": {}}})
 
-    # when
+    # when: sent at once (the answers may come back in any order)
     made = services.deliveries_send(delivery_ids=ids(deliveries))
 
     # then
-    assert [a.outcome for a in made] == ["success", "action_required", "success", "success"]
+    outcome = {attempt.delivery_id: attempt for attempt in made}
+    assert [outcome[pk].outcome for pk in ids(deliveries)] == [
+        "success",
+        "action_required",
+        "success",
+        "success",
+    ]
     assert states(deliveries) == ["done", "erred", "done", "done"]
     rejected = Order.objects.get(pk=deliveries[1].order_id)
     assert rejected.failure_kind == Order.FailureKind.ACTION_REQUIRED
     assert (
         rejected.error_message == "HTTP 422 address_invalid: Shipping address needs a postal code"
     )
-    assert made[1].decision.startswith("no automatic retry")
+    assert outcome[deliveries[1].pk].decision.startswith("no automatic retry")
     assert Integration.objects.get(pk=deliveries[0].integration_id).breaker_failures == 0
 
 
