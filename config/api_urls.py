@@ -16,17 +16,19 @@ from integrations.apis import (
     MaintenanceWindowListCreateApi,
     OrderAttemptListApi,
 )
+from integrations.delivery_apis import OrderDeliveryListApi, OrderDeliveryRetryApi
 from orders.apis import (
     OrderApproveApi,
     OrderCancelApi,
     OrderDetailApi,
+    OrderFacetsApi,
     OrderListCreateApi,
     OrderRejectApi,
     OrderRetryApi,
     OrderSetDoneApi,
     OrderTransitionListApi,
 )
-from orders.bulk_apis import OrderResubmitApi
+from orders.bulk_apis import BulkOperationDetailApi, BulkOperationListApi, OrderResubmitApi
 from orders.organization_apis import (
     OfferingDetailApi,
     OfferingListApi,
@@ -48,8 +50,25 @@ urlpatterns = [
     ),
     path("orders/", OrderListCreateApi.as_view(), name="order-list"),
     path("orders/resubmit/", OrderResubmitApi.as_view(), name="order-resubmit"),
+    path("orders/facets/", OrderFacetsApi.as_view(), name="order-facets"),
+    path("bulk-operations/", BulkOperationListApi.as_view(), name="bulk-operation-list"),
+    path(
+        "bulk-operations/<int:id>/",
+        BulkOperationDetailApi.as_view(),
+        name="bulk-operation-detail",
+    ),
     path("orders/<uuid:uuid>/", OrderDetailApi.as_view(), name="order-detail"),
     path("orders/<uuid:uuid>/attempts/", OrderAttemptListApi.as_view(), name="order-attempts"),
+    path(
+        "orders/<uuid:uuid>/deliveries/",
+        OrderDeliveryListApi.as_view(),
+        name="order-deliveries",
+    ),
+    path(
+        "orders/<uuid:uuid>/deliveries/<int:id>/retry/",
+        OrderDeliveryRetryApi.as_view(),
+        name="order-delivery-retry",
+    ),
     path(
         "orders/<uuid:uuid>/transitions/",
         OrderTransitionListApi.as_view(),

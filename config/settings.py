@@ -157,6 +157,8 @@ SPECTACULAR_SETTINGS = {
         "OrderTypeEnum": "orders.models.Order.Type",
         "OfferingTypeEnum": "orders.models.Offering.Type",
         "ResourceStateEnum": "orders.models.Resource.State",
+        "BulkOperationStateEnum": "orders.models.BulkOperation.State",
+        "DeliveryStateEnum": "integrations.models.Delivery.State",
     },
 }
 

@@ -106,3 +106,19 @@ def hold_reason(*, integration: Integration, now: datetime) -> str:
 def attempt_list(*, order: Order) -> QuerySet[Attempt]:
     """Every attempt of every delivery of ``order`` (the caller has checked it may see it)."""
     return Attempt.objects.filter(order=order).select_related("integration", "actor")
+
+
+def delivery_list(*, order: Order) -> QuerySet[Delivery]:
+    """The deliveries of ``order`` (the caller has checked it may see it), each with its last
+    attempt's outcome, error code and message (by attempt number: the delivery's own index)."""
+    last = Attempt.objects.filter(delivery=OuterRef("pk")).order_by("-number")
+    return (
+        Delivery.objects.filter(order=order)
+        .select_related("integration")
+        .annotate(
+            last_outcome=Subquery(last.values("outcome")[:1]),
+            last_error_code=Subquery(last.values("error_code")[:1]),
+            last_message=Subquery(last.values("message")[:1]),
+        )
+        .order_by("pk")
+    )

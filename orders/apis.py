@@ -7,9 +7,10 @@ service checks the permission (403), the state (409) and the input (400).
 
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, status
-from rest_framework.generics import ListAPIView, ListCreateAPIView, RetrieveAPIView
+from rest_framework.generics import GenericAPIView, ListAPIView, ListCreateAPIView, RetrieveAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -19,13 +20,14 @@ from core.api.views import StrictQueryParams
 from orders import services
 from orders.filters import OrderFilter
 from orders.models import Offering, Order, OrderTransition, Resource
-from orders.selectors import order_list, order_transitions, organization_list
+from orders.selectors import order_facets, order_list, order_transitions, organization_list
 from orders.serializers import (
     EmptySerializer,
     OrderCancelSerializer,
     OrderCreateSerializer,
     OrderDetailSerializer,
     OrderEditSerializer,
+    OrderFacetsSerializer,
     OrderRejectSerializer,
     OrderSerializer,
     OrderTransitionSerializer,
@@ -118,6 +120,35 @@ class OrderListCreateApi(StrictQueryParams, ListCreateAPIView):
         )
         order = visible_orders(request).get(pk=order.pk)
         return Response(OrderDetailSerializer(order).data, status=status.HTTP_201_CREATED)
+
+
+class FilteredSchema(AutoSchema):
+    """The schema of a read that takes the orders list's filters but answers one object."""
+
+    def get_filter_backends(self):
+        return getattr(self.view, "filter_backends", [])
+
+
+@extend_schema(
+    summary="Count orders by failure kind and integration",
+    description="The failed-orders screen's facets: the orders the list would give for the "
+    "same query parameters (all of them but paging and ordering), counted by failure kind and "
+    "by integration, in one query whatever their number.",
+    responses={200: OrderFacetsSerializer, **errors(400, 401)},
+)
+class OrderFacetsApi(StrictQueryParams, GenericAPIView):
+    queryset = Order.objects.none()
+    serializer_class = OrderFacetsSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = OrderFilter
+    schema = FilteredSchema()
+
+    def get_queryset(self):
+        return order_list(user=self.request.user)
+
+    def get(self, request):
+        facets = order_facets(orders=self.filter_queryset(self.get_queryset()))
+        return Response(OrderFacetsSerializer(facets).data)
 
 
 @extend_schema_view(

@@ -7,18 +7,36 @@ order it may not or need not touch. A second identical request skips what the fi
 
 from django.http import QueryDict
 from django_filters.rest_framework import MultipleChoiceFilter
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from rest_framework import permissions, status
+from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.paging import CursorPage
 from core.api.schema import errors
 from core.api.views import StrictQueryParams
 from core.errors import ApplicationError
+from orders.bulk_serializers import (
+    SAMPLE_SIZE,
+    BulkOperationDetailSerializer,
+    BulkOperationSerializer,
+    ResubmitRequestSerializer,
+    ResubmitResultSerializer,
+)
 from orders.filters import OrderFilter, order_filter
 from orders.models import BulkOperation
-from orders.selectors import order_list
-from orders.serializers import ResubmitRequestSerializer, ResubmitResultSerializer
-from orders.services import orders_resubmit_recorded
+from orders.selectors import (
+    BULK_READ_PERMISSIONS,
+    NEEDS_PERSON,
+    bulk_operation_list,
+    bulk_operation_outcomes,
+    may_read_bulk_operations,
+    order_list,
+    orders_resubmittable,
+    resubmit_breakdown,
+)
+from orders.services import background_threshold, bulk_operation_start, orders_resubmit_recorded
 
 NOT_FOUND = "not found: no such order among your organizations and offerings"
 SKIPPED_LIMIT = 1000
@@ -61,11 +79,27 @@ def filter_query(filters: dict) -> QueryDict:
     summary="Resubmit erred orders",
     description="Send erred orders again, named by `uuids` (at most 1000) or selected by "
     "`filters` (the list's query parameters as a JSON object; no limit). Give exactly one of "
-    "the two. With `dry_run` nothing changes and the answer says what would happen. Orders "
-    "that are not erred, that you may not resubmit, that changed meanwhile, or (by uuid) that "
-    "you cannot see are skipped with the reason; `skipped` lists the first 1000 of them.",
+    "the two. With `dry_run` nothing changes and the answer says what would happen, with a "
+    "preview: the orders that would be resubmitted by failure kind, integration and backend, "
+    "how many need a person's fix (and of those, how many are unchanged since they failed), "
+    f"and the first {SAMPLE_SIZE} of them. `leave_out_action_required` leaves out the orders "
+    "that failed as action required, in the dry run and the real run. Orders that are not "
+    "erred, that you may not resubmit, that changed meanwhile, or (by uuid) that you cannot "
+    "see are skipped with the reason; `skipped` lists the first 1000 of them.\n\n"
+    "A real resubmit by `filters` that selects more orders than the background threshold "
+    "(`REDRIVE_BULK_BACKGROUND_THRESHOLD`, 5,000 by default) runs in the background: the "
+    "answer is 202 with the bulk operation, whose progress `GET /api/bulk-operations/{id}/` "
+    "shows. Any other real resubmit runs at once (200) and names the bulk operation it is "
+    "recorded as.",
     request=ResubmitRequestSerializer,
-    responses={200: ResubmitResultSerializer, **errors(400, 401, 403)},
+    responses={
+        200: ResubmitResultSerializer,
+        202: OpenApiResponse(
+            response=BulkOperationDetailSerializer,
+            description="Started in the background: the bulk operation, queued.",
+        ),
+        **errors(400, 401, 403),
+    },
     examples=[
         OpenApiExample(
             "Resubmit by uuid",
@@ -98,13 +132,34 @@ class OrderResubmitApi(StrictQueryParams, APIView):
             orders = visible.filter(uuid__in=uuids)
             found = set(orders.values_list("uuid", flat=True))
             missing = [uuid for uuid in uuids if uuid not in found]
+            recorded_filters = {"uuids": len(uuids)}
         else:
-            orders = order_filter(queryset=visible, data=filter_query(data["filters"]))
-        result, _ = orders_resubmit_recorded(
+            orders = order_filter(
+                queryset=visible, data=filter_query(data["filters"]), request=request
+            )
+            recorded_filters = dict(data["filters"])
+        left_out = 0
+        if data["leave_out_action_required"]:
+            left_out = orders.filter(NEEDS_PERSON).count()
+            orders = orders.exclude(NEEDS_PERSON)
+            recorded_filters["leave_out_action_required"] = True
+        if not data["dry_run"] and "filters" in data and orders.count() > background_threshold():
+            operation = bulk_operation_start(
+                action=BulkOperation.Action.RESUBMIT,
+                actor=request.user,
+                orders=orders,
+                filters=recorded_filters,
+                source=BulkOperation.Source.API,
+            )
+            return Response(
+                BulkOperationDetailSerializer(operation, context={"outcomes": []}).data,
+                status=status.HTTP_202_ACCEPTED,
+            )
+        result, operation = orders_resubmit_recorded(
             orders=orders,
             actor=request.user,
             source=BulkOperation.Source.API,
-            filters=data.get("filters") or {"uuids": len(data.get("uuids", []))},
+            filters=recorded_filters,
             dry_run=data["dry_run"],
             skipped_limit=SKIPPED_LIMIT,
         )
@@ -125,5 +180,89 @@ class OrderResubmitApi(StrictQueryParams, APIView):
             "skipped_by_reason": by_reason,
             "skipped": skipped,
             "dry_run": result.dry_run,
+            "left_out_action_required": left_out,
+            "bulk_operation": operation.pk if operation else None,
         }
+        if result.dry_run:
+            answer.update(preview(orders_resubmittable(orders=orders, user=request.user)))
         return Response(answer)
+
+
+def preview(resubmittable) -> dict:
+    """What a dry run shows besides the counts: the orders that would be sent again broken down,
+    how many need a person, and a sample (two queries)."""
+    counted = resubmit_breakdown(orders=resubmittable)
+
+    def rows(ranked):
+        return [{"name": name, "count": count} for name, count in ranked]
+
+    sample = resubmittable.order_by("pk").values("uuid", "number", "failure_kind", "error_message")[
+        :SAMPLE_SIZE
+    ]
+    return {
+        "breakdown": {
+            "failure_kind": rows(counted.by_kind),
+            "integration": rows(counted.by_integration),
+            "backend": rows(counted.by_backend),
+        },
+        "action_required": {
+            "count": counted.needs_person,
+            "unchanged_since_failure": counted.unchanged_needs_person,
+        },
+        "sample": [{**row, "uuid": str(row["uuid"])} for row in sample],
+    }
+
+
+class BulkOperationReadPermission(permissions.BasePermission):
+    """Reading bulk operations takes ``orders.view_bulkoperation`` or
+    ``orders.resubmit_order`` (as the admin's page does); which ones is the selector's part."""
+
+    message = (
+        "You hold no role that allows reading bulk operations "
+        f"({' or '.join(BULK_READ_PERMISSIONS)}); ask an administrator for one."
+    )
+
+    def has_permission(self, request, view) -> bool:
+        return may_read_bulk_operations(request.user)
+
+
+class BulkOperationReadApi(StrictQueryParams):
+    queryset = BulkOperation.objects.none()
+    read_permission = None  # two permissions, either will do: BulkOperationReadPermission
+    permission_classes = [permissions.IsAuthenticated, BulkOperationReadPermission]
+
+    def get_queryset(self):
+        return bulk_operation_list(user=self.request.user)
+
+
+@extend_schema(
+    summary="List bulk operations",
+    description="Your resubmits (staff: everyone's), from the API, the admin and the commands, "
+    "newest first, each with its progress. Needs `orders.view_bulkoperation` or "
+    "`orders.resubmit_order`.",
+    responses={200: BulkOperationSerializer(many=True), **errors(400, 401, 403)},
+)
+class BulkOperationListApi(BulkOperationReadApi, ListAPIView):
+    serializer_class = BulkOperationSerializer
+    pagination_class = CursorPage
+    filter_backends = []
+
+
+@extend_schema(
+    summary="One bulk operation",
+    description="Its progress and what became of the orders it sent again (`outcomes`: done, "
+    "failed again, still in flight), each with the orders list's URL that lists exactly those "
+    "orders (`/api/orders/?bulk_operation={id}&state=done`). Another person's operation is a "
+    "404 (staff see all).",
+    responses={200: BulkOperationDetailSerializer, **errors(401, 403, 404)},
+)
+class BulkOperationDetailApi(BulkOperationReadApi, RetrieveAPIView):
+    serializer_class = BulkOperationDetailSerializer
+    lookup_field = "pk"
+    lookup_url_kwarg = "id"
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if getattr(self, "kwargs", None) and "id" in self.kwargs:
+            context["outcomes"] = bulk_operation_outcomes(operation=self.get_object())
+        return context

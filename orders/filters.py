@@ -6,10 +6,12 @@ from django.db.models import Q, QuerySet
 from django_filters import rest_framework as filters
 
 from core.errors import ApplicationError
-from core.filters import StrictBooleanFilter, UtcDateTimeFilter
-from orders.models import Order
+from core.filters import IdFilter, StrictBooleanFilter, UtcDateTimeFilter
+from orders.models import BulkOperation, Order
 from orders.selectors import (
     SEARCH_HELP,
+    bulk_operation_list,
+    bulk_operation_resubmitted_ids,
     integration_by_reference,
     orders_matching,
     search_term_problem,
@@ -61,9 +63,27 @@ class IntegrationReferenceFilter(filters.CharFilter):
     field_class = IntegrationReferenceField
 
 
+BULK_OPERATION_HELP = (
+    "A bulk operation's id (`GET /api/bulk-operations/`): the orders it sent again. Only your "
+    "own operations (staff: any); another's, or an unknown id, is a 400 naming it."
+)
+
+
 class OrderFilterForm(forms.Form):
+    viewer = None
+    """Who filters (set by ``OrderFilter`` from its request); ``None`` is the system."""
+
     def clean(self):
         data = super().clean()
+        operation = data.get("bulk_operation")
+        if operation is not None:
+            operations = (
+                BulkOperation.objects.all()
+                if self.viewer is None
+                else bulk_operation_list(user=self.viewer)
+            )
+            if not operations.filter(pk=operation).exists():
+                self.add_error("bulk_operation", f"No bulk operation {operation} among yours.")
         for since, until in (
             ("created_after", "created_before"),
             ("failed_after", "failed_before"),
@@ -104,11 +124,22 @@ class OrderFilter(filters.FilterSet):
         help_text="Erred orders with (or without) an automatic retry due.",
     )
     search = SearchFilter(method="filter_search", help_text=SEARCH_HELP)
+    bulk_operation = IdFilter(method="filter_bulk_operation", help_text=BULK_OPERATION_HELP)
 
     class Meta:
         model = Order
         fields = []
         form = OrderFilterForm
+
+    @property
+    def form(self):
+        form = super().form
+        form.viewer = getattr(self.request, "user", None)
+        return form
+
+    def filter_bulk_operation(self, queryset, name, value):
+        ids = bulk_operation_resubmitted_ids(operation_id=value) or []
+        return queryset.filter(pk__any=ids)
 
     def filter_organization(self, queryset, name, value):
         return queryset.filter(
@@ -127,10 +158,11 @@ class OrderFilter(filters.FilterSet):
         return orders_matching(queryset, value)
 
 
-def order_filter(*, queryset: QuerySet[Order], data) -> QuerySet[Order]:
-    """Apply ``OrderFilter`` outside a request; bad values raise an ``ApplicationError``
-    naming each field and what is wrong with it."""
-    filterset = OrderFilter(data=data, queryset=queryset)
+def order_filter(*, queryset: QuerySet[Order], data, request=None) -> QuerySet[Order]:
+    """Apply ``OrderFilter`` outside the list (``request``: whose view, for the filters that
+    depend on it; none for the system); bad values raise an ``ApplicationError`` naming each
+    field and what is wrong with it."""
+    filterset = OrderFilter(data=data, queryset=queryset, request=request)
     if not filterset.is_valid():
         problems = {field: [str(e) for e in errors] for field, errors in filterset.errors.items()}
         described = "; ".join(f"{field}: {' '.join(errors)}" for field, errors in problems.items())

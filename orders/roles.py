@@ -33,6 +33,7 @@ PROVIDER_ACTIONS = [
     "orders.view_offering",
     "integrations.view_integration",
     "integrations.view_attempt",
+    "integrations.view_delivery",
     "integrations.view_maintenancewindow",
     "orders.approve_order",
     "orders.reject_order",

@@ -5,8 +5,7 @@ from rest_framework import serializers
 
 from core.api.serializers import StrictSerializer
 from orders.models import Offering, Order, OrderTransition, Organization, Resource
-
-RESUBMIT_UUID_LIMIT = 1000
+from orders.selectors import needs_fix_first
 
 
 class OrganizationRefSerializer(serializers.ModelSerializer):
@@ -44,6 +43,11 @@ class OrderSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text="Why the latest send failed; empty unless the order is erred.",
     )
+    needs_fix_first = serializers.SerializerMethodField(
+        help_text="The last error needs a person's fix before a retry can succeed: it failed "
+        "as action required and the order has not been edited since (sent again as it is, it "
+        "will most likely fail the same way). A retry is still allowed; warn before it."
+    )
 
     class Meta:
         model = Order
@@ -63,8 +67,12 @@ class OrderSerializer(serializers.ModelSerializer):
             "failure_kind",
             "next_retry_at",
             "error_message",
+            "needs_fix_first",
         ]
         read_only_fields = fields
+
+    def get_needs_fix_first(self, order: Order) -> bool:
+        return needs_fix_first(order)
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_integration(self, order: Order) -> str | None:
@@ -163,55 +171,6 @@ class OrderTransitionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ResubmitRequestSerializer(StrictSerializer):
-    uuids = serializers.ListField(
-        child=serializers.UUIDField(),
-        required=False,
-        allow_empty=False,
-        max_length=RESUBMIT_UUID_LIMIT,
-        help_text=f"The orders to resubmit, at most {RESUBMIT_UUID_LIMIT}.",
-        error_messages={
-            "max_length": f"At most {RESUBMIT_UUID_LIMIT} uuids per request; select more with "
-            "`filters` instead.",
-            "empty": "Name at least one order.",
-        },
-    )
-    filters = serializers.DictField(
-        required=False,
-        help_text="The orders to resubmit, selected with the same keys as the orders list's "
-        "query parameters (state, type, offering, integration, organization, created_after, "
-        "created_before, failed_after, failed_before, failure_kind, retry_scheduled, search), "
-        "read the same way: `integration` an id or a name, `search` part of a number, name or "
-        "e-mail. A value the list would refuse is a 400 naming the key, and nothing changes.",
-    )
-    dry_run = serializers.BooleanField(
-        default=False, help_text="Only say what would happen; change nothing."
-    )
-
-    def validate(self, data):
-        if ("uuids" in data) == ("filters" in data):
-            raise serializers.ValidationError(
-                "Give either `uuids` or `filters`, not both and not neither."
-            )
-        return data
-
-
-class SkippedOrderSerializer(serializers.Serializer):
-    uuid = serializers.UUIDField()
-    number = serializers.CharField(allow_null=True, help_text="null for an unknown uuid.")
-    reason = serializers.CharField()
-
-
-class ResubmitResultSerializer(serializers.Serializer):
-    matched = serializers.IntegerField(help_text="Orders found in your scope.")
-    resubmitted = serializers.IntegerField(required=False, help_text="Absent on a dry run.")
-    would_resubmit = serializers.IntegerField(required=False, help_text="Only on a dry run.")
-    skipped_count = serializers.IntegerField()
-    skipped_by_reason = serializers.DictField(child=serializers.IntegerField())
-    skipped = SkippedOrderSerializer(many=True, help_text="The first 1000 skipped orders.")
-    dry_run = serializers.BooleanField()
-
-
 class OrganizationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organization
@@ -253,3 +212,31 @@ class OfferingSerializer(serializers.ModelSerializer):
     def get_integration(self, offering: Offering) -> dict | None:
         integration = offering.integration
         return {"id": integration.pk, "name": integration.name} if integration else None
+
+
+class FailureKindCountSerializer(serializers.Serializer):
+    failure_kind = serializers.CharField(
+        help_text="A failure kind (the list's `failure_kind`), or empty for orders without one."
+    )
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class IntegrationCountSerializer(serializers.Serializer):
+    id = serializers.IntegerField(
+        allow_null=True, help_text="The list's `integration`; null for offerings done by hand."
+    )
+    name = serializers.CharField(allow_null=True)
+    count = serializers.IntegerField()
+
+
+class OrderFacetsSerializer(serializers.Serializer):
+    total = serializers.IntegerField(help_text="Orders that match the filters.")
+    by_failure_kind = FailureKindCountSerializer(
+        many=True,
+        help_text="Every failure kind, in a fixed order, with zero counts too; then the "
+        "orders without one (empty `failure_kind`) when there are any.",
+    )
+    by_integration = IntegrationCountSerializer(
+        many=True, help_text="The integrations of the matching orders, the largest count first."
+    )

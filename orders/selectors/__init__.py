@@ -18,6 +18,7 @@ from orders.selectors.counts import (
     ResubmitBreakdown,
     needs_fix_first,
     order_facets,
+    orders_resubmittable,
     resubmit_breakdown,
 )
 from orders.selectors.orders import (
@@ -64,6 +65,7 @@ __all__ = [
     "order_list",
     "order_transitions",
     "orders_matching",
+    "orders_resubmittable",
     "organization_list",
     "resubmit_breakdown",
     "search_term_problem",

@@ -10,6 +10,7 @@ from datetime import timedelta
 from django.db.models import Count, F, Q, QuerySet
 
 from orders.models import Order
+from orders.roles import provider_scope
 
 EDIT_GRACE = timedelta(seconds=5)
 """An order written no later than this after it erred has not been edited since (the failure's
@@ -115,3 +116,9 @@ def order_facets(*, orders: QuerySet[Order]) -> OrderFacets:
         integrations.values(), key=lambda entry: (-entry["count"], entry["name"] or "")
     )
     return OrderFacets(total=total, by_failure_kind=by_kind, by_integration=by_integration)
+
+
+def orders_resubmittable(*, orders: QuerySet[Order], user) -> QuerySet[Order]:
+    """The orders of ``orders`` a resubmit by ``user`` would send again, as
+    ``orders_resubmit`` decides them: erred, and ``user`` on their provider side."""
+    return orders.filter(state=Order.State.ERRED).filter(provider_scope(user))

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from orders.models import Order, OrderTransition
+from orders.models import BulkOperation, Order, OrderTransition
 from tests.api.conftest import ROLES, assert_error
 
 URL = "/api/orders/resubmit/"
@@ -75,6 +75,8 @@ def test_skipped_orders_say_why_and_a_repeat_is_safe(world):
             {"uuid": unknown, "number": None, "reason": NOT_FOUND},
         ],
         "dry_run": False,
+        "left_out_action_required": 0,
+        "bulk_operation": BulkOperation.objects.get(resubmitted=1).pk,
     }
     assert (again["resubmitted"], again["skipped_by_reason"]) == (
         0,

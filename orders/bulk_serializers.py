@@ -1,0 +1,178 @@
+"""What the bulk resubmit and the bulk operations API accept and show."""
+
+from django.urls import reverse
+from django.utils.http import urlencode
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from core.api.serializers import StrictSerializer
+from orders.models import BulkOperation
+
+RESUBMIT_UUID_LIMIT = 1000
+SAMPLE_SIZE = 20
+
+
+class ResubmitRequestSerializer(StrictSerializer):
+    uuids = serializers.ListField(
+        child=serializers.UUIDField(),
+        required=False,
+        allow_empty=False,
+        max_length=RESUBMIT_UUID_LIMIT,
+        help_text=f"The orders to resubmit, at most {RESUBMIT_UUID_LIMIT}.",
+        error_messages={
+            "max_length": f"At most {RESUBMIT_UUID_LIMIT} uuids per request; select more with "
+            "`filters` instead.",
+            "empty": "Name at least one order.",
+        },
+    )
+    filters = serializers.DictField(
+        required=False,
+        help_text="The orders to resubmit, selected with the same keys as the orders list's "
+        "query parameters (state, type, offering, integration, organization, created_after, "
+        "created_before, failed_after, failed_before, failure_kind, retry_scheduled, search), "
+        "read the same way: `integration` an id or a name, `search` part of a number, name or "
+        "e-mail. A value the list would refuse is a 400 naming the key, and nothing changes.",
+    )
+    dry_run = serializers.BooleanField(
+        default=False,
+        help_text="Only say what would happen (with a preview: breakdown, action required, "
+        "sample); change nothing.",
+    )
+    leave_out_action_required = serializers.BooleanField(
+        default=False,
+        help_text="Leave out the orders whose failure needs a person's fix (failure kind "
+        "action_required), in the dry run and the real run alike; `left_out_action_required` "
+        "says how many.",
+    )
+
+    def validate(self, data):
+        if ("uuids" in data) == ("filters" in data):
+            raise serializers.ValidationError(
+                "Give either `uuids` or `filters`, not both and not neither."
+            )
+        return data
+
+
+class SkippedOrderSerializer(serializers.Serializer):
+    uuid = serializers.UUIDField()
+    number = serializers.CharField(allow_null=True, help_text="null for an unknown uuid.")
+    reason = serializers.CharField()
+
+
+class CountSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class ResubmitBreakdownSerializer(serializers.Serializer):
+    failure_kind = CountSerializer(many=True, help_text="By failure kind, the largest first.")
+    integration = CountSerializer(many=True, help_text="By integration name, the largest first.")
+    backend = CountSerializer(many=True, help_text="By integration backend, the largest first.")
+
+
+class ActionRequiredSerializer(serializers.Serializer):
+    count = serializers.IntegerField(
+        help_text="Of the orders to resubmit: failed for a reason a person must fix."
+    )
+    unchanged_since_failure = serializers.IntegerField(
+        help_text="Of those: not edited since they failed; sent again as they are, they will "
+        "most likely fail the same way."
+    )
+
+
+class SampleOrderSerializer(serializers.Serializer):
+    uuid = serializers.UUIDField()
+    number = serializers.CharField()
+    failure_kind = serializers.CharField(help_text="Empty when the order has none.")
+    error_message = serializers.CharField()
+
+
+class ResubmitResultSerializer(serializers.Serializer):
+    matched = serializers.IntegerField(help_text="Orders found in your scope.")
+    resubmitted = serializers.IntegerField(required=False, help_text="Absent on a dry run.")
+    would_resubmit = serializers.IntegerField(required=False, help_text="Only on a dry run.")
+    skipped_count = serializers.IntegerField()
+    skipped_by_reason = serializers.DictField(child=serializers.IntegerField())
+    skipped = SkippedOrderSerializer(many=True, help_text="The first 1000 skipped orders.")
+    dry_run = serializers.BooleanField()
+    left_out_action_required = serializers.IntegerField(
+        help_text="Orders of the selection left out as action required "
+        "(`leave_out_action_required`); 0 without it. Not counted in `matched`."
+    )
+    bulk_operation = serializers.IntegerField(
+        allow_null=True,
+        help_text="The id of the bulk operation this resubmit is recorded as "
+        "(`GET /api/bulk-operations/{id}/`); null on a dry run or when nothing matched.",
+    )
+    breakdown = ResubmitBreakdownSerializer(
+        required=False, help_text="Only on a dry run: the orders that would be resubmitted."
+    )
+    action_required = ActionRequiredSerializer(required=False, help_text="Only on a dry run.")
+    sample = SampleOrderSerializer(
+        many=True,
+        required=False,
+        help_text=f"Only on a dry run: the first {SAMPLE_SIZE} orders that would be resubmitted.",
+    )
+
+
+class OutcomeSerializer(serializers.Serializer):
+    label = serializers.CharField(help_text="done, failed again, still in flight, or a state.")
+    state = serializers.CharField(help_text="The orders' state now.")
+    count = serializers.IntegerField()
+    orders = serializers.SerializerMethodField(
+        help_text="The orders list's URL that lists exactly these orders."
+    )
+
+    def get_orders(self, outcome) -> str:
+        query = urlencode({"bulk_operation": self.context["operation"].pk, "state": outcome.state})
+        return f"{reverse('order-list')}?{query}"
+
+
+class BulkOperationSerializer(serializers.ModelSerializer):
+    progress_percent = serializers.IntegerField(
+        source="percent_done", read_only=True, help_text="processed of total, 0 to 100."
+    )
+    skipped_by_reason = serializers.DictField(child=serializers.IntegerField(), read_only=True)
+    filters = serializers.DictField(
+        read_only=True, help_text="The selection it was started with, as given."
+    )
+    requested_by = serializers.CharField(
+        source="requested_by.username", allow_null=True, default=None, read_only=True
+    )
+
+    class Meta:
+        model = BulkOperation
+        fields = [
+            "id",
+            "action",
+            "source",
+            "state",
+            "requested_by",
+            "filters",
+            "total",
+            "processed",
+            "resubmitted",
+            "skipped_by_reason",
+            "progress_percent",
+            "error",
+            "created",
+            "started_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
+
+
+class BulkOperationDetailSerializer(BulkOperationSerializer):
+    outcomes = serializers.SerializerMethodField(
+        help_text="What became of the orders it sent again, by their state now: done, failed "
+        "again, still in flight (always listed), then any other; each links to those orders."
+    )
+
+    class Meta(BulkOperationSerializer.Meta):
+        fields = [*BulkOperationSerializer.Meta.fields, "outcomes"]
+        read_only_fields = fields
+
+    @extend_schema_field(OutcomeSerializer(many=True))
+    def get_outcomes(self, operation) -> list:
+        outcomes = self.context["outcomes"]
+        return OutcomeSerializer(outcomes, many=True, context={"operation": operation}).data
