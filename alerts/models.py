@@ -93,6 +93,9 @@ class Alert(models.Model):
     dismissed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    dismissed_note = models.TextField(
+        blank=True, help_text="The note the person who dismissed it last gave; may be empty."
+    )
 
     class Meta:
         ordering = ["-last_seen_at", "-pk"]

@@ -1,14 +1,48 @@
 from django.conf import settings
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from alerts.models import Alert
 from core.api.serializers import StrictSerializer
 
+NOTE_LIMIT = 500
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class ApiLinkField(serializers.Field):
+    """The absolute API URL of the object itself: ``{SITE_URL}/api/{collection}/{key}/``."""
+
+    def __init__(self, collection: str, key: str, **kwargs):
+        self.collection, self.key = collection, key
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, value) -> str:
+        return f"{settings.SITE_URL}/api/{self.collection}/{getattr(value, self.key)}/"
+
+
+class AlertOrderSerializer(serializers.Serializer):
+    """The order an alert is about."""
+
+    uuid = serializers.UUIDField(read_only=True)
+    number = serializers.CharField(read_only=True)
+    url = ApiLinkField("orders", "uuid", help_text="The order in the API.")
+
+
+class AlertIntegrationSerializer(serializers.Serializer):
+    """The integration an alert is about."""
+
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    url = ApiLinkField("integrations", "pk", help_text="The integration in the API.")
+
 
 class AlertSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    integration = serializers.SerializerMethodField()
-    order = serializers.SerializerMethodField()
+    integration = AlertIntegrationSerializer(read_only=True)
+    order = AlertOrderSerializer(
+        read_only=True, allow_null=True, help_text="Null for an alert about no order."
+    )
     resolved_by = serializers.SlugRelatedField(
         slug_field="username",
         read_only=True,
@@ -42,21 +76,36 @@ class AlertSerializer(serializers.ModelSerializer):
             "resolved_reason",
             "dismissed_at",
             "dismissed_by",
+            "dismissed_note",
         ]
         read_only_fields = fields
 
-    def get_integration(self, alert) -> dict:
-        return {"id": alert.integration_id, "name": alert.integration.name}
-
-    def get_order(self, alert) -> dict | None:
-        if not alert.order_id:
-            return None
-        return {
-            "uuid": str(alert.order.uuid),
-            "number": alert.order.number,
-            "url": f"{settings.SITE_URL}/api/orders/{alert.order.uuid}/",
-        }
-
 
 class AlertDismissSerializer(StrictSerializer):
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    """The note is optional: a dismissal without one is still recorded (who and when), as the
+    admin's bulk dismiss allows; the dashboard asks for one."""
+
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=NOTE_LIMIT,
+        help_text="Why it is dismissed, for whoever looks next (optional; at most 500 "
+        "characters). Shown as the alert's dismissed_note.",
+    )
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=NOTE_LIMIT,
+        help_text="Deprecated: the earlier name of note. Give one of the two.",
+    )
+
+    def validate(self, data):
+        if "note" in data and "reason" in data:
+            raise serializers.ValidationError(
+                {"reason": ["Give note or reason (its earlier name), not both."]}
+            )
+        return data
+
+    @property
+    def given_note(self) -> str:
+        return self.validated_data.get("note", self.validated_data.get("reason", ""))

@@ -135,13 +135,15 @@ def _dismissal(actor, reason: str, now) -> dict:
         "status": Alert.Status.DISMISSED,
         "dismissed_by": actor,
         "dismissed_at": now,
+        "dismissed_note": reason,
         "resolved_reason": said,
     }
 
 
 @transaction.atomic
 def alert_dismiss(*, alert: Alert, actor, reason: str = "") -> Alert:
-    """A person dismisses an open alert; who and when are kept. It reopens if it happens again."""
+    """A person dismisses an open alert; who, when and their note (``reason``, optional) are
+    kept. It reopens if it happens again."""
     _require_dismisser(actor)
     if not Alert.objects.filter(alert_scope(actor), pk=alert.pk).exists():
         raise ApplicationError(
@@ -156,7 +158,15 @@ def alert_dismiss(*, alert: Alert, actor, reason: str = "") -> Alert:
         )
     for name, value in _dismissal(actor, reason, timezone.now()).items():
         setattr(locked, name, value)
-    locked.save(update_fields=["status", "dismissed_by", "dismissed_at", "resolved_reason"])
+    locked.save(
+        update_fields=[
+            "status",
+            "dismissed_by",
+            "dismissed_at",
+            "dismissed_note",
+            "resolved_reason",
+        ]
+    )
     return locked
 
 

@@ -80,18 +80,36 @@ def _absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def alert_links(alert: Alert) -> dict[str, str]:
-    links = {"alert": _absolute(reverse("admin:alerts_alert_change", args=[alert.pk]))}
+DASHBOARD = "/dashboard"
+
+
+def reads_admin(contact: AlertContact) -> bool:
+    """Staff open alerts and orders in the admin; every other contact (a provider's owner or
+    manager, or a bare address) cannot, and gets the dashboard's pages instead."""
+    return bool(contact.user_id and contact.user.is_staff and contact.user.is_active)
+
+
+def alert_links(alert: Alert, *, admin: bool) -> dict[str, str]:
+    """Where a mail about ``alert`` points: the admin's pages (``admin``), or the provider
+    dashboard's routes (``/dashboard/alerts/{id}``, ``/dashboard/orders/{uuid}``, agreed with
+    the dashboard app); the order's API URL either way."""
+    if admin:
+        links = {"alert": _absolute(reverse("admin:alerts_alert_change", args=[alert.pk]))}
+    else:
+        links = {"alert": _absolute(f"{DASHBOARD}/alerts/{alert.pk}")}
     if alert.order_id:
-        links["order_admin"] = _absolute(
+        links["order"] = _absolute(
             reverse("admin:orders_order_change", args=[alert.order_id])
+            if admin
+            else f"{DASHBOARD}/orders/{alert.order.uuid}"
         )
         links["order_api"] = _absolute(f"/api/orders/{alert.order.uuid}/")
     return links
 
 
 def _message(contact: AlertContact, period: str, alerts: list[Alert]) -> mail.EmailMessage:
-    items = [{"alert": alert, "links": alert_links(alert)} for alert in alerts]
+    admin = reads_admin(contact)
+    items = [{"alert": alert, "links": alert_links(alert, admin=admin)} for alert in alerts]
     if period.startswith(IMMEDIATE):
         alert = alerts[0]
         subject = f"[Redrive] {alert.get_kind_display()}: " + (
@@ -102,13 +120,14 @@ def _message(contact: AlertContact, period: str, alerts: list[Alert]) -> mail.Em
         frequency, _, when = period.partition(":")
         count = f"{len(alerts)} alert{'s' if len(alerts) != 1 else ''}"
         subject = f"[Redrive] {frequency} digest: {count} ({when})"
+        all_alerts = reverse("admin:alerts_alert_changelist") if admin else f"{DASHBOARD}/alerts"
         body = render_to_string(
             "alerts/email/digest.txt",
             {
                 "items": items,
                 "shown": items[:DIGEST_SHOWN],
                 "more": max(0, len(items) - DIGEST_SHOWN),
-                "all_alerts": _absolute(reverse("admin:alerts_alert_changelist")),
+                "all_alerts": _absolute(all_alerts),
                 "frequency": frequency,
                 "when": when,
             },

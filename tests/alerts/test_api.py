@@ -49,14 +49,19 @@ def test_detail_is_a_404_outside_the_scope(world, role):
         assert body["message"] == "managed: postal_code is required"
         assert body["order"]["number"] == alert.order.number
         assert body["order"]["url"] == f"http://testserver/api/orders/{alert.order.uuid}/"
-        assert body["integration"] == {"id": alert.integration_id, "name": "Acme VMs"}
+        assert body["integration"] == {
+            "id": alert.integration_id,
+            "name": "Acme VMs",
+            "url": f"http://testserver/api/integrations/{alert.integration_id}/",
+        }
 
 
+@pytest.mark.parametrize("field", ["note", "reason"])  # reason: the note's earlier name
 @pytest.mark.parametrize("role", ROLES)
-def test_dismiss_for_each_role(world, role):
+def test_dismiss_for_each_role(world, role, field):
     alert = world.alerts["managed"]
 
-    response = world.client(role).post(f"/api/alerts/{alert.pk}/dismiss/", {"reason": "known"})
+    response = world.client(role).post(f"/api/alerts/{alert.pk}/dismiss/", {field: " known "})
 
     alert.refresh_from_db()
     if role == "anonymous":
@@ -69,8 +74,11 @@ def test_dismiss_for_each_role(world, role):
         assert response.json()["dismissed_by"] == role
         assert (alert.status, alert.dismissed_by.username) == ("dismissed", role)
         assert alert.resolved_reason == f"dismissed by {role}: known"
+        assert response.json()["dismissed_note"] == alert.dismissed_note == "known"
+        shown = world.client(role).get("/api/alerts/?status=dismissed").json()["results"]
+        assert [row["dismissed_note"] for row in shown] == ["known"]
         return
-    assert alert.status == "open"
+    assert (alert.status, alert.dismissed_note) == ("open", "")
 
 
 def test_dismiss_in_scope_without_the_permission_is_403(world):

@@ -54,7 +54,7 @@ def test_hourly_digest_carries_what_is_new_since_the_last_one():
     body = mail.outbox[0].body
     assert mail.outbox[0].subject == "[Redrive] hourly digest: 2 alerts (2030-03-01T11)"
     assert "first: postal_code is required" in body and "second: no ship method" in body
-    assert first.number in body and f"/admin/orders/order/{first.pk}/change/" in body
+    assert first.number in body and f"/dashboard/orders/{first.uuid}\n" in body
 
     # when / then: a second run in the same hour sends nothing
     assert digest("hourly", 11.3).mail.sent == 0

@@ -70,9 +70,10 @@ def test_an_alert_that_needs_action_is_mailed_at_once_with_the_order_and_its_lin
     assert order.number in sent.subject and "Invalid address" in sent.subject
     assert "postal_code: required for Germany" in sent.body
     assert f"Order:        {order.number}" in sent.body
-    assert f"http://testserver/admin/orders/order/{order.pk}/change/" in sent.body
+    assert f"Open the order:  http://testserver/dashboard/orders/{order.uuid}\n" in sent.body
     assert f"http://testserver/api/orders/{order.uuid}/" in sent.body
-    assert f"http://testserver/admin/alerts/alert/{alert.pk}/change/" in sent.body
+    assert f"The alert:       http://testserver/dashboard/alerts/{alert.pk}\n" in sent.body
+    assert "/admin/" not in sent.body
     row = AlertNotification.objects.get()
     assert (row.status, row.period, row.attempts) == ("sent", "immediate:1", 1)
 
