@@ -28,10 +28,8 @@ def delivery_retry(*, delivery: Delivery, actor) -> Delivery:
             extra={
                 "delivery_state": delivery.state,
                 "state": order.state,
-                "allowed": {
-                    "delivery_state": [Delivery.State.FAILED],
-                    "state": [Order.State.ERRED],
-                },
+                "allowed_delivery_states": [Delivery.State.FAILED],
+                "allowed_states": [Order.State.ERRED],
             },
         )
     order_retry(order=order, actor=actor)
