@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from alerts.apis import AlertDetailApi, AlertDismissApi, AlertListApi
 from config.api_root import ApiRootApi
+from config.me_api import MeApi
 from core.api.token_apis import ApiTokenDetailApi, ApiTokenListCreateApi
 from integrations.agent_apis import AgentOrderListApi, AgentOrderReportApi
 from integrations.apis import (
@@ -38,6 +39,7 @@ from orders.organization_apis import (
 
 urlpatterns = [
     path("", ApiRootApi.as_view(), name="api-root"),
+    path("me/", MeApi.as_view(), name="me"),
     path("tokens/", ApiTokenListCreateApi.as_view(), name="api-token-list"),
     path("tokens/<int:id>/", ApiTokenDetailApi.as_view(), name="api-token-detail"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -61,7 +61,7 @@ WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [BASE_DIR / "config" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -114,6 +114,12 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
+
+# The dashboard and the accounts pages (config/dashboard.py, config/accounts.py): a login
+# comes back to "/", which leads staff to the admin and everyone else to the dashboard.
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+DASHBOARD_DIST = env.str("DASHBOARD_DIST", default=str(BASE_DIR / "dashboard" / "dist"))
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"

@@ -1,4 +1,5 @@
-"""Where a person or a client starts: `/` leads to the console, `/api/` lists the API's links,
+"""Where a person or a client starts: `/` leads staff to the console and everyone else to the
+provider dashboard (tests/dashboard/test_serving.py), `/api/` lists the API's links,
 `/api/docs/` is Swagger UI served from our own static files (no CDN)."""
 
 import re
@@ -23,7 +24,10 @@ LISTS = {
 ASSET = re.compile(r'(?:src|href)="([^"]+)"')
 
 
-def test_the_site_root_leads_to_the_console_and_view_site_points_there(client):
+@pytest.mark.django_db
+def test_the_site_root_leads_staff_to_the_console_and_view_site_points_there(client):
+    client.force_login(staff_user())
+
     response = client.get("/")
 
     assert response.status_code == 302
