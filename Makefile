@@ -16,7 +16,17 @@ TEST_STAMP := $(VENV)/.installed-test-$(shell cat $(LOCK) $(wildcard $(TEST_LOCK
 PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps
 PG_VERSION := $(shell ls /etc/postgresql 2>/dev/null | sort -V | tail -n 1)
 
-.PHONY: install install-test run test lint services browser lock demo bench chaos fuzz
+.PHONY: install install-test run test lint services browser lock demo bench chaos fuzz \
+  dashboard dashboard-test dashboard-types
+
+# The provider dashboard (dashboard/, a Vite app Django serves at /dashboard/): `npm ci` when
+# the lock's hash changed (its stamp lives in node_modules, which npm ci replaces), a build
+# when a source changed. The build is not committed: it follows from the lock and the sources.
+DASHBOARD := dashboard
+NPM_STAMP := $(DASHBOARD)/node_modules/.installed-$(shell sha1sum $(DASHBOARD)/package-lock.json | cut -c1-12)
+DASHBOARD_SOURCES := $(shell find $(DASHBOARD)/src -type f -not -name '*.test.*') \
+  $(addprefix $(DASHBOARD)/,index.html package.json vite.config.ts tsconfig.json)
+DASHBOARD_BUILD := $(DASHBOARD)/dist/index.html
 
 $(RUN_STAMP): $(LOCK)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,23 +45,42 @@ install: $(RUN_STAMP)
 
 install-test: $(TEST_STAMP)
 
+$(NPM_STAMP): $(DASHBOARD)/package-lock.json
+	cd $(DASHBOARD) && npm ci --no-audit --no-fund
+	@touch $@
+
+$(DASHBOARD_BUILD): $(NPM_STAMP) $(DASHBOARD_SOURCES)
+	cd $(DASHBOARD) && npm run build
+
+dashboard: $(DASHBOARD_BUILD)
+
+# The dashboard's own checks: its types, that src/api/schema.d.ts matches the API's schema,
+# and the Vitest tests. `make dashboard-types` regenerates schema.d.ts after an API change.
+dashboard-test: $(NPM_STAMP) | $(RUN_STAMP)
+	cd $(DASHBOARD) && npm run --silent typecheck && npm run --silent types:check && npm test
+
+dashboard-types: $(NPM_STAMP) | $(RUN_STAMP)
+	cd $(DASHBOARD) && npm run --silent types
+
 # The roles come with the migrations (a data migration) and seed_demo syncs them again, so no
 # separate setup_roles here. WEB_ADDR and SANDBOX_PORT move the web process and the sandbox
 # (the Procfile reads them; the demo's integration points at that sandbox).
 WEB_ADDR ?= 127.0.0.1:8000
 SANDBOX_PORT ?= 8765
 export WEB_ADDR SANDBOX_PORT
-run: install
+run: install dashboard
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --sandbox-url http://127.0.0.1:$(SANDBOX_PORT) \
 	  $(if $(DEMO_PASSWORD),--password $(DEMO_PASSWORD),)
 	@echo
 	@echo "Redrive: admin at http://$(WEB_ADDR)/admin/ (log in as 'admin' with the password above),"
+	@echo "         provider dashboard at http://$(WEB_ADDR)/dashboard/ (as 'owner' or 'manager'),"
 	@echo "         API at http://$(WEB_ADDR)/api/, sandbox at http://127.0.0.1:$(SANDBOX_PORT). Ctrl-C stops all."
 	@echo
 	$(BIN)/python -m config.processes start -f Procfile
 
-test: install-test services browser
+# The dashboard is built before the suite: its browser tests (tests/dashboard/) open the build.
+test: install-test services browser dashboard dashboard-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # ruff, and the direction of imports between the apps (pyproject.toml's import-linter

@@ -1,0 +1,72 @@
+import { useEffect, useRef } from "react";
+
+import type { Schemas } from "./api/client";
+import { LogoutButton } from "./components/LogoutButton";
+import { Link, navigate, useRoute } from "./router";
+import { Coming } from "./screens/Coming";
+import { SCREENS, screenOf } from "./screens/screens";
+import { Tokens } from "./screens/Tokens";
+
+const HOME = "/failed-orders";
+
+function roleNames(me: Schemas["Me"]): string {
+  return me.roles.length ? me.roles.join(", ") : "no role";
+}
+
+export function Shell({ me }: { me: Schemas["Me"] }) {
+  const route = useRoute();
+  const screen = screenOf(route);
+  const main = useRef<HTMLElement>(null);
+
+  useEffect(() => {
+    if (route === "/") navigate(HOME);
+  }, [route]);
+
+  useEffect(() => {
+    const title = screen?.title ?? "Not found";
+    document.title = `${title} · Redrive`;
+    main.current?.focus();
+  }, [screen]);
+
+  return (
+    <div className="shell">
+      <a className="skip" href="#main">
+        Skip to the screen
+      </a>
+      <header className="topbar">
+        <span className="brand">Redrive</span>
+        <span className="who">
+          {me.username} <span className="muted">({roleNames(me)})</span>
+        </span>
+        <LogoutButton />
+      </header>
+      <div className="body">
+        <nav aria-label="Dashboard" className="sidenav">
+          <ul>
+            {SCREENS.map((item) => (
+              <li key={item.route}>
+                <Link to={item.route} aria-current={item.route === route ? "page" : undefined}>
+                  {item.title}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <main id="main" ref={main} tabIndex={-1}>
+          {route === "/" ? null : !screen ? (
+            <section>
+              <h1>Nothing here</h1>
+              <p>
+                There is no screen at this address. <Link to={HOME}>Go to Failed orders</Link>.
+              </p>
+            </section>
+          ) : screen.route === "/tokens" ? (
+            <Tokens />
+          ) : (
+            <Coming screen={screen} />
+          )}
+        </main>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,48 @@
+// The screens of the shell's navigation, in order. A screen that is not built yet says what
+// it is waiting for (the API pieces issue 18 adds), never shows made-up rows.
+export type Screen = {
+  route: string;
+  title: string;
+  /** Not built yet: what is missing, in a sentence a provider can read. */
+  coming?: string[];
+};
+
+export const SCREENS: Screen[] = [
+  {
+    route: "/failed-orders",
+    title: "Failed orders",
+    coming: [
+      "Counts by failure kind and integration (the failed-orders facets in the API).",
+      "Search, the filters and the time zone on GET /api/orders/ are in the API; the screen is not built yet.",
+      "Selecting rows, a page or all that match, and Resubmit with a dry-run preview, live progress and the outcome (bulk operations in the API).",
+    ],
+  },
+  {
+    route: "/alerts",
+    title: "Alerts",
+    coming: [
+      "Open and resolved alerts by kind and integration, each linked to its order or integration.",
+      "Dismissing an alert with a note.",
+    ],
+  },
+  {
+    route: "/integrations",
+    title: "Integrations",
+    coming: [
+      "Health: the breaker's state, held and failing counts and the last day's attempts by outcome.",
+      "Maintenance windows (plan, move, extend, end), resending the orders waiting on an integration, and its limits.",
+    ],
+  },
+  {
+    route: "/consumer-orders",
+    title: "Consumers' orders",
+    coming: [
+      "Your organization's orders and their states, the reason of a rejection, and cancelling where allowed.",
+    ],
+  },
+  { route: "/tokens", title: "My API tokens" },
+];
+
+export function screenOf(route: string): Screen | undefined {
+  return SCREENS.find((screen) => screen.route === route);
+}
