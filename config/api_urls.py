@@ -10,10 +10,12 @@ from core.api.token_apis import ApiTokenDetailApi, ApiTokenListCreateApi
 from integrations.agent_apis import AgentOrderListApi, AgentOrderReportApi
 from integrations.apis import (
     IntegrationDetailApi,
+    IntegrationHealthApi,
     IntegrationListCreateApi,
     IntegrationReleaseApi,
     IntegrationResendWaitingApi,
     MaintenanceWindowDetailApi,
+    MaintenanceWindowEndApi,
     MaintenanceWindowListCreateApi,
     OrderAttemptListApi,
 )
@@ -84,6 +86,11 @@ urlpatterns = [
     path("integrations/", IntegrationListCreateApi.as_view(), name="integration-list"),
     path("integrations/<int:id>/", IntegrationDetailApi.as_view(), name="integration-detail"),
     path(
+        "integrations/<int:id>/health/",
+        IntegrationHealthApi.as_view(),
+        name="integration-health",
+    ),
+    path(
         "integrations/<int:id>/release/",
         IntegrationReleaseApi.as_view(),
         name="integration-release",
@@ -102,6 +109,11 @@ urlpatterns = [
         "integrations/<int:integration_id>/maintenance_windows/<int:id>/",
         MaintenanceWindowDetailApi.as_view(),
         name="maintenance-window-detail",
+    ),
+    path(
+        "integrations/<int:integration_id>/maintenance_windows/<int:id>/end/",
+        MaintenanceWindowEndApi.as_view(),
+        name="maintenance-window-end",
     ),
     path("organizations/", OrganizationListApi.as_view(), name="organization-list"),
     path(

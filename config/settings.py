@@ -165,6 +165,7 @@ SPECTACULAR_SETTINGS = {
         "ResourceStateEnum": "orders.models.Resource.State",
         "BulkOperationStateEnum": "orders.models.BulkOperation.State",
         "DeliveryStateEnum": "integrations.models.Delivery.State",
+        "BreakerStateEnum": "integrations.models.BreakerState",
     },
 }
 

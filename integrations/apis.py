@@ -1,8 +1,9 @@
-"""The integrations API: integrations with their status, their maintenance windows, the staff
-actions on them, and the attempt history of an order. The site agents' API is in
+"""The integrations API: integrations with their status and health, their maintenance windows,
+the actions on them, and the attempt history of an order. The site agents' API is in
 ``agent_apis``."""
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.generics import ListAPIView, ListCreateAPIView, RetrieveAPIView
@@ -16,26 +17,31 @@ from integrations.models import Attempt, Integration, MaintenanceWindow
 from integrations.selectors import (
     attempt_list,
     integration_get,
+    integration_health,
     integration_list,
     maintenance_window_list,
 )
 from integrations.serializers import (
     AttemptSerializer,
     IntegrationActionResultSerializer,
+    IntegrationHealthSerializer,
     IntegrationSerializer,
     IntegrationWriteSerializer,
     MaintenanceWindowCreateSerializer,
     MaintenanceWindowSerializer,
+    ResendWaitingResultSerializer,
+    WindowEndSerializer,
 )
 from integrations.services import (
     deliveries_release,
     integration_create,
-    integration_resend_waiting,
     integration_update,
     maintenance_window_create,
     maintenance_window_delete,
     maintenance_window_update,
 )
+from integrations.services.configuration import integration_waiting_resend
+from integrations.services.windows import maintenance_window_end
 from orders.apis import visible_order
 
 
@@ -116,7 +122,7 @@ class IntegrationDetailApi(StrictQueryParams, RetrieveAPIView):
 
 
 class IntegrationActionApi(StrictQueryParams, APIView):
-    """A staff action on one integration the caller can see."""
+    """An action on one integration the caller can see (who may act: the service)."""
 
     def integration(self, request, id) -> Integration:
         return visible_integration(request, id)
@@ -139,18 +145,46 @@ class IntegrationReleaseApi(IntegrationActionApi):
 
 class IntegrationResendWaitingApi(IntegrationActionApi):
     @extend_schema(
-        summary="Credentials or mapping fixed: resend waiting orders (staff)",
+        summary="Credentials or mapping fixed: resend waiting orders",
         description="Sends again every erred order of this integration that is waiting on a "
         "credentials, configuration or mapping error (for a fix made outside Redrive, such "
-        "as a new credential in the environment).",
+        "as a new credential in the environment). Staff resend all of them; the owners and "
+        "managers of the offerings that use the integration resend their offerings' orders. "
+        "`count` is how many were sent again, `matched` how many were waiting, `skipped` the "
+        "difference (changed by someone else meanwhile), by reason.",
         request=None,
-        responses={200: IntegrationActionResultSerializer, **errors(401, 403, 404)},
+        responses={200: ResendWaitingResultSerializer, **errors(401, 403, 404)},
     )
     def post(self, request, id):
-        resent = integration_resend_waiting(
+        result = integration_waiting_resend(
             integration=self.integration(request, id), actor=request.user
         )
-        return Response({"count": resent, "message": f"Sent again {resent} waiting orders."})
+        return Response(
+            {
+                "count": result.resubmitted,
+                "matched": result.matched,
+                "skipped": result.skipped_count,
+                "skipped_by_reason": result.skipped_by_reason,
+                "message": f"Sent again {result.resubmitted} of {result.matched} waiting orders.",
+            }
+        )
+
+
+@extend_schema(
+    summary="Health of an integration",
+    description="What its page shows beside the configuration: the circuit breaker (state, "
+    "since, reason, next probe), held deliveries by reason, deliveries in flight and queued, "
+    "your erred orders at it by failure kind, the last success and failure, the maintenance "
+    "window running now and the next one, its limits (also in the integration itself) and "
+    "the last 24 hours' attempts by outcome per UTC hour (24 buckets, the current hour last). "
+    "A fixed number of queries, whatever the traffic.",
+    responses={200: IntegrationHealthSerializer, **errors(401, 404)},
+)
+class IntegrationHealthApi(StrictQueryParams, APIView):
+    def get(self, request, id):
+        integration = get_object_or_404(integration_list(user=request.user), pk=id)
+        health = integration_health(user=request.user, integration=integration, now=timezone.now())
+        return Response(IntegrationHealthSerializer(health).data)
 
 
 @extend_schema_view(
@@ -160,8 +194,10 @@ class IntegrationResendWaitingApi(IntegrationActionApi):
         responses={200: MaintenanceWindowSerializer(many=True), **errors(400, 401, 404)},
     ),
     post=extend_schema(
-        summary="Plan a maintenance window (staff)",
-        description="Nothing is sent to the integration from starts_at to ends_at.",
+        summary="Plan a maintenance window",
+        description="Nothing is sent to the integration from starts_at to ends_at. Staff, "
+        "and the owners of the organizations whose offerings use the integration (the same "
+        "who may set its limits); windows may overlap.",
         request=MaintenanceWindowCreateSerializer,
         responses={201: MaintenanceWindowSerializer, **errors(400, 401, 403, 404)},
     ),
@@ -192,14 +228,19 @@ class MaintenanceWindowListCreateApi(StrictQueryParams, ListCreateAPIView):
         responses={200: MaintenanceWindowSerializer, **errors(401, 404)},
     ),
     patch=extend_schema(
-        summary="Move or extend a maintenance window (staff)",
-        description="Send only what changes. A window that has ended and released its "
-        "deliveries cannot be changed (409): plan a new one.",
+        summary="Move or extend a maintenance window",
+        description="Send only what changes (starts_at, ends_at, note); the result must "
+        "still end after it starts and in the future (400 naming the field). A window that "
+        "has ended cannot be changed (409): plan a new one. Windows may overlap. Staff, and "
+        "the owners of the organizations whose offerings use the integration.",
         request=MaintenanceWindowCreateSerializer,
         responses={200: MaintenanceWindowSerializer, **errors(400, 401, 403, 404, 409)},
     ),
     delete=extend_schema(
-        summary="Remove a maintenance window (staff)",
+        summary="Remove a maintenance window",
+        description="What a running window held goes out at the next release tick; "
+        "`POST .../end/` ends it and releases at once. Staff, and the owners of the "
+        "organizations whose offerings use the integration.",
         responses={204: None, **errors(401, 403, 404)},
     ),
 )
@@ -223,6 +264,23 @@ class MaintenanceWindowDetailApi(StrictQueryParams, RetrieveAPIView):
     def delete(self, request, integration_id, id):
         maintenance_window_delete(window=self.get_object(), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MaintenanceWindowEndApi(StrictQueryParams, APIView):
+    @extend_schema(
+        summary="End a running maintenance window now",
+        description="Its end moves to now and what it held is sent again at once, as when a "
+        "window ends on time (held deliveries, and the orders that failed transiently during "
+        "it). One not started yet is a 409 (move or remove it), one that has ended too. "
+        "Staff, and the owners of the organizations whose offerings use the integration.",
+        request=None,
+        responses={200: WindowEndSerializer, **errors(401, 403, 404, 409)},
+    )
+    def post(self, request, integration_id, id):
+        integration = visible_integration(request, integration_id)
+        window = get_object_or_404(maintenance_window_list(integration=integration), pk=id)
+        ended = maintenance_window_end(window=window, actor=request.user)
+        return Response(WindowEndSerializer(ended).data)
 
 
 class AttemptPage(HistoryPage):

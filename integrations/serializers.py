@@ -5,11 +5,18 @@ its credential. The rules for a sound configuration live in ``integrations.servi
 these serializers only read the types.
 """
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.fields import DateTimeField
 from core.api.serializers import StrictSerializer
-from integrations.models import Attempt, Integration, MaintenanceWindow, RetryPolicy
+from integrations.models import (
+    Attempt,
+    BreakerState,
+    Integration,
+    MaintenanceWindow,
+    RetryPolicy,
+)
 from integrations.services import CONFIG_FIELDS, without_credentials
 
 DURATION_HELP = " At most 365 days; ISO 8601 (P1D, PT15M) or [DD ]HH:MM:SS."
@@ -153,3 +160,109 @@ class AttemptSerializer(serializers.ModelSerializer):
             "decision",
         ]
         read_only_fields = fields
+
+
+class BreakerSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(choices=BreakerState.choices, source="breaker_state")
+    since = serializers.DateTimeField(
+        source="breaker_since", allow_null=True, help_text="When it entered this state."
+    )
+    reason = serializers.CharField(source="breaker_reason", help_text="Why; may be empty.")
+    failures = serializers.IntegerField(
+        source="breaker_failures", help_text="Transient failures in a row."
+    )
+    threshold = serializers.IntegerField(
+        source="breaker_threshold", help_text="Failures in a row that open it."
+    )
+    next_probe_at = serializers.DateTimeField(
+        source="breaker_probe_at",
+        allow_null=True,
+        help_text="When one held delivery is let through to test the remote side (open or "
+        "half-open breaker); null when closed.",
+    )
+
+
+class HeldSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    breaker = serializers.IntegerField(help_text="Held by the circuit breaker.")
+    maintenance = serializers.IntegerField(help_text="Held by a maintenance window.")
+    disabled = serializers.IntegerField(help_text="Held because the integration is disabled.")
+
+
+class FailingOrdersSerializer(serializers.Serializer):
+    total = serializers.IntegerField(help_text="Your erred orders at this integration.")
+    transient = serializers.IntegerField(help_text="Retried automatically.")
+    action_required = serializers.IntegerField(help_text="Waiting on a fix.")
+    exhausted = serializers.IntegerField(help_text="No automatic retry left.")
+
+
+class LimitsSerializer(serializers.Serializer):
+    max_in_flight = serializers.IntegerField(help_text="Most requests in flight at once.")
+    max_per_second = serializers.IntegerField(help_text="Most requests a second.")
+
+
+class AttemptHourSerializer(serializers.Serializer):
+    hour_start = DateTimeField(help_text="The hour's start, UTC.")
+    success = serializers.IntegerField()
+    transient = serializers.IntegerField()
+    action_required = serializers.IntegerField()
+
+
+class IntegrationHealthSerializer(serializers.Serializer):
+    """``integrations.selectors.IntegrationHealth`` as the API shows it."""
+
+    id = serializers.IntegerField(source="integration.pk")
+    name = serializers.CharField(source="integration.name")
+    enabled = serializers.BooleanField(source="integration.enabled")
+    breaker = BreakerSerializer(source="integration")
+    held = serializers.SerializerMethodField()
+    in_flight = serializers.IntegerField(help_text="Deliveries being sent now.")
+    queued = serializers.IntegerField(help_text="Deliveries waiting for a worker.")
+    failing_orders = serializers.SerializerMethodField()
+    last_success_at = serializers.DateTimeField(
+        source="integration.last_success_at", allow_null=True
+    )
+    last_failure_at = serializers.DateTimeField(
+        source="integration.last_failure_at", allow_null=True
+    )
+    maintenance_window = MaintenanceWindowSerializer(
+        source="window", allow_null=True, help_text="The window running now, if any."
+    )
+    next_maintenance_window = MaintenanceWindowSerializer(
+        source="next_window", allow_null=True, help_text="The next planned window, if any."
+    )
+    limits = LimitsSerializer(source="integration")
+    attempts_per_hour = AttemptHourSerializer(
+        source="hours",
+        many=True,
+        help_text="The last 24 hours' finished attempts by outcome, oldest first; the last "
+        "bucket is the current hour.",
+    )
+
+    @extend_schema_field(HeldSerializer)
+    def get_held(self, health) -> dict:
+        return {"total": health.held, **health.held_by_reason}
+
+    @extend_schema_field(FailingOrdersSerializer)
+    def get_failing_orders(self, health) -> dict:
+        return {"total": health.failing_total, **health.failing_by_kind}
+
+
+class WindowEndSerializer(serializers.Serializer):
+    window = MaintenanceWindowSerializer()
+    released = serializers.IntegerField(
+        help_text="Held deliveries and transiently failed orders sent again as it ended."
+    )
+
+
+class ResendWaitingResultSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="Orders sent again (resubmitted).")
+    matched = serializers.IntegerField(
+        help_text="Orders waiting on a credentials, configuration or mapping error that you "
+        "may act on."
+    )
+    skipped = serializers.IntegerField(
+        help_text="Matched but not sent again (changed meanwhile); see skipped_by_reason."
+    )
+    skipped_by_reason = serializers.DictField(child=serializers.IntegerField())
+    message = serializers.CharField()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from itertools import chain
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -20,7 +21,10 @@ from core.errors import ApplicationError, ErrorCode
 from integrations.codes import RESEND_ON_CHANGE
 from integrations.models import Integration
 from integrations.selectors import integration_list
-from integrations.services.resends import integration_fixed
+from integrations.services.resends import integration_fixed, orders_waiting_on
+from orders.models import Trigger
+from orders.roles import provider_scope
+from orders.services import ResubmitResult, orders_resubmit
 
 RETRY_FIELDS = (
     "retry_policy",
@@ -236,10 +240,29 @@ def integration_update(*, integration: Integration, actor, data: dict[str, Any])
     return integration
 
 
-@transaction.atomic
-def integration_resend_waiting(*, integration: Integration, actor) -> int:
+def integration_waiting_resend(*, integration: Integration, actor) -> ResubmitResult:
     """A person says the integration is fixed outside Redrive (a credential changed in the
     environment, a mapping fixed on the remote side): resend its orders waiting on a
-    credentials, configuration or mapping error. Returns how many were sent again."""
-    require_staff(actor, "integrations.change_integration", "resend an integration's orders")
-    return integration_fixed(integration=integration, changed=set(RESEND_ON_CHANGE), actor=actor)
+    credentials, configuration or mapping error. Staff resend every such order; an owner or
+    manager (``orders.resubmit_order``) of an offering using the integration resends those of
+    their offerings (``orders_resubmit`` keeps to the actor's scope, and records them as the
+    actor). Not one transaction: ``orders_resubmit`` applies each batch whole."""
+    if not (actor and actor.is_authenticated and actor.is_active):
+        raise ApplicationError("Authentication is required.", code=ErrorCode.FORBIDDEN)
+    if not (actor.is_staff or integration_list(user=actor).filter(pk=integration.pk).exists()):
+        raise ApplicationError(
+            "Only staff, and the owners and managers of the offerings that use it, can resend "
+            "an integration's waiting orders.",
+            code=ErrorCode.FORBIDDEN,
+        )
+    waiting = orders_waiting_on(
+        integration=integration, error_codes=tuple(sorted(set(chain(*RESEND_ON_CHANGE.values()))))
+    )
+    if not actor.is_staff:
+        waiting = waiting.filter(provider_scope(actor))
+    return orders_resubmit(orders=waiting, actor=actor, trigger=Trigger.EDIT)
+
+
+def integration_resend_waiting(*, integration: Integration, actor) -> int:
+    """``integration_waiting_resend``, counted: how many were sent again."""
+    return integration_waiting_resend(integration=integration, actor=actor).resubmitted

@@ -77,22 +77,39 @@ def test_a_bad_mapping_is_refused_with_the_field_named(sandbox):
 
 
 @pytest.mark.django_db
-def test_api_resend_waiting_after_a_credential_fix(sandbox):
-    # given: an order refused for its credentials
+def test_api_resend_waiting_after_a_credential_fix_keeps_to_the_callers_offerings(sandbox):
+    # given: one integration two providers use, an order of each refused for its credentials
     integration = IntegrationFactory(endpoint_url=sandbox.orders_url)
-    refused = failed_with(sandbox, integration, "credentials")
+    mine = failed_with(sandbox, integration, "credentials")
+    theirs = failed_with(sandbox, integration, "credentials")
+    manager, owner, consumer = APIClient(), APIClient(), APIClient()
+    manager.force_authenticate(manager_of(mine.offering))
+    owner.force_authenticate(owner_of(theirs.offering.provider))
+    consumer.force_authenticate(owner_of(mine.consumer_organization))
     staff = APIClient()
     staff.force_authenticate(staff_user())
-    manager = APIClient()
-    manager.force_authenticate(manager_of(refused.offering))
     url = f"/api/integrations/{integration.pk}/resend_waiting/"
 
-    # when / then: a manager may see the integration but not act on it
-    assert manager.post(url).status_code == 403
-    assert state_of(refused) == Order.State.ERRED
-    response = staff.post(url)
-    assert (response.status_code, response.json()["count"]) == (200, 1)
-    assert state_of(refused) == Order.State.EXECUTING
+    # when / then: a consumer does not see the integration
+    assert consumer.post(url).status_code == 404
+    assert state_of(mine) == state_of(theirs) == Order.State.ERRED
+
+    # when / then: the manager resends the order of their offering only
+    response = manager.post(url)
+    assert response.status_code == 200, response.content
+    assert response.json() == {
+        "count": 1,
+        "matched": 1,
+        "skipped": 0,
+        "skipped_by_reason": {},
+        "message": "Sent again 1 of 1 waiting orders.",
+    }
+    assert (state_of(mine), state_of(theirs)) == (Order.State.EXECUTING, Order.State.ERRED)
+
+    # when / then: the other provider's owner resends theirs; then staff find nothing waiting
+    assert owner.post(url).json()["count"] == 1
+    assert state_of(theirs) == Order.State.EXECUTING
+    assert staff.post(url).json()["matched"] == 0
 
 
 @pytest.mark.django_db
