@@ -1,7 +1,8 @@
 """The world the schema fuzzing runs in: every role, and rows in every shape a response can
 take (blank and null optional fields, alerts open, resolved by a person and by the system,
-dismissed; a pull integration without a URL; windows; attempts), so that the response checks
-see each shape. Used by ``test_schemathesis.py`` and ``bench/fuzz.py``."""
+dismissed; a pull integration without a URL; windows; attempts; bulk operations queued
+and done), so that the response checks see each shape. Used by ``test_schemathesis.py`` and
+``bench/fuzz.py``."""
 
 from datetime import timedelta
 
@@ -9,7 +10,7 @@ from django.utils import timezone
 
 from alerts.models import Alert, Kind
 from integrations.models import Integration, MaintenanceWindow
-from orders.models import Order
+from orders.models import BulkOperation, Order
 from tests.alerts.factories import AlertFactory, attempt_for
 from tests.factories import (
     IntegrationFactory,
@@ -68,4 +69,18 @@ def fuzz_world() -> dict[str, dict[str, str]]:
     MaintenanceWindow.objects.create(
         integration=push, starts_at=now + timedelta(days=1), ends_at=now + timedelta(days=2)
     )
+    for role, user in users.items():  # done, and (staff's) queued with nothing started
+        BulkOperation.objects.create(
+            action=BulkOperation.Action.RESUBMIT,
+            requested_by=user,
+            source=BulkOperation.Source.API,
+            state=BulkOperation.State.QUEUED if role == "staff" else BulkOperation.State.DONE,
+            filters={"state": "erred"},
+            total=1,
+            processed=0 if role == "staff" else 1,
+            resubmitted=0 if role == "staff" else 1,
+            resubmitted_ids=[] if role == "staff" else [erred.pk],
+            skipped_by_reason={} if role == "staff" else {"not erred": 0},
+            finished_at=None if role == "staff" else now,
+        )
     return {role: {"Authorization": f"Token {api_key(user)}"} for role, user in users.items()}

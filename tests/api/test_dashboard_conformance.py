@@ -1,0 +1,110 @@
+"""The dashboard's order-side operations answer true to the schema on rows that exist: the
+fuzzing reaches an object's own page only by a lucky id, so each is called here with a real
+one (a bulk operation with outcomes, an order's deliveries, a delivery's retry, a dry run's
+preview, the facets) and its answer validated by schemathesis' response checks."""
+
+import pytest
+import schemathesis
+from django.core import signals
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from integrations.models import Delivery
+from orders.models import BulkOperation, Order
+from tests.api.test_deliveries import failed_delivery
+from tests.factories import api_key
+
+schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+
+
+@pytest.fixture
+def keep_connection():
+    """As in ``test_schemathesis``: the test's transaction lives on the request's connection."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+def headers(world, role) -> dict:
+    return {"Authorization": f"Token {api_key(world.users[role])}"}
+
+
+def call(world, role, path, method, expected: int, **parts):
+    case = schema[path][method].Case(**parts)
+    response = case.call_and_validate(headers=headers(world, role), checks=CHECKS)
+    assert response.status_code == expected, response.text
+    return response.json()
+
+
+def test_a_bulk_operation_its_list_and_the_resubmit_answers(world, keep_connection):
+    order = world.orders["managed"]
+    Order.objects.filter(pk=order.pk).update(failure_kind=Order.FailureKind.ACTION_REQUIRED)
+    preview = call(
+        world,
+        "owner",
+        "/api/orders/resubmit/",
+        "POST",
+        200,
+        body={"filters": {"state": "erred"}, "dry_run": True, "leave_out_action_required": False},
+    )
+    assert preview["sample"] and preview["breakdown"]["failure_kind"]
+    done = call(
+        world, "owner", "/api/orders/resubmit/", "POST", 200, body={"filters": {"state": "erred"}}
+    )
+    operation = BulkOperation.objects.get(pk=done["bulk_operation"])
+    shown = call(
+        world,
+        "owner",
+        "/api/bulk-operations/{id}/",
+        "GET",
+        200,
+        path_parameters={"id": operation.pk},
+    )
+    assert shown["outcomes"]
+    assert call(world, "owner", "/api/bulk-operations/", "GET", 200)["results"]
+    facets = call(world, "manager", "/api/orders/facets/", "GET", 200, query={"state": "executing"})
+    assert facets["by_integration"]
+
+
+def test_the_deliveries_of_an_order_and_a_retry_answer(world, keep_connection):
+    order = world.orders["managed"]
+    delivery = failed_delivery(order)
+    path = {"uuid": str(order.uuid)}
+
+    rows = call(
+        world, "manager", "/api/orders/{uuid}/deliveries/", "GET", 200, path_parameters=path
+    )
+    assert rows["results"]
+    retried = call(
+        world,
+        "manager",
+        "/api/orders/{uuid}/deliveries/{id}/retry/",
+        "POST",
+        200,
+        path_parameters={**path, "id": delivery.pk},
+    )
+    assert retried["state"] == Delivery.State.QUEUED
+    call(
+        world,
+        "manager",
+        "/api/orders/{uuid}/deliveries/{id}/retry/",
+        "POST",
+        409,
+        path_parameters={**path, "id": delivery.pk},
+    )
+    detail = call(world, "manager", "/api/orders/{uuid}/", "GET", 200, path_parameters=path)
+    assert detail["needs_fix_first"] is False
