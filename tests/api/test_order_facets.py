@@ -93,10 +93,10 @@ def test_counts_by_kind_and_integration_follow_the_list_filters(world):
 def test_the_list_and_the_facets_agree_for_a_search_and_a_failure_window(world):
     # given
     now = timezone.now()
-    old = failed(world, T, customer_name="Ada Lovelace")
+    old = failed(world, T, customer_name="Qzxv Lovelace")
     Order.objects.filter(pk=old.pk).update(erred_at=now - timedelta(days=3))
-    failed(world, T, customer_name="Ada Byron")
-    query = {"search": "Ada", "failed_after": (now - timedelta(days=1)).isoformat()}
+    failed(world, T, customer_name="Qzxv Byron")
+    query = {"search": "Qzxv", "failed_after": (now - timedelta(days=1)).isoformat()}
     client = world.client("staff")
 
     # when
@@ -104,7 +104,7 @@ def test_the_list_and_the_facets_agree_for_a_search_and_a_failure_window(world):
     facets = client.get(URL, query).json()
 
     # then
-    assert [row["customer_name"] for row in listed] == ["Ada Byron"]
+    assert [row["customer_name"] for row in listed] == ["Qzxv Byron"]
     assert facets["total"] == 1 and kinds(facets)[T] == 1
 
 
