@@ -4,6 +4,7 @@ import type { Schemas } from "./api/client";
 import { LogoutButton } from "./components/LogoutButton";
 import { Link, navigate, useRoute } from "./router";
 import { Coming } from "./screens/Coming";
+import { FailedOrders } from "./screens/FailedOrders";
 import { SCREENS, screenOf } from "./screens/screens";
 import { Tokens } from "./screens/Tokens";
 
@@ -22,10 +23,15 @@ export function Shell({ me }: { me: Schemas["Me"] }) {
     if (route === "/") navigate(HOME);
   }, [route]);
 
+  const opened = useRef(false);
+
+  // A screen opened from the navigation takes the focus (a screen reader reads it next); the
+  // first one does not, so the first Tab still reaches the skip link and the navigation.
   useEffect(() => {
     const title = screen?.title ?? "Not found";
     document.title = `${title} · Redrive`;
-    main.current?.focus();
+    if (opened.current) main.current?.focus();
+    if (screen) opened.current = true;
   }, [screen]);
 
   return (
@@ -62,6 +68,8 @@ export function Shell({ me }: { me: Schemas["Me"] }) {
             </section>
           ) : screen.route === "/tokens" ? (
             <Tokens />
+          ) : screen.route === "/failed-orders" ? (
+            <FailedOrders />
           ) : (
             <Coming screen={screen} />
           )}

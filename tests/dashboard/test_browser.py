@@ -1,14 +1,18 @@
 """The provider dashboard's first flows in a real browser: log in and out as an organization
 owner and as an offering manager, a user without a role refused, a password reset by e-mail,
-and a token made and revoked; each screen checked with axe at 1,280 px."""
+a token made and revoked, failed orders found by count, search and failure time; each screen
+checked with axe at 1,280 px."""
 
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import expect
 from rest_framework.test import APIClient
 
 from core.models import ApiToken
+from orders.models import Order
+from tests.admin.conftest import orders_in_state
 from tests.dashboard.conftest import check_screen, log_in, open_page
 from tests.factories import (
     IntegrationFactory,
@@ -19,6 +23,7 @@ from tests.factories import (
     owner_of,
 )
 
+NIGHT = datetime(2030, 3, 4, 23, 30, tzinfo=UTC)
 SCREENS = {
     "Failed orders": "/dashboard/failed-orders",
     "Alerts": "/dashboard/alerts",
@@ -55,8 +60,7 @@ def test_a_provider_logs_in_walks_every_screen_and_logs_out(live_server, dashboa
             expect(page).to_have_url(live_server.url + path)
             expect(page.get_by_role("heading", level=1)).to_have_text(title)
             check_screen(page, f"{role}_{path.rsplit('/', 1)[1]}")
-        expect(page.get_by_text("This screen is coming; it is not built yet")).to_have_count(0)
-        page.get_by_role("link", name="Alerts").click()
+            page.get_by_role("link", name="Alerts").click()
         expect(page.get_by_role("status")).to_contain_text("This screen is coming")
 
         # when: they log out
@@ -78,7 +82,6 @@ def test_the_navigation_is_reachable_with_the_keyboard(live_server, dashboard_bu
         expect(page).to_have_url(f"{live_server.url}/dashboard/failed-orders")
 
         # when: tabbing from the top of the page to "My API tokens" and pressing Enter
-        page.locator("body").focus()
         for _ in range(12):
             page.keyboard.press("Tab")
             if page.evaluate("document.activeElement.textContent") == "My API tokens":
@@ -172,3 +175,83 @@ def test_a_provider_makes_two_tokens_and_revokes_one(live_server, dashboard_buil
     revoked.credentials(HTTP_AUTHORIZATION=f"Token {keys['old laptop']}")
     assert kept.get("/api/me/").json()["username"] == "owner"
     assert revoked.get("/api/me/").status_code == 401
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_provider_finds_failed_orders_by_count_search_and_failure_time(
+    live_server, dashboard_built
+):
+    # given: Acme's two offerings with failed orders, and another provider's failed order
+    acme = OrganizationFactory(name="Acme")
+    owner_of(acme, username="owner")
+    vms = OfferingFactory(
+        name="Cloud VM", provider=acme, integration=IntegrationFactory(name="Acme VMs")
+    )
+    storage = OfferingFactory(
+        name="Storage", provider=acme, integration=IntegrationFactory(name="Acme storage")
+    )
+    manager_of(vms, username="manager")
+    orders_in_state(3, offering=vms, erred_at=NIGHT, customer_name="John Doe")
+    fix = orders_in_state(
+        2,
+        offering=storage,
+        erred_at=NIGHT - timedelta(hours=6),
+        failure_kind=Order.FailureKind.ACTION_REQUIRED,
+        customer_name="Jane Roe",
+        customer_email="jane.roe@example.test",
+    )
+    orders_in_state(1, offering=OfferingFactory(name="Other VM"), erred_at=NIGHT)
+
+    with open_page() as page:
+        log_in(page, live_server.url, "owner", start="/dashboard/failed-orders")
+
+        # then: their five, newest failure first, counted by kind and integration
+        counts = page.locator("#failure-counts")
+        expect(counts).to_contain_text("5 failed orders match.")
+        expect(counts).to_contain_text("Action required: 2")
+        expect(counts).to_contain_text("Acme VMs: 3")
+        expect(page.locator("#failed-orders tbody tr")).to_have_count(5)
+        expect(page.locator("#failed-orders")).not_to_contain_text("Other VM")
+        expect(page.locator("#zone")).to_have_text("Times are in UTC.")
+        check_screen(page, "failed_orders")
+
+        # when: the action-required count is clicked
+        counts.get_by_role("button", name="Action required").click()
+
+        # then: those two, and the address keeps the filter
+        expect(page.locator("#failed-orders tbody tr")).to_have_count(2)
+        expect(page).to_have_url(re.compile(r"failure_kind=action_required"))
+        expect(page.get_by_label("Failure kind", exact=True)).to_have_value("action_required")
+
+        # when: cleared and searched by part of an e-mail and then by part of a number
+        page.get_by_role("button", name="Clear").click()
+        expect(page.locator("#failed-orders tbody tr")).to_have_count(5)
+        page.get_by_label("Search").fill("jane.roe@")
+        page.get_by_role("button", name="Apply").click()
+        expect(page.locator("#failed-orders tbody tr")).to_have_count(2)
+        page.get_by_label("Search").fill(fix[0].number.removeprefix("RD-"))
+        page.get_by_role("button", name="Apply").click()
+        expect(page.locator("#failed-orders tbody tr").first).to_contain_text(fix[0].number)
+
+        # and a search too short is refused beside the field
+        page.get_by_label("Search").fill("ab")
+        page.get_by_role("button", name="Apply").click()
+        expect(page.get_by_role("alert")).to_contain_text("3 characters")
+        check_screen(page, "failed_orders_refused")
+
+        # when: filtered by failure time (in the browser's zone, UTC here)
+        page.get_by_label("Search").fill("")
+        page.get_by_label("Failed at or after").fill("2030-03-04T22:00")
+        page.get_by_label("Failed before").fill("2030-03-05T02:00")
+        page.get_by_role("button", name="Apply").click()
+
+        # then: the three of last night
+        expect(counts).to_contain_text("3 failed orders match.")
+        expect(page.locator("#failed-orders tbody tr")).to_have_count(3)
+        expect(page.locator("#failed-orders")).not_to_contain_text("Jane Roe")
+
+        # and the offering's manager sees only that offering's
+        page.get_by_role("button", name="Log out").click()
+        log_in(page, live_server.url, "manager", start="/dashboard/failed-orders")
+        expect(counts).to_contain_text("3 failed orders match.")
+        expect(page.locator("#failed-orders")).not_to_contain_text("Storage")

@@ -48,7 +48,7 @@ function isErrorBody(body: unknown): body is ErrorBody {
   );
 }
 
-export type Query = Record<string, string | number | undefined | null | string[]>;
+export type Query = Record<string, string | number | boolean | undefined | null | string[]>;
 
 export function withQuery(path: string, query?: Query): string {
   if (!query) return path;
@@ -116,4 +116,21 @@ export const endpoints = {
   tokenCreate: (body: Schemas["ApiTokenCreate"]) =>
     api<Schemas["IssuedApiToken"]>("POST", "/api/tokens/", { body }),
   tokenRevoke: (id: number) => api<void>("DELETE", `/api/tokens/${id}/`),
+};
+
+type Operations = import("./schema").operations;
+export type OrderQuery = NonNullable<Operations["orders_list"]["parameters"]["query"]>;
+export type FacetQuery = NonNullable<Operations["orders_facets_retrieve"]["parameters"]["query"]>;
+
+export const orderEndpoints = {
+  orders: (query: OrderQuery) =>
+    api<Schemas["PaginatedOrderList"]>("GET", "/api/orders/", { query }),
+  facets: (query: FacetQuery) =>
+    api<Schemas["OrderFacets"]>("GET", "/api/orders/facets/", { query }),
+  integrations: () =>
+    api<Schemas["PaginatedIntegrationList"]>("GET", "/api/integrations/", {
+      query: { page_size: 200 },
+    }),
+  offerings: () =>
+    api<Schemas["PaginatedOfferingList"]>("GET", "/api/offerings/", { query: { page_size: 200 } }),
 };

@@ -63,7 +63,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description The alerts of your organizations' and offerings' orders and integrations. */
+        /**
+         * List alerts
+         * @description The alerts of your organizations' and offerings' orders and of the integrations those offerings use, newest first; each links to its order (null for an alert about no order) and its integration. Filter by status (open, resolved, dismissed), kind, integration (id or name), order and needs_action. Consumers and users without a role see none.
+         */
         get: operations["alerts_list"];
         put?: never;
         post?: never;
@@ -80,7 +83,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Mixed into every API view (``tests/api/test_query_params.py`` checks each). */
+        /**
+         * One alert
+         * @description Mixed into every API view (``tests/api/test_query_params.py`` checks each).
+         */
         get: operations["alerts_retrieve"];
         put?: never;
         post?: never;
@@ -99,7 +105,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Dismiss an open alert; it opens again if the failure happens again. */
+        /**
+         * Dismiss an open alert
+         * @description With an optional note (at most 500 characters), kept as the alert's dismissed_note with who and when. The alert opens again if the failure happens again. An empty body dismisses without a note.
+         */
         post: operations["alerts_dismiss_create"];
         delete?: never;
         options?: never;
@@ -195,6 +204,26 @@ export interface paths {
         patch: operations["integrations_partial_update"];
         trace?: never;
     };
+    "/api/integrations/{id}/health/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Health of an integration
+         * @description What its page shows beside the configuration: the circuit breaker (state, since, reason, next probe), held deliveries by reason, deliveries in flight and queued, your erred orders at it by failure kind, the last success and failure, the maintenance window running now and the next one, its limits (also in the integration itself) and the last 24 hours' attempts by outcome per UTC hour (24 buckets, the current hour last). A fixed number of queries, whatever the traffic.
+         */
+        get: operations["integrations_health_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/integrations/{id}/release/": {
         parameters: {
             query?: never;
@@ -225,8 +254,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Credentials or mapping fixed: resend waiting orders (staff)
-         * @description Sends again every erred order of this integration that is waiting on a credentials, configuration or mapping error (for a fix made outside Redrive, such as a new credential in the environment).
+         * Credentials or mapping fixed: resend waiting orders
+         * @description Sends again every erred order of this integration that is waiting on a credentials, configuration or mapping error (for a fix made outside Redrive, such as a new credential in the environment). Staff resend all of them; the owners and managers of the offerings that use the integration resend their offerings' orders. `count` is how many were sent again, `matched` how many were waiting, `skipped` the difference (changed by someone else meanwhile), by reason.
          */
         post: operations["integrations_resend_waiting_create"];
         delete?: never;
@@ -249,8 +278,8 @@ export interface paths {
         get: operations["integrations_maintenance_windows_list"];
         put?: never;
         /**
-         * Plan a maintenance window (staff)
-         * @description Nothing is sent to the integration from starts_at to ends_at.
+         * Plan a maintenance window
+         * @description Nothing is sent to the integration from starts_at to ends_at. Staff, and the owners of the organizations whose offerings use the integration (the same who may set its limits); windows may overlap.
          */
         post: operations["integrations_maintenance_windows_create"];
         delete?: never;
@@ -274,17 +303,37 @@ export interface paths {
         put?: never;
         post?: never;
         /**
-         * Remove a maintenance window (staff)
-         * @description Mixed into every API view (``tests/api/test_query_params.py`` checks each).
+         * Remove a maintenance window
+         * @description What a running window held goes out at the next release tick; `POST .../end/` ends it and releases at once. Staff, and the owners of the organizations whose offerings use the integration.
          */
         delete: operations["integrations_maintenance_windows_destroy"];
         options?: never;
         head?: never;
         /**
-         * Move or extend a maintenance window (staff)
-         * @description Send only what changes. A window that has ended and released its deliveries cannot be changed (409): plan a new one.
+         * Move or extend a maintenance window
+         * @description Send only what changes (starts_at, ends_at, note); the result must still end after it starts and in the future (400 naming the field). A window that has ended cannot be changed (409): plan a new one. Windows may overlap. Staff, and the owners of the organizations whose offerings use the integration.
          */
         patch: operations["integrations_maintenance_windows_partial_update"];
+        trace?: never;
+    };
+    "/api/integrations/{integration_id}/maintenance_windows/{id}/end/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End a running maintenance window now
+         * @description Its end moves to now and what it held is sent again at once, as when a window ends on time (held deliveries, and the orders that failed transiently during it). One not started yet is a 409 (move or remove it), one that has ended too. Staff, and the owners of the organizations whose offerings use the integration.
+         */
+        post: operations["integrations_maintenance_windows_end_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/me/": {
@@ -769,15 +818,14 @@ export interface components {
             readonly kind_label: string;
             readonly severity: components["schemas"]["SeverityEnum"];
             readonly needs_action: boolean;
+            /** @default open */
             readonly status: components["schemas"]["StatusEnum"];
             /** @description The remote system's own message, the latest one. */
             readonly message: string;
-            readonly integration: {
-                [key: string]: unknown;
-            };
-            readonly order: {
-                [key: string]: unknown;
-            } | null;
+            readonly integration: components["schemas"]["AlertIntegration"];
+            /** @description Null for an alert about no order. */
+            readonly order: components["schemas"]["AlertOrder"] | null;
+            /** @default  */
             readonly product_code: string;
             readonly occurrences: number;
             /** Format: date-time */
@@ -800,14 +848,33 @@ export interface components {
             readonly dismissed_at: string | null;
             /** @description Who dismissed it. */
             readonly dismissed_by: string | null;
+            /** @description The note the person who dismissed it last gave; may be empty. */
+            readonly dismissed_note: string;
         };
         /**
-         * @description Refuses fields it does not know, instead of silently ignoring a typo, and values of the
-         *     wrong JSON type, instead of converting them (the schema says ``additionalProperties:
-         *     false`` for its bodies: ``core.api.schema``).
+         * @description The note is optional: a dismissal without one is still recorded (who and when), as the
+         *     admin's bulk dismiss allows; the dashboard asks for one.
          */
         AlertDismiss: {
+            /** @description Why it is dismissed, for whoever looks next (optional; at most 500 characters). Shown as the alert's dismissed_note. */
+            note?: string;
+            /** @description Deprecated: the earlier name of note. Give one of the two. */
             reason?: string;
+        };
+        /** @description The integration an alert is about. */
+        AlertIntegration: {
+            readonly id: number;
+            readonly name: string;
+            /** @description The integration in the API. */
+            readonly url: string;
+        };
+        /** @description The order an alert is about. */
+        AlertOrder: {
+            /** Format: uuid */
+            readonly uuid: string;
+            readonly number: string;
+            /** @description The order in the API. */
+            readonly url: string;
         };
         ApiRoot: {
             /**
@@ -902,6 +969,16 @@ export interface components {
             /** @description What the system decided after this attempt, and why. */
             readonly decision: string;
         };
+        AttemptHour: {
+            /**
+             * Format: date-time
+             * @description The hour's start, UTC. ISO 8601 date-time; without an offset it is UTC; offsets from -14:00 to +14:00.
+             */
+            hour_start: string;
+            success: number;
+            transient: number;
+            action_required: number;
+        };
         AttemptResult: {
             /** Format: int64 */
             number: number;
@@ -921,6 +998,25 @@ export interface components {
         BackendEnum: "http_push" | "site_agent" | "manual";
         /** @enum {unknown} */
         BlankEnum: "";
+        Breaker: {
+            state: components["schemas"]["BreakerStateEnum"];
+            /**
+             * Format: date-time
+             * @description When it entered this state.
+             */
+            since: string | null;
+            /** @description Why; may be empty. */
+            reason: string;
+            /** @description Transient failures in a row. */
+            failures: number;
+            /** @description Failures in a row that open it. */
+            threshold: number;
+            /**
+             * Format: date-time
+             * @description When one held delivery is let through to test the remote side (open or half-open breaker); null when closed.
+             */
+            next_probe_at: string | null;
+        };
         /**
          * @description * `closed` - Closed
          *     * `open` - Open
@@ -1035,6 +1131,16 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        FailingOrders: {
+            /** @description Your erred orders at this integration. */
+            total: number;
+            /** @description Retried automatically. */
+            transient: number;
+            /** @description Waiting on a fix. */
+            action_required: number;
+            /** @description No automatic retry left. */
+            exhausted: number;
+        };
         FailureKindCount: {
             /** @description A failure kind (the list's `failure_kind`), or empty for orders without one. */
             failure_kind: string;
@@ -1048,6 +1154,15 @@ export interface components {
          * @enum {string}
          */
         FailureKindEnum: "transient" | "action_required" | "exhausted";
+        Held: {
+            total: number;
+            /** @description Held by the circuit breaker. */
+            breaker: number;
+            /** @description Held by a maintenance window. */
+            maintenance: number;
+            /** @description Held because the integration is disabled. */
+            disabled: number;
+        };
         /** @description An integration's configuration and its live status, computed by ``integration_list``. */
         Integration: {
             readonly id: number;
@@ -1120,6 +1235,30 @@ export interface components {
             id: number | null;
             name: string | null;
             count: number;
+        };
+        /** @description ``integrations.selectors.IntegrationHealth`` as the API shows it. */
+        IntegrationHealth: {
+            id: number;
+            name: string;
+            enabled: boolean;
+            breaker: components["schemas"]["Breaker"];
+            readonly held: components["schemas"]["Held"];
+            /** @description Deliveries being sent now. */
+            in_flight: number;
+            /** @description Deliveries waiting for a worker. */
+            queued: number;
+            readonly failing_orders: components["schemas"]["FailingOrders"];
+            /** Format: date-time */
+            last_success_at: string | null;
+            /** Format: date-time */
+            last_failure_at: string | null;
+            /** @description The window running now, if any. */
+            maintenance_window: components["schemas"]["MaintenanceWindow"] | null;
+            /** @description The next planned window, if any. */
+            next_maintenance_window: components["schemas"]["MaintenanceWindow"] | null;
+            limits: components["schemas"]["Limits"];
+            /** @description The last 24 hours' finished attempts by outcome, oldest first; the last bucket is the current hour. */
+            attempts_per_hour: components["schemas"]["AttemptHour"][];
         };
         /**
          * @description The settable fields: ``name`` and ``backend`` are required on create, the others get
@@ -1199,6 +1338,12 @@ export interface components {
          * @enum {string}
          */
         KindEnum: "address_invalid" | "mapping_missing" | "credentials" | "validation" | "unavailable" | "retry_exhausted" | "sync_failed";
+        Limits: {
+            /** @description Most requests in flight at once. */
+            max_in_flight: number;
+            /** @description Most requests a second. */
+            max_per_second: number;
+        };
         MaintenanceWindow: {
             readonly id: number;
             /** Format: date-time */
@@ -1726,6 +1871,18 @@ export interface components {
             customer_name?: string;
             customer_email?: string;
         };
+        ResendWaitingResult: {
+            /** @description Orders sent again (resubmitted). */
+            count: number;
+            /** @description Orders waiting on a credentials, configuration or mapping error that you may act on. */
+            matched: number;
+            /** @description Matched but not sent again (changed meanwhile); see skipped_by_reason. */
+            skipped: number;
+            skipped_by_reason: {
+                [key: string]: number;
+            };
+            message: string;
+        };
         ResourceRef: {
             /** Format: uuid */
             readonly uuid: string;
@@ -1858,6 +2015,11 @@ export interface components {
          * @enum {string}
          */
         TriggerEnum: "automatic" | "release" | "user" | "bulk" | "edit" | "agent";
+        WindowEnd: {
+            window: components["schemas"]["MaintenanceWindow"];
+            /** @description Held deliveries and transiently failed orders sent again as it ended. */
+            released: number;
+        };
     };
     responses: never;
     parameters: never;
@@ -2081,9 +2243,12 @@ export interface operations {
             query?: {
                 /** @description The `next` or `previous` link's cursor; any other value is a 400. */
                 cursor?: string;
-                integration?: number;
+                /** @description Integration id, or its exact name (a name in another case is accepted when only one integration has it); an unknown one is a 400 naming it. */
+                integration?: string;
                 /**
-                 * @description * `address_invalid` - Invalid address
+                 * @description Repeatable.
+                 *
+                 *     * `address_invalid` - Invalid address
                  *     * `mapping_missing` - Mapping missing (e.g. shipping method)
                  *     * `credentials` - Credentials refused
                  *     * `validation` - Rejected by the remote system
@@ -2098,7 +2263,9 @@ export interface operations {
                 /** @description Number of results to return per page. */
                 page_size?: number;
                 /**
-                 * @description * `open` - Open
+                 * @description open, resolved or dismissed; repeatable.
+                 *
+                 *     * `open` - Open
                  *     * `resolved` - Resolved
                  *     * `dismissed` - Dismissed
                  */
@@ -2263,26 +2430,32 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description In scope, but you may not dismiss alerts */
+            /** @description In scope, but you may not dismiss alerts. */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
-            /** @description No such alert in your scope */
+            /** @description No such alert in your scope. */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
-            /** @description The alert is not open */
+            /** @description The alert is not open (resolved or dismissed). */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description The body is larger than the server takes. */
             413: {
@@ -2730,6 +2903,72 @@ export interface operations {
             };
         };
     };
+    integrations_health_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntegrationHealth"];
+                };
+            };
+            /** @description Bad input: `details` names each field and what is wrong with it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this to an object you can see. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or it is outside your organizations and offerings. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The URL is longer than 4,096 characters. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     integrations_release_create: {
         parameters: {
             query?: never;
@@ -2821,7 +3060,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["IntegrationActionResult"];
+                    "application/json": components["schemas"]["ResendWaitingResult"];
                 };
             };
             /** @description Bad input: `details` names each field and what is wrong with it. */
@@ -3252,6 +3491,82 @@ export interface operations {
             };
             /** @description The body is not JSON (the API reads `application/json` only). */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    integrations_maintenance_windows_end_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                integration_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WindowEnd"];
+                };
+            };
+            /** @description Bad input: `details` names each field and what is wrong with it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this to an object you can see. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or it is outside your organizations and offerings. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed from the object's current state, or someone else changed it first. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The URL is longer than 4,096 characters. */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -8,15 +8,7 @@ export type Screen = {
 };
 
 export const SCREENS: Screen[] = [
-  {
-    route: "/failed-orders",
-    title: "Failed orders",
-    coming: [
-      "Counts by failure kind and integration (the failed-orders facets in the API).",
-      "Search, the filters and the time zone on GET /api/orders/ are in the API; the screen is not built yet.",
-      "Selecting rows, a page or all that match, and Resubmit with a dry-run preview, live progress and the outcome (bulk operations in the API).",
-    ],
-  },
+  { route: "/failed-orders", title: "Failed orders" },
   {
     route: "/alerts",
     title: "Alerts",

@@ -1,0 +1,133 @@
+// The failed-orders screen's counts (each a filter) and its page of orders with the pager.
+import { cursorOf, type Schemas } from "../api/client";
+import { formatTime, timeZoneName } from "../time";
+import type { Filters } from "./FailedOrders";
+
+export type Kind = "transient" | "action_required" | "exhausted";
+export const KINDS: { value: Kind; label: string; short: string }[] = [
+  { value: "transient", label: "Transient (retried automatically)", short: "Transient" },
+  { value: "action_required", label: "Action required", short: "Action required" },
+  { value: "exhausted", label: "Retry exhausted", short: "Retry exhausted" },
+];
+
+export function Facets({
+  facets,
+  onPick,
+}: {
+  facets: Schemas["OrderFacets"];
+  onPick: (filters: Partial<Filters>) => void;
+}) {
+  return (
+    <div className="facets" id="failure-counts">
+      <p>
+        <strong>{facets.total}</strong> failed {facets.total === 1 ? "order" : "orders"} match.
+      </p>
+      <div className="facet-groups">
+        <div>
+          <h2 id="by-kind">By failure kind</h2>
+          <ul aria-labelledby="by-kind">
+            {facets.by_failure_kind.map((kind) => (
+              <li key={kind.failure_kind || "none"}>
+                {kind.failure_kind && kind.count > 0 ? (
+                  <button
+                    type="button"
+                    className="link"
+                    onClick={() => onPick({ failure_kind: kind.failure_kind })}
+                  >
+                    {kind.label}
+                  </button>
+                ) : (
+                  <span>{kind.label || "No failure kind"}</span>
+                )}
+                : {kind.count}
+              </li>
+            ))}
+          </ul>
+        </div>
+        <div>
+          <h2 id="by-integration">By integration</h2>
+          <ul aria-labelledby="by-integration">
+            {facets.by_integration.length === 0 && <li>None</li>}
+            {facets.by_integration.map((integration) => (
+              <li key={integration.id ?? "manual"}>
+                {integration.id !== null ? (
+                  <button
+                    type="button"
+                    className="link"
+                    onClick={() => onPick({ integration: String(integration.id) })}
+                  >
+                    {integration.name}
+                  </button>
+                ) : (
+                  <span>Done by hand (no integration)</span>
+                )}
+                : {integration.count}
+              </li>
+            ))}
+          </ul>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+export function OrderTable({
+  page,
+  onPage,
+}: {
+  page: Schemas["PaginatedOrderList"];
+  onPage: (cursor: string | undefined) => void;
+}) {
+  if (page.results.length === 0) {
+    return <p id="no-orders">No failed orders match these filters.</p>;
+  }
+  const previous = cursorOf(page.previous);
+  const next = cursorOf(page.next);
+  return (
+    <>
+      <table className="list orders" id="failed-orders">
+        <caption className="muted">Newest failure first; times in {timeZoneName()}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Order</th>
+            <th scope="col">Customer</th>
+            <th scope="col">Offering</th>
+            <th scope="col">Integration</th>
+            <th scope="col">Failure</th>
+            <th scope="col">Failed</th>
+            <th scope="col">Next retry</th>
+            <th scope="col">Error</th>
+          </tr>
+        </thead>
+        <tbody>
+          {page.results.map((order) => (
+            <tr key={order.uuid}>
+              <td className="nowrap">{order.number}</td>
+              <td>
+                {order.customer_name || "—"}
+                {order.customer_email && <div className="muted small">{order.customer_email}</div>}
+              </td>
+              <td>{order.offering.name}</td>
+              <td>{order.integration ?? "by hand"}</td>
+              <td>
+                {KINDS.find((kind) => kind.value === order.failure_kind)?.short ?? "—"}
+                {order.needs_fix_first && <div className="warning small">needs a fix first</div>}
+              </td>
+              <td>{order.erred_at ? formatTime(order.erred_at) : "—"}</td>
+              <td>{order.next_retry_at ? formatTime(order.next_retry_at) : "none"}</td>
+              <td className="error-text">{order.error_message}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <nav aria-label="Pages" className="pager">
+        <button type="button" className="secondary" disabled={!previous} onClick={() => onPage(previous)}>
+          Previous page
+        </button>{" "}
+        <button type="button" className="secondary" disabled={!next} onClick={() => onPage(next)}>
+          Next page
+        </button>
+      </nav>
+    </>
+  );
+}

@@ -1,0 +1,104 @@
+import { cleanup, fireEvent, render, screen } from "@testing-library/react";
+import { afterEach, describe, expect, it, vi } from "vitest";
+
+import { FailedOrders, filtersFrom, queryOf } from "./FailedOrders";
+
+const ORDER = {
+  uuid: "0d7c1b1e-0000-4000-8000-000000000001",
+  number: "RD-ABC123",
+  state: "erred",
+  type: "create",
+  offering: { uuid: "0d7c1b1e-0000-4000-8000-0000000000aa", name: "Cloud VM" },
+  consumer_organization: { uuid: "0d7c1b1e-0000-4000-8000-0000000000bb", name: "Globex" },
+  integration: "Acme VMs",
+  customer_name: "Jane Roe",
+  customer_email: "jane@example.test",
+  created: "2030-03-04T20:00:00Z",
+  modified: "2030-03-04T23:30:00Z",
+  erred_at: "2030-03-04T23:30:00Z",
+  failure_kind: "action_required",
+  next_retry_at: null,
+  error_message: "HTTP 422: postal code missing",
+  needs_fix_first: true,
+};
+const FACETS = {
+  total: 1,
+  by_failure_kind: [
+    { failure_kind: "transient", label: "Transient (retried automatically)", count: 0 },
+    { failure_kind: "action_required", label: "Action required", count: 1 },
+    { failure_kind: "exhausted", label: "Retry exhausted", count: 0 },
+  ],
+  by_integration: [{ id: 4, name: "Acme VMs", count: 1 }],
+};
+
+function fakeApi() {
+  const urls: string[] = [];
+  vi.stubGlobal(
+    "fetch",
+    vi.fn(async (url: string) => {
+      urls.push(url);
+      const path = url.split("?")[0];
+      const search = new URL(url, "http://x").searchParams.get("search") ?? "";
+      if (search && search.length < 3) {
+        return Response.json(
+          { code: "invalid", message: "The request has invalid fields; see details.", details: { search: ["Give at least 3 characters."] } },
+          { status: 400 },
+        );
+      }
+      if (path === "/api/orders/facets/") return Response.json(FACETS);
+      if (path === "/api/orders/") return Response.json({ next: null, previous: null, results: [ORDER] });
+      if (path === "/api/integrations/") return Response.json({ results: [{ id: 4, name: "Acme VMs" }] });
+      return Response.json({ results: [{ uuid: ORDER.offering.uuid, name: "Cloud VM" }] });
+    }),
+  );
+  return urls;
+}
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+  window.history.replaceState(null, "", "/");
+});
+
+describe("Failed orders", () => {
+  it("asks for erred orders only, with the times as UTC and empty filters left out", () => {
+    const filters = filtersFrom("?search=%20jane%20&failure_kind=exhausted&failed_after=2030-03-04T22:00");
+
+    const query = queryOf(filters);
+
+    expect(query.state).toEqual(["erred"]);
+    expect(query.search).toBe("jane");
+    expect(query.failure_kind).toEqual(["exhausted"]);
+    expect(query.failed_after).toBe(new Date("2030-03-04T22:00").toISOString());
+    expect(query.integration).toBeUndefined();
+    expect(query.failed_before).toBeUndefined();
+  });
+
+  it("lists the orders with their counts, and a count filters by its kind", async () => {
+    window.history.replaceState(null, "", "/dashboard/failed-orders");
+    const urls = fakeApi();
+    render(<FailedOrders />);
+
+    expect(await screen.findByText("RD-ABC123")).toBeTruthy();
+    expect(screen.getByText("needs a fix first")).toBeTruthy();
+    expect(document.querySelector("#failure-counts")?.textContent).toContain("1 failed order match.");
+    expect(urls.some((url) => url.startsWith("/api/orders/?state=erred&ordering=-erred_at"))).toBe(true);
+
+    fireEvent.click(screen.getByRole("button", { name: "Action required" }));
+
+    await vi.waitFor(() => expect(window.location.search).toBe("?failure_kind=action_required"));
+    expect(urls.at(-1)).toContain("failure_kind=action_required");
+  });
+
+  it("shows a refused filter beside its field and no rows that belong to other filters", async () => {
+    fakeApi();
+    render(<FailedOrders />);
+    await screen.findByText("RD-ABC123");
+
+    fireEvent.change(screen.getByLabelText("Search"), { target: { value: "ab" } });
+    fireEvent.click(screen.getByRole("button", { name: "Apply" }));
+
+    expect((await screen.findByText("Give at least 3 characters.")).getAttribute("role")).toBe("alert");
+    expect(screen.queryByText("RD-ABC123")).toBeNull();
+  });
+});

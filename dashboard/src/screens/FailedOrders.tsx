@@ -1,0 +1,224 @@
+// Failed orders, first version: the erred orders in the caller's scope, newest failure first,
+// with counts by failure kind and integration (GET /api/orders/facets/), one search and the
+// filters of GET /api/orders/ (failure kind, integration, offering, failure time in the
+// browser's time zone, which the screen names). The filters live in the address, so a link
+// or a reload keeps them. Selecting orders and Resubmit are not built yet: the screen says so.
+import { useEffect, useState, type FormEvent } from "react";
+
+import {
+  ApiError,
+  orderEndpoints,
+  type FacetQuery,
+  type OrderQuery,
+  type Schemas,
+} from "../api/client";
+import { ErrorNote } from "../components/ErrorNote";
+import { timeZoneName } from "../time";
+import { Facets, KINDS, OrderTable, type Kind } from "./FailedOrderTable";
+
+/** The screen's filters as the address holds them (times as the browser's local time). */
+export type Filters = {
+  search: string;
+  failure_kind: string;
+  integration: string;
+  offering: string;
+  failed_after: string;
+  failed_before: string;
+};
+const NONE: Filters = {
+  search: "",
+  failure_kind: "",
+  integration: "",
+  offering: "",
+  failed_after: "",
+  failed_before: "",
+};
+
+export function filtersFrom(search: string): Filters {
+  const params = new URLSearchParams(search);
+  const filters = { ...NONE };
+  for (const name of Object.keys(NONE) as (keyof Filters)[]) {
+    filters[name] = params.get(name) ?? "";
+  }
+  return filters;
+}
+
+function localToIso(value: string): string | undefined {
+  if (!value) return undefined;
+  const at = new Date(value);
+  return Number.isNaN(at.getTime()) ? value : at.toISOString();
+}
+
+/** The API's query for these filters: erred orders only, times sent as UTC. */
+export function queryOf(filters: Filters): FacetQuery {
+  return {
+    state: ["erred"],
+    search: filters.search.trim() || undefined,
+    failure_kind: filters.failure_kind ? [filters.failure_kind as Kind] : undefined,
+    integration: filters.integration || undefined,
+    offering: filters.offering || undefined,
+    failed_after: localToIso(filters.failed_after),
+    failed_before: localToIso(filters.failed_before),
+  };
+}
+
+function addressOf(filters: Filters): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(filters)) if (value) params.set(name, value);
+  const text = params.toString();
+  return window.location.pathname + (text ? `?${text}` : "");
+}
+
+type Listing = {
+  page: Schemas["PaginatedOrderList"];
+  facets: Schemas["OrderFacets"];
+};
+
+export function FailedOrders() {
+  const [filters, setFilters] = useState<Filters>(() => filtersFrom(window.location.search));
+  const [draft, setDraft] = useState<Filters>(filters);
+  const [cursor, setCursor] = useState<string | undefined>();
+  const [listing, setListing] = useState<Listing | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [choices, setChoices] = useState<{
+    integrations: Schemas["Integration"][];
+    offerings: Schemas["Offering"][];
+  }>({ integrations: [], offerings: [] });
+
+  useEffect(() => {
+    Promise.all([orderEndpoints.integrations(), orderEndpoints.offerings()]).then(
+      ([integrations, offerings]) =>
+        setChoices({ integrations: integrations.results, offerings: offerings.results }),
+      (failure: ApiError) => setError(failure),
+    );
+  }, []);
+
+  useEffect(() => {
+    let current = true;
+    const query = queryOf(filters);
+    const listQuery: OrderQuery = { ...query, ordering: "-erred_at", cursor };
+    Promise.all([orderEndpoints.orders(listQuery), orderEndpoints.facets(query)]).then(
+      ([page, facets]) => {
+        if (!current) return;
+        setListing({ page, facets });
+        setError(null);
+      },
+      (failure: ApiError) => {
+        if (!current) return;
+        setListing(null); // the rows of other filters would pass for these
+        setError(failure);
+      },
+    );
+    return () => {
+      current = false;
+    };
+  }, [filters, cursor]);
+
+  function apply(next: Filters) {
+    window.history.replaceState(null, "", addressOf(next));
+    setDraft(next);
+    setFilters(next);
+    setCursor(undefined);
+  }
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    apply(draft);
+  }
+
+  const field = (name: keyof Filters) => ({
+    id: `filter-${name}`,
+    value: draft[name],
+    "aria-invalid": (error?.fieldErrors(name).length ?? 0) > 0,
+    onChange: (event: { target: { value: string } }) =>
+      setDraft({ ...draft, [name]: event.target.value }),
+  });
+  const problems = (name: keyof Filters) =>
+    (error?.fieldErrors(name) ?? []).map((message) => (
+      <div key={message} className="error" role="alert">
+        {message}
+      </div>
+    ));
+  const fieldProblem = error
+    ? Object.keys(NONE).some((name) => error.fieldErrors(name).length > 0)
+    : false;
+
+  return (
+    <section aria-labelledby="screen-title">
+      <h1 id="screen-title">Failed orders</h1>
+      <p className="muted" id="not-built">
+        Not built yet: selecting orders and Resubmit (with its preview), and the order page.
+      </p>
+      <form className="card filters" onSubmit={submit} role="search" aria-label="Failed orders">
+        <div className="fields">
+          <div className="wide">
+            <label htmlFor="filter-search">Search</label>
+            <input type="search" {...field("search")} aria-describedby="search-help" />
+            <div id="search-help" className="help">
+              Part of an order number (with or without RD-), a customer's name or e-mail; at
+              least 3 characters.
+            </div>
+            {problems("search")}
+          </div>
+          <div>
+            <label htmlFor="filter-failure_kind">Failure kind</label>
+            <select {...field("failure_kind")}>
+              <option value="">Any</option>
+              {KINDS.map((kind) => (
+                <option key={kind.value} value={kind.value}>
+                  {kind.label}
+                </option>
+              ))}
+            </select>
+            {problems("failure_kind")}
+          </div>
+          <div>
+            <label htmlFor="filter-integration">Integration</label>
+            <select {...field("integration")}>
+              <option value="">Any</option>
+              {choices.integrations.map((integration) => (
+                <option key={integration.id} value={String(integration.id)}>
+                  {integration.name}
+                </option>
+              ))}
+            </select>
+            {problems("integration")}
+          </div>
+          <div>
+            <label htmlFor="filter-offering">Offering</label>
+            <select {...field("offering")}>
+              <option value="">Any</option>
+              {choices.offerings.map((offering) => (
+                <option key={offering.uuid} value={offering.uuid}>
+                  {offering.name}
+                </option>
+              ))}
+            </select>
+            {problems("offering")}
+          </div>
+          <div>
+            <label htmlFor="filter-failed_after">Failed at or after</label>
+            <input type="datetime-local" {...field("failed_after")} aria-describedby="zone" />
+            {problems("failed_after")}
+          </div>
+          <div>
+            <label htmlFor="filter-failed_before">Failed before</label>
+            <input type="datetime-local" {...field("failed_before")} aria-describedby="zone" />
+            {problems("failed_before")}
+          </div>
+        </div>
+        <p id="zone" className="help">
+          Times are in {timeZoneName()}.
+        </p>
+        <button type="submit">Apply</button>{" "}
+        <button type="button" className="secondary" onClick={() => apply(NONE)}>
+          Clear
+        </button>
+      </form>
+      {error && !fieldProblem && <ErrorNote error={error} />}
+      {listing && <Facets facets={listing.facets} onPick={(more) => apply({ ...filters, ...more })} />}
+      {listing && <OrderTable page={listing.page} onPage={setCursor} />}
+      {!listing && !error && <p aria-busy="true">Loading…</p>}
+    </section>
+  );
+}
