@@ -3,6 +3,9 @@
 Set-based and safe to repeat: ``orders_resubmit`` works in batches with a fixed number of
 queries each, resubmits only orders that are still erred, and skips (with the reason) every
 order it may not or need not touch. A second identical request skips what the first sent.
+A dry run previews what would be sent (``preview``); a selection by filters too large for one
+request starts a background bulk operation, as the admin's does. Every resubmit is recorded as
+a bulk operation, which ``BulkOperationListApi`` and ``BulkOperationDetailApi`` show.
 """
 
 from django.http import QueryDict
