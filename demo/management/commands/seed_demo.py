@@ -152,5 +152,5 @@ class Command(CommandWithExamples):
             )
         self.stdout.write(f"Logins (password for all: {password}):")
         for username, _, what in USERS:
-            where = "/admin/" if world.users[username].is_staff else "/api/"
+            where = "/admin/" if world.users[username].is_staff else "/dashboard/"
             self.stdout.write(f"  {username:<8} {what}  -> {where}")
