@@ -133,7 +133,7 @@ class FilteredSchema(AutoSchema):
     summary="Count orders by failure kind and integration",
     description="The failed-orders screen's facets: the orders the list would give for the "
     "same query parameters (all of them but paging and ordering), counted by failure kind and "
-    "by integration, in one query whatever their number.",
+    "by integration, in two queries whatever their number.",
     responses={200: OrderFacetsSerializer, **errors(400, 401)},
 )
 class OrderFacetsApi(StrictQueryParams, GenericAPIView):

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from django.db.models import Count, F, Q, QuerySet
 
-from orders.models import Order
+from orders.models import Offering, Order
 from orders.roles import provider_scope
 
 EDIT_GRACE = timedelta(seconds=5)
@@ -90,23 +90,31 @@ class OrderFacets:
 
 
 def order_facets(*, orders: QuerySet[Order]) -> OrderFacets:
-    """``orders`` counted by failure kind and by integration: one grouped query."""
-    rows = (
-        orders.order_by()
-        .values("failure_kind", "offering__integration_id", "offering__integration__name")
-        .annotate(count=Count("pk"))
+    """``orders`` counted by failure kind and by integration: two queries whatever their
+    number. The orders are grouped on their own columns (failure kind, offering), and the few
+    offerings found are then read with their integrations: joining every order to its offering
+    and integration first made PostgreSQL carry the integration's name through the sort of
+    every row (242 ms against 129 for 208,000 erred orders of 1.1 million)."""
+    rows = list(
+        orders.order_by().values_list("failure_kind", "offering_id").annotate(count=Count("pk"))
     )
+    integration_of = {
+        pk: (integration_id, name)
+        for pk, integration_id, name in Offering.objects.filter(
+            pk__in={offering for _, offering, _ in rows}
+        ).values_list("pk", "integration_id", "integration__name")
+    }
     kinds = dict.fromkeys(Order.FailureKind.values, 0)
     integrations: dict[int | None, dict] = {}
     total = 0
-    for row in rows:
-        total += row["count"]
-        kinds[row["failure_kind"]] = kinds.get(row["failure_kind"], 0) + row["count"]
-        key = row["offering__integration_id"]
+    for kind, offering, count in rows:
+        total += count
+        kinds[kind] = kinds.get(kind, 0) + count
+        integration_id, name = integration_of.get(offering, (None, None))
         entry = integrations.setdefault(
-            key, {"id": key, "name": row["offering__integration__name"], "count": 0}
+            integration_id, {"id": integration_id, "name": name, "count": 0}
         )
-        entry["count"] += row["count"]
+        entry["count"] += count
     by_kind = [
         {"failure_kind": kind, "label": KIND_LABELS.get(kind, "none"), "count": count}
         for kind, count in kinds.items()
