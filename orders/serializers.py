@@ -68,6 +68,7 @@ class OrderSerializer(serializers.ModelSerializer):
             "next_retry_at",
             "error_message",
             "needs_fix_first",
+            "rejection_reason",
         ]
         read_only_fields = fields
 
@@ -92,7 +93,6 @@ class OrderDetailSerializer(OrderSerializer):
             "attributes",
             "resource",
             "completed_at",
-            "rejection_reason",
             "consumer_reviewed_at",
             "provider_reviewed_at",
         ]

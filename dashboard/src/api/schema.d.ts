@@ -1471,6 +1471,7 @@ export interface components {
             readonly error_message: string;
             /** @description The last error needs a person's fix before a retry can succeed: it failed as action required and the order has not been edited since (sent again as it is, it will most likely fail the same way). A retry is still allowed; warn before it. */
             readonly needs_fix_first: boolean;
+            readonly rejection_reason: string;
         };
         /**
          * @description Refuses fields it does not know, instead of silently ignoring a typo, and values of the
@@ -1548,13 +1549,13 @@ export interface components {
             readonly error_message: string;
             /** @description The last error needs a person's fix before a retry can succeed: it failed as action required and the order has not been edited since (sent again as it is, it will most likely fail the same way). A retry is still allowed; warn before it. */
             readonly needs_fix_first: boolean;
+            readonly rejection_reason: string;
             readonly error_traceback: string;
             /** @description What is ordered, the shipping address, ... */
             readonly attributes: unknown;
             readonly resource: components["schemas"]["ResourceRef"] | null;
             /** Format: date-time */
             readonly completed_at: string | null;
-            readonly rejection_reason: string;
             /** Format: date-time */
             readonly consumer_reviewed_at: string | null;
             /** Format: date-time */
