@@ -3,40 +3,13 @@ fuzzing reaches an object's own page only by a lucky id, so each is called here 
 one (a bulk operation with outcomes, an order's deliveries, a delivery's retry, a dry run's
 preview, the facets) and its answer validated by schemathesis' response checks."""
 
-import pytest
-import schemathesis
-from django.core import signals
-from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
-
 from integrations.models import Delivery
 from orders.models import BulkOperation, Order
 from tests.api.test_deliveries import failed_delivery
+from tests.api.test_schemathesis import CHECKS, keep_connection, schema
 from tests.factories import api_key
 
-schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
-CHECKS = [
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_schema_conformance,
-]
-
-
-@pytest.fixture
-def keep_connection():
-    """As in ``test_schemathesis``: the test's transaction lives on the request's connection."""
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    yield
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
+__all__ = ["keep_connection"]  # the fixture: the test's transaction on the request's connection
 
 
 def headers(world, role) -> dict:
