@@ -4,7 +4,9 @@ import type { Schemas } from "./api/client";
 import { LogoutButton } from "./components/LogoutButton";
 import { Link, navigate, useRoute } from "./router";
 import { Coming } from "./screens/Coming";
+import { ConsumerOrders } from "./screens/ConsumerOrders";
 import { FailedOrders } from "./screens/FailedOrders";
+import { OrderPage, orderUuidOf } from "./screens/OrderPage";
 import { SCREENS, screenOf } from "./screens/screens";
 import { Tokens } from "./screens/Tokens";
 
@@ -17,6 +19,7 @@ function roleNames(me: Schemas["Me"]): string {
 export function Shell({ me }: { me: Schemas["Me"] }) {
   const route = useRoute();
   const screen = screenOf(route);
+  const orderUuid = orderUuidOf(route);
   const main = useRef<HTMLElement>(null);
 
   useEffect(() => {
@@ -28,11 +31,11 @@ export function Shell({ me }: { me: Schemas["Me"] }) {
   // A screen opened from the navigation takes the focus (a screen reader reads it next); the
   // first one does not, so the first Tab still reaches the skip link and the navigation.
   useEffect(() => {
-    const title = screen?.title ?? "Not found";
+    const title = screen?.title ?? (orderUuid ? "Order" : "Not found");
     document.title = `${title} · Redrive`;
     if (opened.current) main.current?.focus();
     if (screen) opened.current = true;
-  }, [screen]);
+  }, [screen, orderUuid]);
 
   return (
     <div className="shell">
@@ -59,7 +62,9 @@ export function Shell({ me }: { me: Schemas["Me"] }) {
           </ul>
         </nav>
         <main id="main" ref={main} tabIndex={-1}>
-          {route === "/" ? null : !screen ? (
+          {route === "/" ? null : orderUuid ? (
+            <OrderPage key={orderUuid} uuid={orderUuid} me={me} />
+          ) : !screen ? (
             <section>
               <h1>Nothing here</h1>
               <p>
@@ -70,6 +75,8 @@ export function Shell({ me }: { me: Schemas["Me"] }) {
             <Tokens />
           ) : screen.route === "/failed-orders" ? (
             <FailedOrders />
+          ) : screen.route === "/consumer-orders" ? (
+            <ConsumerOrders me={me} />
           ) : (
             <Coming screen={screen} />
           )}

@@ -25,13 +25,7 @@ export const SCREENS: Screen[] = [
       "Maintenance windows (plan, move, extend, end), resending the orders waiting on an integration, and its limits.",
     ],
   },
-  {
-    route: "/consumer-orders",
-    title: "Consumers' orders",
-    coming: [
-      "Your organization's orders and their states, the reason of a rejection, and cancelling where allowed.",
-    ],
-  },
+  { route: "/consumer-orders", title: "Consumers' orders" },
   { route: "/tokens", title: "My API tokens" },
 ];
 
