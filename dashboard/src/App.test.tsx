@@ -29,14 +29,34 @@ describe("App", () => {
     expect(screen.queryByRole("navigation")).toBeNull();
   });
 
-  it("shows the navigation and an honest 'coming' state for a screen not built yet", async () => {
-    window.history.replaceState(null, "", "/dashboard/alerts");
+  it("shows the navigation and opens an alert e-mail's link to the alert's own page", async () => {
+    window.history.replaceState(null, "", "/dashboard/alerts/12");
     const owner = { ...ME, username: "owner", roles: ["Organization owners"], dashboard_access: true };
-    vi.stubGlobal("fetch", vi.fn().mockResolvedValue(Response.json(owner)));
+    const alert = {
+      id: 12,
+      kind_label: "Invalid address",
+      status: "open",
+      message: "postal_code: this field is required",
+      order: { uuid: "0b7f6d1e-8a53-4a6e-9d6f-1f0a7a3c9e11", number: "RD-000042" },
+      integration: { id: 3, name: "Acme VMs" },
+      occurrences: 1,
+      first_seen_at: "2026-12-03T08:00:00Z",
+      last_seen_at: "2026-12-03T08:00:00Z",
+      reopen_count: 0,
+      resolved_reason: "",
+      dismissed_note: "",
+      product_code: "",
+    };
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async (url: string) => Response.json(url === "/api/me/" ? owner : alert)),
+    );
     render(<App />);
 
-    expect(await screen.findByRole("heading", { name: "Alerts" })).toBeTruthy();
-    expect(screen.getByText(/This screen is coming; it is not built yet/)).toBeTruthy();
+    expect(await screen.findByRole("heading", { name: "Alert 12: Invalid address" })).toBeTruthy();
+    expect(screen.getByRole("link", { name: "RD-000042" }).getAttribute("href")).toBe(
+      "/dashboard/orders/0b7f6d1e-8a53-4a6e-9d6f-1f0a7a3c9e11",
+    );
     const nav = screen.getByRole("navigation", { name: "Dashboard" });
     expect([...nav.querySelectorAll("a")].map((a) => a.textContent)).toEqual([
       "Failed orders",

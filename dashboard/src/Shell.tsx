@@ -3,10 +3,12 @@ import { useEffect, useRef } from "react";
 import type { Schemas } from "./api/client";
 import { LogoutButton } from "./components/LogoutButton";
 import { Link, navigate, useRoute } from "./router";
+import { Alerts } from "./screens/Alerts";
 import { Coming } from "./screens/Coming";
 import { ConsumerOrders } from "./screens/ConsumerOrders";
 import { FailedOrders } from "./screens/FailedOrders";
 import { OrderPage, orderUuidOf } from "./screens/OrderPage";
+import { Integrations } from "./screens/Integrations";
 import { SCREENS, screenOf } from "./screens/screens";
 import { Tokens } from "./screens/Tokens";
 
@@ -54,7 +56,7 @@ export function Shell({ me }: { me: Schemas["Me"] }) {
           <ul>
             {SCREENS.map((item) => (
               <li key={item.route}>
-                <Link to={item.route} aria-current={item.route === route ? "page" : undefined}>
+                <Link to={item.route} aria-current={item.route === screen?.route ? "page" : undefined}>
                   {item.title}
                 </Link>
               </li>
@@ -77,6 +79,10 @@ export function Shell({ me }: { me: Schemas["Me"] }) {
             <FailedOrders />
           ) : screen.route === "/consumer-orders" ? (
             <ConsumerOrders me={me} />
+          ) : screen.route === "/alerts" ? (
+            <Alerts route={route} />
+          ) : screen.route === "/integrations" ? (
+            <Integrations route={route} me={me} />
           ) : (
             <Coming screen={screen} />
           )}

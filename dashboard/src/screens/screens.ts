@@ -5,30 +5,21 @@ export type Screen = {
   title: string;
   /** Not built yet: what is missing, in a sentence a provider can read. */
   coming?: string[];
+  /** It also has a page per item below its route (/alerts/12, /integrations/3). */
+  pages?: boolean;
 };
 
 export const SCREENS: Screen[] = [
   { route: "/failed-orders", title: "Failed orders" },
-  {
-    route: "/alerts",
-    title: "Alerts",
-    coming: [
-      "Open and resolved alerts by kind and integration, each linked to its order or integration.",
-      "Dismissing an alert with a note.",
-    ],
-  },
-  {
-    route: "/integrations",
-    title: "Integrations",
-    coming: [
-      "Health: the breaker's state, held and failing counts and the last day's attempts by outcome.",
-      "Maintenance windows (plan, move, extend, end), resending the orders waiting on an integration, and its limits.",
-    ],
-  },
+  { route: "/alerts", title: "Alerts", pages: true },
+  { route: "/integrations", title: "Integrations", pages: true },
   { route: "/consumer-orders", title: "Consumers' orders" },
   { route: "/tokens", title: "My API tokens" },
 ];
 
 export function screenOf(route: string): Screen | undefined {
-  return SCREENS.find((screen) => screen.route === route);
+  return SCREENS.find(
+    (screen) =>
+      screen.route === route || (screen.pages && new RegExp(`^${screen.route}/\\d+$`).test(route)),
+  );
 }
