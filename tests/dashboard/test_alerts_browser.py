@@ -130,6 +130,11 @@ def test_an_owner_dismisses_an_alert_with_a_note(live_server, dashboard_built):
         expect(page.get_by_role("button", name="Dismiss…")).to_have_count(0)
         check_screen(page, "alert_page")
 
+        # and its order link opens the order's page
+        page.get_by_role("link", name=vm.order.number).click()
+        expect(page).to_have_url(f"{live_server.url}/dashboard/orders/{vm.order.uuid}")
+        expect(page.get_by_role("heading", level=1)).to_have_text(f"Order {vm.order.number}")
+
     # then: only that alert is dismissed, by the owner, with the note
     vm.refresh_from_db()
     assert (vm.status, vm.dismissed_by.username, vm.dismissed_note) == (

@@ -21,8 +21,10 @@ export const alertEndpoints = {
 export const integrationEndpoints = {
   integration: (id: number) => api<Schemas["Integration"]>("GET", `/api/integrations/${id}/`),
   health: (id: number) => api<Health>("GET", `/api/integrations/${id}/health/`),
-  windows: (id: number) =>
-    api<Schemas["PaginatedMaintenanceWindowList"]>("GET", windows(id), { query: { page_size: 100 } }),
+  windows: (id: number, cursor?: string) =>
+    api<Schemas["PaginatedMaintenanceWindowList"]>("GET", windows(id), {
+      query: { page_size: 100, cursor },
+    }),
   windowCreate: (id: number, body: WindowBody) => api<Window>("POST", windows(id), { body }),
   windowUpdate: (id: number, window: number, body: Partial<WindowBody>) =>
     api<Window>("PATCH", `${windows(id)}${window}/`, { body }),

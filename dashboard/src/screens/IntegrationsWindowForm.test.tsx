@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { ApiError } from "../api/client";
 import { toLocalInput, windowBody, windowChanges, windowProblems, WindowForm } from "./IntegrationsWindowForm";
+import { phaseOf, windowsShown } from "./IntegrationsWindows";
 
 const NOW = new Date(2026, 11, 3, 10, 0);
 
@@ -80,5 +81,28 @@ describe("WindowForm", () => {
     expect(screen.getByText(/Times are in/).textContent).toContain(
       Intl.DateTimeFormat().resolvedOptions().timeZone,
     );
+  });
+});
+
+describe("the windows shown", () => {
+  const at = (hours: number) => new Date(NOW.getTime() + hours * 3600_000).toISOString();
+  const window = (id: number, starts: number, ends: number, released = false) => ({
+    id,
+    starts_at: at(starts),
+    ends_at: at(ends),
+    note: "",
+    created_by: null,
+    created: at(-100),
+    released_at: released ? at(ends) : null,
+  });
+
+  it("puts running and planned ones first by start, then the latest ended ones", () => {
+    const ended = Array.from({ length: 12 }, (_, i) => window(100 + i, -50 + i, -49 + i, true));
+    const planned = window(1, 5, 6);
+    const running = window(2, -1, 1);
+    const shown = windowsShown([...ended, planned, running], NOW);
+
+    expect(shown.map((w) => w.id)).toEqual([2, 1, 111, 110, 109, 108, 107, 106, 105, 104, 103, 102]);
+    expect(shown.map((w) => phaseOf(w, NOW)).slice(0, 3)).toEqual(["running", "planned", "ended"]);
   });
 });

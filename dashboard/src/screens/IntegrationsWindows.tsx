@@ -4,7 +4,7 @@
 import { useCallback, useEffect, useState } from "react";
 
 import { integrationEndpoints, type Window, type WindowBody } from "../api/alertsAndIntegrations";
-import type { ApiError } from "../api/client";
+import { cursorOf, type ApiError } from "../api/client";
 import { ErrorNote } from "../components/ErrorNote";
 import { formatTime, timeZoneName } from "../time";
 import { WindowForm } from "./IntegrationsWindowForm";
@@ -14,6 +14,16 @@ export type WindowPhase = "planned" | "running" | "ended";
 export function phaseOf(window: Window, now: Date): WindowPhase {
   if (window.released_at || new Date(window.ends_at) <= now) return "ended";
   return new Date(window.starts_at) <= now ? "running" : "planned";
+}
+
+/** Shown first the windows that have not ended, by start; then the ended ones, the latest
+ * first, at most ``ENDED_SHOWN`` of them (the API lists every window, oldest first). */
+export const ENDED_SHOWN = 10;
+export function windowsShown(windows: Window[], now: Date): Window[] {
+  const byStart = (a: Window, b: Window) => a.starts_at.localeCompare(b.starts_at);
+  const ended = windows.filter((w) => phaseOf(w, now) === "ended");
+  const open = windows.filter((w) => phaseOf(w, now) !== "ended");
+  return [...open.sort(byStart), ...ended.sort(byStart).reverse().slice(0, ENDED_SHOWN)];
 }
 
 const PHASE_LABEL: Record<WindowPhase, string> = {
@@ -34,7 +44,14 @@ export function MaintenanceWindows({ integration, canPlan, onChange }: Props) {
 
   const load = useCallback(async () => {
     try {
-      setWindows((await integrationEndpoints.windows(integration)).results);
+      const found: Window[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await integrationEndpoints.windows(integration, cursor);
+        found.push(...page.results);
+        cursor = cursorOf(page.next);
+      } while (cursor);
+      setWindows(found);
     } catch (failure) {
       setError(failure as ApiError);
     }
@@ -87,7 +104,7 @@ export function MaintenanceWindows({ integration, canPlan, onChange }: Props) {
             </tr>
           </thead>
           <tbody>
-            {windows.map((window) => {
+            {windowsShown(windows, now).map((window) => {
               const phase = phaseOf(window, now);
               const name = `the window from ${formatTime(window.starts_at)}`;
               return (
