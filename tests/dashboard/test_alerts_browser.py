@@ -90,9 +90,15 @@ def test_an_owner_dismisses_an_alert_with_a_note(live_server, dashboard_built):
         expect(rows).to_have_count(3)
 
         # when: Dismiss is pressed from the keyboard, a note too long is typed and sent
-        row.get_by_role("button", name=f"Dismiss alert {vm.pk}").focus()
+        dismiss = row.get_by_role("button", name=f"Dismiss alert {vm.pk}")
+        dismiss.focus()
         page.keyboard.press("Enter")
         dialog = page.get_by_role("dialog")
+        expect(dialog).to_be_visible()
+        page.keyboard.press("Escape")  # Escape closes it, the focus back on Dismiss
+        expect(dialog).to_have_count(0)
+        expect(dismiss).to_be_focused()
+        page.keyboard.press("Enter")
         expect(dialog).to_be_visible()
         note = dialog.get_by_label("Note (optional)")
         expect(note).to_be_focused()
