@@ -210,7 +210,7 @@ export function OrderPage({ uuid, me }: { uuid: string; me: Schemas["Me"] }) {
             role="tab"
             id={`tab-${item.key}`}
             aria-selected={tab === item.key}
-            aria-controls={`panel-${item.key}`}
+            aria-controls={tab === item.key ? `panel-${item.key}` : undefined}
             tabIndex={tab === item.key ? 0 : -1}
             onClick={() => setTab(item.key)}
             onKeyDown={(event) => onTabKey(event, index)}

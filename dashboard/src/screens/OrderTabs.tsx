@@ -134,7 +134,7 @@ export function DeliveriesTab({
             </td>
             <td>{delivery.attempt_count}</td>
             <td>
-              {delivery.last_outcome ?? "no attempt yet"}
+              {delivery.last_outcome?.replace("_", " ") ?? "no attempt yet"}
               {delivery.last_message && <div className="error-text">{delivery.last_message}</div>}
             </td>
             <td>{when(delivery.next_attempt_at)}</td>
