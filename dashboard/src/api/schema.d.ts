@@ -633,7 +633,7 @@ export interface paths {
         };
         /**
          * Count orders by failure kind and integration
-         * @description The failed-orders screen's facets: the orders the list would give for the same query parameters (all of them but paging and ordering), counted by failure kind and by integration, in one query whatever their number.
+         * @description The failed-orders screen's facets: the orders the list would give for the same query parameters (all of them but paging and ordering), counted by failure kind and by integration, in two queries whatever their number.
          */
         get: operations["orders_facets_retrieve"];
         put?: never;
