@@ -311,3 +311,49 @@ def test_users_without_the_role_are_refused(live_server, dashboard_built):
 
     retries = OrderTransition.objects.filter(order=order, transition="retry")
     assert [t.actor.username for t in retries] == ["manager"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_owner_approves_a_manual_order_and_marks_it_done(live_server, dashboard_built):
+    world = acme_world()
+    by_hand = OfferingFactory(
+        name="Installation", provider=world["acme"], type="basic", integration=None
+    )
+    order = OrderFactory(
+        offering=by_hand, consumer_organization=world["globex"], state="pending_provider"
+    )
+    with open_page() as page:
+        log_in(page, live_server.url, "owner", start=order_url(live_server.url, order))
+
+        # when: approved from the Actions menu
+        choose(page, "Approve")
+
+        # then: executing, by hand; Mark done is offered now (Cancel is the consumer's)
+        expect(page.locator("#order-notice")).to_have_text(
+            f"Approved: order {order.number} is executing; it is done by hand: mark it done "
+            "once delivered."
+        )
+        page.get_by_role("button", name="Actions ▾").click()
+        expect(page.get_by_role("menuitem")).to_have_text(["Mark done…", "Edit attributes…"])
+        page.keyboard.press("Escape")
+
+        # when: marked done, after the confirmation
+        choose(page, "Mark done…")
+        dialog = page.get_by_role("dialog", name=f"Mark order {order.number} done?")
+        expect(dialog).to_contain_text("fulfilled by hand")
+        check_screen(page, "order_mark_done")
+        dialog.get_by_role("button", name="Mark done").click()
+
+        # then: done, and nothing left to do
+        expect(page.locator("#order-notice")).to_have_text(
+            f"Marked done: order {order.number} is done."
+        )
+        expect(page.locator("#no-actions")).to_be_visible()
+
+    order.refresh_from_db()
+    assert order.state == Order.State.DONE
+    steps = OrderTransition.objects.filter(order=order).order_by("created")
+    assert [(t.target_state, t.actor.username) for t in steps] == [
+        ("executing", "owner"),
+        ("done", "owner"),
+    ]

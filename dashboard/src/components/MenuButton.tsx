@@ -30,8 +30,18 @@ export function MenuButton({
       const target = event.target as Node;
       if (!menu.current?.contains(target) && !button.current?.contains(target)) setOpen(false);
     }
+    // Escape also when the focus left the menu (its items changed under it, say)
+    function escape(event: globalThis.KeyboardEvent) {
+      if (event.key !== "Escape" || menu.current?.contains(event.target as Node)) return;
+      setOpen(false);
+      button.current?.focus();
+    }
     document.addEventListener("mousedown", outside);
-    return () => document.removeEventListener("mousedown", outside);
+    document.addEventListener("keydown", escape);
+    return () => {
+      document.removeEventListener("mousedown", outside);
+      document.removeEventListener("keydown", escape);
+    };
   }, [open]);
 
   function close() {

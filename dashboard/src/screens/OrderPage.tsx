@@ -69,7 +69,9 @@ async function load(uuid: string): Promise<Loaded> {
 /** What an action left the order in, in a sentence. */
 export function outcomeOf(action: ActionName | "delivery", order: Schemas["Order"]): string {
   const state = STATE_LABELS[order.state].toLowerCase();
-  const sent = order.state === "executing" ? "; it is queued for sending" : "";
+  const byHand = order.offering.type === "basic";
+  const next = byHand ? "; it is done by hand: mark it done once delivered" : "; it is queued for sending";
+  const sent = order.state === "executing" ? next : "";
   const done: Record<ActionName | "delivery", string> = {
     approve: "Approved",
     reject: "Rejected",
@@ -136,8 +138,8 @@ export function OrderPage({ uuid, me }: { uuid: string; me: Schemas["Me"] }) {
     }
     setOpen(null);
     setRefusal(null);
+    await reload(); // the notice comes with the page as the action left it
     setNotice(outcomeOf(action, after));
-    await reload();
   }
 
   async function act(action: OrderAction, body: Record<string, string> = {}) {
