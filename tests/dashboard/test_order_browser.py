@@ -102,7 +102,13 @@ def test_an_owner_retries_a_failed_delivery_from_its_menu(live_server, dashboard
         # and the error with its traceback, the attempts and the history
         page.get_by_role("tab", name="Error details").click()
         expect(page.locator("#error-traceback")).to_contain_text("ValueError: postal_code")
-        expect(page.get_by_role("button", name="Copy the error")).to_be_visible()
+        page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+        page.get_by_role("button", name="Copy the error").click()
+        expect(page.get_by_role("status").filter(has_text="Copied")).to_have_text(
+            "Copied the message and the traceback."
+        )
+        copied = page.evaluate("navigator.clipboard.readText()")
+        assert copied == f"HTTP 422: the postal code is missing\n\n{TRACEBACK}"
         check_screen(page, "order_error")
         page.get_by_role("tab", name="Attempts (2)").click()
         expect(page.locator("#attempts tbody tr")).to_have_count(2)
