@@ -71,12 +71,24 @@ export function Facets({
   );
 }
 
+/** The table's checkboxes (FailedOrdersResubmit and resubmitSelection hold the logic). */
+export type RowSelection = {
+  isSelected: (uuid: string) => boolean;
+  pageSelected: boolean;
+  onToggle: (uuid: string) => void;
+  onTogglePage: () => void;
+};
+
 export function OrderTable({
   page,
   onPage,
+  select,
+  newestFirst = "Newest failure first",
 }: {
   page: Schemas["PaginatedOrderList"];
   onPage: (cursor: string | undefined) => void;
+  select?: RowSelection;
+  newestFirst?: string;
 }) {
   if (page.results.length === 0) {
     return <p id="no-orders">No failed orders match these filters.</p>;
@@ -86,9 +98,21 @@ export function OrderTable({
   return (
     <>
       <table className="list orders" id="failed-orders">
-        <caption className="muted">Newest failure first; times in {timeZoneName()}</caption>
+        <caption className="muted">
+          {newestFirst}; times in {timeZoneName()}
+        </caption>
         <thead>
           <tr>
+            {select && (
+              <th scope="col" className="select">
+                <input
+                  type="checkbox"
+                  aria-label={`Select this page's ${page.results.length} orders`}
+                  checked={select.pageSelected}
+                  onChange={select.onTogglePage}
+                />
+              </th>
+            )}
             <th scope="col">Order</th>
             <th scope="col">Customer</th>
             <th scope="col">Offering</th>
@@ -102,6 +126,16 @@ export function OrderTable({
         <tbody>
           {page.results.map((order) => (
             <tr key={order.uuid}>
+              {select && (
+                <td className="select">
+                  <input
+                    type="checkbox"
+                    aria-label={`Select ${order.number}`}
+                    checked={select.isSelected(order.uuid)}
+                    onChange={() => select.onToggle(order.uuid)}
+                  />
+                </td>
+              )}
               <td className="nowrap">{order.number}</td>
               <td>
                 {order.customer_name || "—"}

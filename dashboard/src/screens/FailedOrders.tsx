@@ -2,7 +2,8 @@
 // with counts by failure kind and integration (GET /api/orders/facets/), one search and the
 // filters of GET /api/orders/ (failure kind, integration, offering, failure time in the
 // browser's time zone, which the screen names). The filters live in the address, so a link
-// or a reload keeps them. Selecting orders and Resubmit are not built yet: the screen says so.
+// or a reload keeps them. Rows, a page or all that match are selected for Resubmit
+// (FailedOrdersResubmit); a resubmit's outcome opens this screen on `bulk_operation` and a state.
 import { useEffect, useState, type FormEvent } from "react";
 
 import {
@@ -15,6 +16,16 @@ import {
 import { ErrorNote } from "../components/ErrorNote";
 import { timeZoneName } from "../time";
 import { Facets, KINDS, OrderTable, type Kind } from "./FailedOrderTable";
+import { ResubmitDialog, SelectionBar } from "./FailedOrdersResubmit";
+import {
+  NOTHING,
+  isSelected,
+  pageSelected,
+  selectAll,
+  toggle,
+  togglePage,
+  type Selection,
+} from "./resubmitSelection";
 
 /** The screen's filters as the address holds them (times as the browser's local time). */
 export type Filters = {
@@ -24,6 +35,9 @@ export type Filters = {
   offering: string;
   failed_after: string;
   failed_before: string;
+  /** A resubmit's orders (its outcome's link), with their state now instead of erred. */
+  bulk_operation: string;
+  state: string;
 };
 const NONE: Filters = {
   search: "",
@@ -32,6 +46,8 @@ const NONE: Filters = {
   offering: "",
   failed_after: "",
   failed_before: "",
+  bulk_operation: "",
+  state: "",
 };
 
 export function filtersFrom(search: string): Filters {
@@ -52,7 +68,8 @@ function localToIso(value: string): string | undefined {
 /** The API's query for these filters: erred orders only, times sent as UTC. */
 export function queryOf(filters: Filters): FacetQuery {
   return {
-    state: ["erred"],
+    state: [(filters.state || "erred") as "erred"],
+    bulk_operation: Number(filters.bulk_operation) || undefined,
     search: filters.search.trim() || undefined,
     failure_kind: filters.failure_kind ? [filters.failure_kind as Kind] : undefined,
     integration: filters.integration || undefined,
@@ -84,6 +101,9 @@ export function FailedOrders() {
     integrations: Schemas["Integration"][];
     offerings: Schemas["Offering"][];
   }>({ integrations: [], offerings: [] });
+  const [selection, setSelection] = useState<Selection>(NOTHING);
+  const [resubmitting, setResubmitting] = useState(false);
+  const [reloads, setReloads] = useState(0);
 
   useEffect(() => {
     Promise.all([orderEndpoints.integrations(), orderEndpoints.offerings()]).then(
@@ -96,7 +116,9 @@ export function FailedOrders() {
   useEffect(() => {
     let current = true;
     const query = queryOf(filters);
-    const listQuery: OrderQuery = { ...query, ordering: "-erred_at", cursor };
+    // a resubmit's orders in another state have no failure time to order by
+    const ordering = filters.state && filters.state !== "erred" ? "-created" : "-erred_at";
+    const listQuery: OrderQuery = { ...query, ordering, cursor };
     Promise.all([orderEndpoints.orders(listQuery), orderEndpoints.facets(query)]).then(
       ([page, facets]) => {
         if (!current) return;
@@ -112,13 +134,22 @@ export function FailedOrders() {
     return () => {
       current = false;
     };
-  }, [filters, cursor]);
+  }, [filters, cursor, reloads]);
+
+  useEffect(() => {
+    // the dialog gives the focus back to Resubmit, which is disabled once the run cleared the
+    // selection: the keyboard goes on from the selection's count instead
+    if (!resubmitting && document.activeElement === document.body) {
+      document.getElementById("selection-count")?.focus();
+    }
+  }, [resubmitting]);
 
   function apply(next: Filters) {
     window.history.replaceState(null, "", addressOf(next));
     setDraft(next);
     setFilters(next);
     setCursor(undefined);
+    setSelection(NOTHING); // "all that match" meant the old filters
   }
 
   function submit(event: FormEvent) {
@@ -143,12 +174,17 @@ export function FailedOrders() {
     ? Object.keys(NONE).some((name) => error.fieldErrors(name).length > 0)
     : false;
 
+  const pageUuids = listing ? listing.page.results.map((order) => order.uuid) : [];
+
   return (
     <section aria-labelledby="screen-title">
       <h1 id="screen-title">Failed orders</h1>
-      <p className="muted" id="not-built">
-        Not built yet: selecting orders and Resubmit (with its preview), and the order page.
-      </p>
+      {filters.bulk_operation && (
+        <p className="callout" id="bulk-operation-filter">
+          Showing the orders of resubmit #{filters.bulk_operation} that are now{" "}
+          {filters.state || "erred"}. Clear shows every failed order again.
+        </p>
+      )}
       <form className="card filters" onSubmit={submit} role="search" aria-label="Failed orders">
         <div className="fields">
           <div className="wide">
@@ -217,7 +253,44 @@ export function FailedOrders() {
       </form>
       {error && !fieldProblem && <ErrorNote error={error} />}
       {listing && <Facets facets={listing.facets} onPick={(more) => apply({ ...filters, ...more })} />}
-      {listing && <OrderTable page={listing.page} onPage={setCursor} />}
+      {listing && (
+        <SelectionBar
+          selection={selection}
+          total={listing.facets.total}
+          onSelectAll={() => setSelection(selectAll())}
+          onClear={() => setSelection(NOTHING)}
+          onResubmit={() => setResubmitting(true)}
+        />
+      )}
+      {listing && (
+        <OrderTable
+          page={listing.page}
+          onPage={setCursor}
+          newestFirst={filters.state && filters.state !== "erred" ? "Newest order first" : undefined}
+          select={{
+            isSelected: (uuid) => isSelected(selection, uuid),
+            pageSelected: pageSelected(selection, pageUuids),
+            onToggle: (uuid) => setSelection(toggle(selection, uuid)),
+            onTogglePage: () => setSelection(togglePage(selection, pageUuids)),
+          }}
+        />
+      )}
+      {resubmitting && (
+        <ResubmitDialog
+          selection={selection}
+          total={listing?.facets.total ?? 0}
+          query={queryOf(filters)}
+          onClose={() => setResubmitting(false)}
+          onDone={() => {
+            setSelection(NOTHING);
+            setReloads((n) => n + 1);
+          }}
+          onShow={(address) => {
+            setResubmitting(false);
+            apply({ ...NONE, ...address });
+          }}
+        />
+      )}
       {!listing && !error && <p aria-busy="true">Loading…</p>}
     </section>
   );

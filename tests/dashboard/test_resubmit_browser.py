@@ -1,0 +1,161 @@
+"""Resubmit on the Failed orders screen in a real browser: an owner selects all that match,
+previews, leaves out the action-required orders and confirms, and follows the outcome to those
+orders; a manager resubmits a page, of their offering only; a consumer's owner, who may see
+the orders but not resubmit them, is told why by the preview. Each screen checked with axe at
+1,280 px; the database checked after the browser closes."""
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from orders.models import BulkOperation, Order
+from tests.admin.conftest import orders_in_state
+from tests.dashboard.conftest import check_screen, log_in, open_page
+from tests.dashboard.test_order_browser import acme_world
+from tests.factories import IntegrationFactory, OfferingFactory
+
+START = "/dashboard/failed-orders"
+
+
+def acme():
+    """The order page tests' Acme (an owner, a manager of Cloud VM, the Globex shop's owner),
+    with a second offering, Storage, that the manager does not manage."""
+    world = acme_world()
+    world["storage"] = OfferingFactory(
+        name="Storage", provider=world["acme"], integration=IntegrationFactory(name="Acme storage")
+    )
+    return world
+
+
+def failed(count: int, **fields) -> list[Order]:
+    return orders_in_state(count, erred_at=timezone.now(), **fields)
+
+
+def states(orders) -> list[str]:
+    return sorted(
+        Order.objects.filter(pk__in=[o.pk for o in orders]).values_list("state", flat=True)
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_owner_resubmits_all_that_match_leaving_out_action_required(
+    live_server, dashboard_built
+):
+    world = acme()
+    transient = failed(3, offering=world["vms"], customer_name="John Doe")
+    needs_fix = failed(
+        2,
+        offering=world["storage"],
+        failure_kind=Order.FailureKind.ACTION_REQUIRED,
+    )
+    with open_page() as page:
+        log_in(page, live_server.url, "owner", start=START)
+        expect(page.locator("#failed-orders tbody tr")).to_have_count(5)
+
+        # when: every order that matches is selected (by the keyboard) and Resubmit pressed
+        page.get_by_role("button", name="Select all 5 that match").focus()
+        page.keyboard.press("Enter")
+        expect(page.locator("#selection-count")).to_have_text(
+            "All 5 orders that match are selected."
+        )
+        expect(page.get_by_role("checkbox", name=f"Select {transient[0].number}")).to_be_checked()
+        check_screen(page, "resubmit_selected_all")
+        page.get_by_role("button", name="Resubmit…").click()
+
+        # then: the preview of a dry run, with the action-required warning
+        dialog = page.get_by_role("dialog", name="Resubmit all 5 orders that match?")
+        expect(dialog.locator("#preview-count")).to_contain_text("5 orders would be sent again")
+        expect(dialog.locator("#action-required")).to_contain_text(
+            "2 orders failed as action required"
+        )
+        expect(dialog.locator("#breakdown")).to_contain_text("Acme storage: 2")
+        expect(dialog.locator("#preview-sample tbody tr")).to_have_count(5)
+        check_screen(page, "resubmit_preview")
+
+        # when: the action-required orders are left out: the preview is asked again
+        dialog.get_by_label("Leave out the orders that failed as action required").check()
+        expect(dialog.locator("#left-out")).to_have_text(
+            "Left out: 2 orders that failed as action required."
+        )
+        expect(dialog.locator("#preview-count")).to_contain_text("3 orders would be sent again")
+        expect(dialog.locator("#breakdown")).not_to_contain_text("Acme storage")
+        check_screen(page, "resubmit_preview_left_out")
+        dialog.get_by_role("button", name="Confirm: resubmit 3 orders").click()
+
+        # then: what happened, and the outcome by state, each a link to those orders
+        expect(dialog.locator("#resubmit-done")).to_contain_text(
+            "Resubmitted 3 orders: they are executing again and queued for sending"
+        )
+        expect(dialog.get_by_role("link", name="done: 0")).to_be_visible()
+        expect(dialog.get_by_role("link", name="failed again: 0")).to_be_visible()
+        in_flight = dialog.get_by_role("link", name="still in flight: 3")
+        check_screen(page, "resubmit_outcome")
+        in_flight.click()
+
+        # then: the screen lists that resubmit's orders in flight
+        expect(page.get_by_role("dialog")).to_have_count(0)
+        expect(page.locator("#bulk-operation-filter")).to_contain_text("that are now executing")
+        expect(page.locator("#failed-orders tbody tr")).to_have_count(3)
+        expect(page.locator("#failed-orders")).to_contain_text(transient[0].number)
+        check_screen(page, "resubmit_outcome_orders")
+
+    assert states(transient) == [Order.State.EXECUTING] * 3
+    assert states(needs_fix) == [Order.State.ERRED] * 2
+    operation = BulkOperation.objects.get()
+    assert operation.requested_by == world["owner"]
+    assert operation.resubmitted == 3
+    assert operation.filters["leave_out_action_required"] is True
+    assert operation.filters["state"] == ["erred"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_manager_resubmits_a_page_of_their_offering_only(live_server, dashboard_built):
+    world = acme()
+    theirs = failed(2, offering=world["vms"])
+    others = failed(2, offering=world["storage"])
+    with open_page() as page:
+        log_in(page, live_server.url, "manager", start=START)
+        expect(page.locator("#failed-orders tbody tr")).to_have_count(2)
+
+        # when: the page's checkbox is ticked and the two resubmitted
+        page.get_by_role("checkbox", name="Select this page's 2 orders").check()
+        expect(page.locator("#selection-count")).to_have_text("2 orders selected.")
+        page.get_by_role("button", name="Resubmit…").click()
+        dialog = page.get_by_role("dialog", name="Resubmit 2 orders?")
+        expect(dialog.locator("#preview-count")).to_contain_text("2 orders would be sent again")
+        expect(dialog.locator("#action-required")).to_have_count(0)
+        dialog.get_by_role("button", name="Confirm: resubmit 2 orders").click()
+        expect(dialog.locator("#resubmit-done")).to_contain_text("Resubmitted 2 orders")
+        check_screen(page, "resubmit_manager_outcome")
+
+        # and closed: the list no longer has them, the selection is gone
+        dialog.get_by_role("button", name="Close").click()
+        expect(page.locator("#no-orders")).to_be_visible()
+        expect(page.locator("#selection-count")).to_be_focused()
+        expect(page.get_by_role("button", name="Resubmit…")).to_be_disabled()
+
+    assert states(theirs) == [Order.State.EXECUTING] * 2
+    assert states(others) == [Order.State.ERRED] * 2
+    assert BulkOperation.objects.get().filters == {"uuids": 2}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_consumer_owner_is_refused_by_the_preview(live_server, dashboard_built):
+    world = acme()
+    placed = failed(1, offering=world["vms"], consumer_organization=world["globex"])
+    with open_page() as page:
+        log_in(page, live_server.url, "shop", start=START)
+        page.get_by_role("checkbox", name=f"Select {placed[0].number}").check()
+        page.get_by_role("button", name="Resubmit…").click()
+        dialog = page.get_by_role("dialog", name="Resubmit 1 order?")
+        expect(dialog.locator("#preview-count")).to_contain_text("0 orders would be sent again")
+        expect(dialog.locator("#skipped")).to_contain_text("Skipped: 1 order")
+        expect(dialog.locator("#skipped")).to_contain_text(
+            "only the provider side (owners of the offering's organization, the offering's "
+            "managers, or staff) may resubmit an order"
+        )
+        expect(dialog.get_by_role("button", name="Confirm")).to_be_disabled()
+        check_screen(page, "resubmit_refused")
+
+    assert states(placed) == [Order.State.ERRED]
+    assert not BulkOperation.objects.exists()
