@@ -96,7 +96,7 @@ def order_facets(*, orders: QuerySet[Order]) -> OrderFacets:
     and integration first made PostgreSQL carry the integration's name through the sort of
     every row (242 ms against 129 for 208,000 erred orders of 1.1 million)."""
     rows = list(
-        orders.order_by().values_list("failure_kind", "offering_id").annotate(count=Count("pk"))
+        orders.order_by().values_list("failure_kind", "offering_id").annotate(count=Count("*"))
     )
     integration_of = {
         pk: (integration_id, name)
