@@ -2,6 +2,8 @@ import { cleanup, render, screen } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { App } from "./App";
+import type { Schemas } from "./api/client";
+import { homeFor, isConsumerOnly, screensFor } from "./screens/screens";
 
 const ME = {
   id: 1,
@@ -81,5 +83,52 @@ describe("App", () => {
     render(<App />);
 
     await vi.waitFor(() => expect(assign).toHaveBeenCalledWith("/accounts/login/?next=%2Fdashboard%2Ftokens"));
+  });
+
+  it("shows a consumer only the consumer screens, and a provider screen's address says so", async () => {
+    window.history.replaceState(null, "", "/dashboard/alerts");
+    const shop = {
+      ...ME,
+      roles: ["Organization owners"],
+      dashboard_access: true,
+      organizations_owned: [{ uuid: "5d0c9a4e-1f2b-4c3d-8e9f-0a1b2c3d4e5f", name: "Globex Shop", is_provider: false }],
+    };
+    vi.stubGlobal("fetch", vi.fn(async () => Response.json(shop)));
+    render(<App />);
+
+    expect(await screen.findByRole("heading", { name: "This screen is for providers" })).toBeTruthy();
+    const nav = screen.getByRole("navigation", { name: "Dashboard" });
+    expect([...nav.querySelectorAll("a")].map((a) => a.textContent)).toEqual(["Consumers' orders", "My API tokens"]);
+  });
+});
+
+describe("isConsumerOnly", () => {
+  const shopOrg = { uuid: "5d0c9a4e-1f2b-4c3d-8e9f-0a1b2c3d4e5f", name: "Globex Shop", is_provider: false };
+  const acmeOrg = { uuid: "6e1d0b5f-2a3c-4d4e-9f0a-1b2c3d4e5f60", name: "Acme", is_provider: true };
+  const vms = { uuid: "7f2e1c60-3b4d-4e5f-8a1b-2c3d4e5f6071", name: "Cloud VM", provider: "Acme" };
+  const consumer: Schemas["Me"] = {
+    ...ME,
+    roles: ["Organization owners"],
+    dashboard_access: true,
+    organizations_owned: [shopOrg],
+  };
+
+  it("is a user whose organizations only place orders, who manages nothing and is not staff", () => {
+    expect(isConsumerOnly(consumer)).toBe(true);
+    expect(screensFor(consumer).map((s) => s.route)).toEqual(["/consumer-orders", "/tokens"]);
+    expect(homeFor(consumer)).toBe("/consumer-orders");
+  });
+
+  it("keeps every screen for a provider, a manager, staff and a user who is both", () => {
+    const provider = { ...consumer, organizations_owned: [acmeOrg] };
+    const both = { ...consumer, organizations_owned: [acmeOrg, shopOrg] };
+    const manager = { ...consumer, organizations_owned: [shopOrg], offerings_managed: [vms] };
+    const staff = { ...consumer, is_staff: true };
+    const noOrganization = { ...consumer, organizations_owned: [] };
+    for (const me of [provider, both, manager, staff, noOrganization]) {
+      expect(isConsumerOnly(me)).toBe(false);
+      expect(screensFor(me)).toHaveLength(5);
+      expect(homeFor(me)).toBe("/failed-orders");
+    }
   });
 });

@@ -9,10 +9,8 @@ import { ConsumerOrders } from "./screens/ConsumerOrders";
 import { FailedOrders } from "./screens/FailedOrders";
 import { OrderPage, orderUuidOf } from "./screens/OrderPage";
 import { Integrations } from "./screens/Integrations";
-import { SCREENS, screenOf } from "./screens/screens";
+import { homeFor, isConsumerOnly, screenOf, screensFor } from "./screens/screens";
 import { Tokens } from "./screens/Tokens";
-
-const HOME = "/failed-orders";
 
 function roleNames(me: Schemas["Me"]): string {
   return me.roles.length ? me.roles.join(", ") : "no role";
@@ -23,10 +21,15 @@ export function Shell({ me }: { me: Schemas["Me"] }) {
   const screen = screenOf(route);
   const orderUuid = orderUuidOf(route);
   const main = useRef<HTMLElement>(null);
+  const home = homeFor(me);
+  const consumerOnly = isConsumerOnly(me);
+  // A consumer who opens a provider screen's address is told so, not shown lists that would
+  // be empty; their own order's page (linked from Consumers' orders) stays open.
+  const providerScreen = consumerOnly && screen !== undefined && !screen.consumer;
 
   useEffect(() => {
-    if (route === "/") navigate(HOME);
-  }, [route]);
+    if (route === "/") navigate(home);
+  }, [route, home]);
 
   const opened = useRef(false);
 
@@ -54,7 +57,7 @@ export function Shell({ me }: { me: Schemas["Me"] }) {
       <div className="body">
         <nav aria-label="Dashboard" className="sidenav">
           <ul>
-            {SCREENS.map((item) => (
+            {screensFor(me).map((item) => (
               <li key={item.route}>
                 <Link to={item.route} aria-current={item.route === screen?.route ? "page" : undefined}>
                   {item.title}
@@ -64,13 +67,22 @@ export function Shell({ me }: { me: Schemas["Me"] }) {
           </ul>
         </nav>
         <main id="main" ref={main} tabIndex={-1}>
-          {route === "/" ? null : orderUuid ? (
+          {route === "/" ? null : providerScreen ? (
+            <section id="provider-screen">
+              <h1>This screen is for providers</h1>
+              <p>
+                Your organizations place orders and provide no offering, so the provider screens
+                have nothing for you. <Link to={home}>Go to Consumers' orders</Link>.
+              </p>
+            </section>
+          ) : orderUuid ? (
             <OrderPage key={orderUuid} uuid={orderUuid} me={me} />
           ) : !screen ? (
             <section>
               <h1>Nothing here</h1>
               <p>
-                There is no screen at this address. <Link to={HOME}>Go to Failed orders</Link>.
+                There is no screen at this address.{" "}
+                <Link to={home}>Go to {consumerOnly ? "Consumers' orders" : "Failed orders"}</Link>.
               </p>
             </section>
           ) : screen.route === "/tokens" ? (

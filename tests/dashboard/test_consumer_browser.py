@@ -5,7 +5,7 @@ a manager (no cancel permission) are told what they may do; axe at 1,280 px."""
 import pytest
 from playwright.sync_api import expect
 
-from orders.models import Order, OrderTransition
+from orders.models import Order, OrderTransition, Organization
 from tests.dashboard.conftest import check_screen, log_in, open_page
 from tests.dashboard.test_order_browser import close_with_escape
 from tests.factories import (
@@ -104,3 +104,41 @@ def test_a_provider_without_a_consumer_organization_sees_an_empty_state(
         )
 
     assert Order.objects.get(pk=orders["pending_provider"].pk).state == "pending_provider"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_consumer_sees_only_the_consumer_screens(live_server, dashboard_built):
+    shop_world()
+    with open_page() as page:
+        log_in(page, live_server.url, "shop", start="/dashboard/")
+
+        # then: they land on their orders, and the navigation holds the consumer screens only
+        expect(page.locator("#consumer-orders tbody tr")).to_have_count(4)
+        expect(page).to_have_url(f"{live_server.url}/dashboard/consumer-orders")
+        nav = page.get_by_role("navigation", name="Dashboard")
+        expect(nav.get_by_role("link")).to_have_text(["Consumers' orders", "My API tokens"])
+
+        # and a provider screen's address says it is for providers, not an empty list
+        for route in ("failed-orders", "alerts", "integrations"):
+            page.goto(f"{live_server.url}/dashboard/{route}")
+            expect(page.get_by_role("heading", name="This screen is for providers")).to_be_visible()
+            expect(page.locator("table")).to_have_count(0)
+        check_screen(page, "consumer_provider_screen")
+        page.get_by_role("link", name="Go to Consumers' orders").click()
+        expect(page.locator("#consumer-orders tbody tr")).to_have_count(4)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_user_who_is_provider_and_consumer_sees_every_screen(live_server, dashboard_built):
+    shop_world()
+    # given: shop also owns Acme, which provides Cloud VM
+    shop = Organization.objects.get(name="Globex Shop").owners.get()
+    Organization.objects.get(name="Acme").owners.add(shop)
+    with open_page() as page:
+        log_in(page, live_server.url, "shop", start="/dashboard/")
+
+        expect(page).to_have_url(f"{live_server.url}/dashboard/failed-orders")
+        nav = page.get_by_role("navigation", name="Dashboard")
+        expect(nav.get_by_role("link")).to_have_text(
+            ["Failed orders", "Alerts", "Integrations", "Consumers' orders", "My API tokens"]
+        )
