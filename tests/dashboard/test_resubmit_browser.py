@@ -97,7 +97,19 @@ def test_an_owner_resubmits_all_that_match_leaving_out_action_required(
         expect(page.locator("#bulk-operation-filter")).to_contain_text("that are now executing")
         expect(page.locator("#failed-orders tbody tr")).to_have_count(3)
         expect(page.locator("#failed-orders")).to_contain_text(transient[0].number)
+        # and the State filter agrees with the link, the counts say orders (they are not failed)
+        expect(page.get_by_label("State")).to_have_value("executing")
+        expect(page.locator("#failure-counts")).to_contain_text("3 orders match.")
         check_screen(page, "resubmit_outcome_orders")
+
+        # when: erred is chosen instead: the resubmit's orders still failed, none (the two
+        # left out were not part of it); erred is the default, so the address drops it
+        page.get_by_label("State").select_option("erred")
+        page.get_by_role("button", name="Apply").click()
+        expect(page.locator("#no-orders")).to_have_text("No failed orders match these filters.")
+        expect(page.locator("#failure-counts")).to_contain_text("0 failed orders match.")
+        assert "state=" not in page.url
+        assert "bulk_operation=" in page.url
 
     assert states(transient) == [Order.State.EXECUTING] * 3
     assert states(needs_fix) == [Order.State.ERRED] * 2

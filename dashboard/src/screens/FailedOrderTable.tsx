@@ -10,17 +10,25 @@ export const KINDS: { value: Kind; label: string; short: string }[] = [
   { value: "exhausted", label: "Retry exhausted", short: "Retry exhausted" },
 ];
 
+/** "failed order(s)" on erred orders, "order(s)" on a resubmit's others (executing, done). */
+export function ordersNoun(count: number, failed: boolean): string {
+  return `${failed ? "failed " : ""}${count === 1 ? "order" : "orders"}`;
+}
+
 export function Facets({
   facets,
   onPick,
+  failed = true,
 }: {
   facets: Schemas["OrderFacets"];
   onPick: (filters: Partial<Filters>) => void;
+  /** The orders are erred ones (the default state filter). */
+  failed?: boolean;
 }) {
   return (
     <div className="facets" id="failure-counts">
       <p>
-        <strong>{facets.total}</strong> failed {facets.total === 1 ? "order" : "orders"} match.
+        <strong>{facets.total}</strong> {ordersNoun(facets.total, failed)} match.
       </p>
       <div className="facet-groups">
         <div>
@@ -84,14 +92,17 @@ export function OrderTable({
   onPage,
   select,
   newestFirst = "Newest failure first",
+  failed = true,
 }: {
   page: Schemas["PaginatedOrderList"];
   onPage: (cursor: string | undefined) => void;
   select?: RowSelection;
   newestFirst?: string;
+  /** The orders are erred ones (the default state filter). */
+  failed?: boolean;
 }) {
   if (page.results.length === 0) {
-    return <p id="no-orders">No failed orders match these filters.</p>;
+    return <p id="no-orders">No {ordersNoun(2, failed)} match these filters.</p>;
   }
   const previous = cursorOf(page.previous);
   const next = cursorOf(page.next);

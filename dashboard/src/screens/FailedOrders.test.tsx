@@ -101,4 +101,33 @@ describe("Failed orders", () => {
     expect((await screen.findByText("Give at least 3 characters.")).getAttribute("role")).toBe("alert");
     expect(screen.queryByText("RD-ABC123")).toBeNull();
   });
+
+  it("filters by state, kept in the address, with the copy of orders that are not failed", async () => {
+    window.history.replaceState(null, "", "/dashboard/failed-orders?bulk_operation=7&state=executing");
+    const urls = fakeApi();
+    render(<FailedOrders />);
+    await screen.findByText("RD-ABC123");
+
+    // then: the outcome link's state is the filter's, and the copy says orders, not failed ones
+    const state = screen.getByLabelText("State") as HTMLSelectElement;
+    expect(state.value).toBe("executing");
+    expect([...state.options].map((option) => option.value)).toEqual(["erred", "executing", "done"]);
+    expect(document.querySelector("#failure-counts")?.textContent).toContain("1 order match.");
+    expect(urls.some((url) => url.includes("state=executing") && url.includes("ordering=-created"))).toBe(true);
+
+    // when: done is chosen
+    fireEvent.change(state, { target: { value: "done" } });
+    fireEvent.click(screen.getByRole("button", { name: "Apply" }));
+    await vi.waitFor(() => expect(window.location.search).toBe("?bulk_operation=7&state=done"));
+    expect(urls.at(-1)).toContain("state=done");
+
+    // and erred, the default, leaves the address (and the failure copy comes back)
+    fireEvent.change(state, { target: { value: "erred" } });
+    fireEvent.click(screen.getByRole("button", { name: "Apply" }));
+    await vi.waitFor(() => expect(window.location.search).toBe("?bulk_operation=7"));
+    expect(urls.at(-1)).toContain("state=erred");
+    await vi.waitFor(() =>
+      expect(document.querySelector("#failure-counts")?.textContent).toContain("1 failed order match."),
+    );
+  });
 });

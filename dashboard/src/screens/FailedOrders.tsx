@@ -35,10 +35,18 @@ export type Filters = {
   offering: string;
   failed_after: string;
   failed_before: string;
-  /** A resubmit's orders (its outcome's link), with their state now instead of erred. */
+  /** A resubmit's orders (its outcome's link). */
   bulk_operation: string;
+  /** Empty for erred (the default); executing or done for a resubmit's outcome. */
   state: string;
 };
+
+/** The State filter's choices: erred, and the states a resubmit's outcome links open. */
+export const STATES = [
+  { value: "erred", label: "Erred (failed)" },
+  { value: "executing", label: "Executing (still in flight)" },
+  { value: "done", label: "Done" },
+] as const;
 const NONE: Filters = {
   search: "",
   failure_kind: "",
@@ -79,11 +87,24 @@ export function queryOf(filters: Filters): FacetQuery {
   };
 }
 
+/** The screen lists erred orders (the default), not a resubmit's executing or done ones. */
+export function failedOnly(filters: Filters): boolean {
+  return !filters.state || filters.state === "erred";
+}
+
 function addressOf(filters: Filters): string {
   const params = new URLSearchParams();
   for (const [name, value] of Object.entries(filters)) if (value) params.set(name, value);
   const text = params.toString();
   return window.location.pathname + (text ? `?${text}` : "");
+}
+
+function Options({ choices }: { choices: readonly { value: string; label: string }[] }) {
+  return choices.map((choice) => (
+    <option key={choice.value} value={choice.value}>
+      {choice.label}
+    </option>
+  ));
 }
 
 type Listing = {
@@ -116,8 +137,8 @@ export function FailedOrders() {
   useEffect(() => {
     let current = true;
     const query = queryOf(filters);
-    // a resubmit's orders in another state have no failure time to order by
-    const ordering = filters.state && filters.state !== "erred" ? "-created" : "-erred_at";
+    // orders in another state than erred have no failure time to order by
+    const ordering = failedOnly(filters) ? "-erred_at" : "-created";
     const listQuery: OrderQuery = { ...query, ordering, cursor };
     Promise.all([orderEndpoints.orders(listQuery), orderEndpoints.facets(query)]).then(
       ([page, facets]) => {
@@ -144,7 +165,9 @@ export function FailedOrders() {
     }
   }, [resubmitting]);
 
-  function apply(next: Filters) {
+  function apply(given: Filters) {
+    // erred is the default: the address leaves it out, so either spelling is one address
+    const next = given.state === "erred" ? { ...given, state: "" } : given;
     window.history.replaceState(null, "", addressOf(next));
     setDraft(next);
     setFilters(next);
@@ -174,6 +197,7 @@ export function FailedOrders() {
     ? Object.keys(NONE).some((name) => error.fieldErrors(name).length > 0)
     : false;
 
+  const failed = failedOnly(filters);
   const pageUuids = listing ? listing.page.results.map((order) => order.uuid) : [];
 
   return (
@@ -197,14 +221,17 @@ export function FailedOrders() {
             {problems("search")}
           </div>
           <div>
+            <label htmlFor="filter-state">State</label>
+            <select {...field("state")} value={draft.state || "erred"}>
+              <Options choices={STATES} />
+            </select>
+            {problems("state")}
+          </div>
+          <div>
             <label htmlFor="filter-failure_kind">Failure kind</label>
             <select {...field("failure_kind")}>
               <option value="">Any</option>
-              {KINDS.map((kind) => (
-                <option key={kind.value} value={kind.value}>
-                  {kind.label}
-                </option>
-              ))}
+              <Options choices={KINDS} />
             </select>
             {problems("failure_kind")}
           </div>
@@ -252,7 +279,7 @@ export function FailedOrders() {
         </button>
       </form>
       {error && !fieldProblem && <ErrorNote error={error} />}
-      {listing && <Facets facets={listing.facets} onPick={(more) => apply({ ...filters, ...more })} />}
+      {listing && <Facets facets={listing.facets} failed={failed} onPick={(more) => apply({ ...filters, ...more })} />}
       {listing && (
         <SelectionBar
           selection={selection}
@@ -266,7 +293,8 @@ export function FailedOrders() {
         <OrderTable
           page={listing.page}
           onPage={setCursor}
-          newestFirst={filters.state && filters.state !== "erred" ? "Newest order first" : undefined}
+          failed={failed}
+          newestFirst={failed ? undefined : "Newest order first"}
           select={{
             isSelected: (uuid) => isSelected(selection, uuid),
             pageSelected: pageSelected(selection, pageUuids),
