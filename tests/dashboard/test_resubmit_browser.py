@@ -1,7 +1,8 @@
 """Resubmit on the Failed orders screen in a real browser: an owner selects all that match,
 previews, leaves out the action-required orders and confirms, and follows the outcome to those
 orders; a manager resubmits a page, of their offering only; a consumer's owner is told the screen
-is for providers (the API's refusal of their resubmit is tested in the API's tests). Each
+is for providers (the API's refusal of their resubmit is tested in the API's tests); a
+selection over the background threshold answers 202 and shows its queued progress. Each
 screen checked with axe at 1,280 px; the database checked after the browser closes."""
 
 import pytest
@@ -9,6 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from orders.models import BulkOperation, Order
+from orders.services import bulk_operation_run
 from tests.admin.conftest import orders_in_state
 from tests.dashboard.conftest import check_screen, log_in, open_page
 from tests.dashboard.test_order_browser import acme_world
@@ -164,3 +166,56 @@ def test_a_consumer_owner_is_told_the_screen_is_for_providers(live_server, dashb
 
     assert states(placed) == [Order.State.ERRED]
     assert not BulkOperation.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_selection_runs_in_the_background_with_its_progress(
+    live_server, dashboard_built, settings
+):
+    # given: a threshold of 2, so all 3 that match run in the background (the live server
+    # reads it at request time); no Celery worker runs here, so the operation stays queued
+    settings.REDRIVE_BULK_BACKGROUND_THRESHOLD = 2
+    world = acme()
+    orders = failed(3, offering=world["vms"])
+    with open_page() as page:
+        log_in(page, live_server.url, "owner", start=START)
+        expect(page.locator("#failed-orders tbody tr")).to_have_count(3)
+        page.get_by_role("button", name="Select all 3 that match").click()
+        page.get_by_role("button", name="Resubmit…").click()
+        dialog = page.get_by_role("dialog", name="Resubmit all 3 orders that match?")
+        expect(dialog.locator("#preview-count")).to_contain_text("3 orders would be sent again")
+
+        # when: confirmed
+        with page.expect_response(
+            lambda r: (
+                r.url.endswith("/api/orders/resubmit/")
+                and '"dry_run":false' in (r.request.post_data or "")
+            )
+        ) as answer:
+            dialog.get_by_role("button", name="Confirm: resubmit 3 orders").click()
+
+        # then: the API took it for the background (202), and the dialog shows its progress,
+        # still queued after its next poll (nothing runs it)
+        assert answer.value.status == 202
+        operation_id = answer.value.json()["id"]
+        with page.expect_response(lambda r: f"/api/bulk-operations/{operation_id}/" in r.url):
+            pass  # the dialog's next poll
+        progress = dialog.locator("#resubmit-progress")
+        expect(progress).to_contain_text(
+            f"Resubmit #{operation_id} is queued: 0 of 3 processed, 0 sent again."
+        )
+        expect(dialog.locator("#resubmit-progress-bar")).to_have_attribute("value", "0")
+        check_screen(page, "resubmit_background_queued")
+
+    operation = BulkOperation.objects.get()
+    assert (operation.pk, operation.state, operation.total) == (operation_id, "queued", 3)
+    assert states(orders) == [Order.State.ERRED] * 3
+
+    # when: the worker's run (what the Celery task calls)
+    bulk_operation_run(operation_id=operation_id)
+
+    # then: all 3 were sent again, by the owner
+    operation.refresh_from_db()
+    assert (operation.state, operation.processed, operation.resubmitted) == ("done", 3, 3)
+    assert operation.requested_by == world["owner"]
+    assert states(orders) == [Order.State.EXECUTING] * 3
