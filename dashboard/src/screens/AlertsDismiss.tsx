@@ -5,7 +5,7 @@ import { useState, type FormEvent } from "react";
 import { alertEndpoints, type Alert } from "../api/alertsAndIntegrations";
 import type { ApiError } from "../api/client";
 import { ErrorNote } from "../components/ErrorNote";
-import { ModalDialog } from "../components/ModalDialog";
+import { Dialog } from "../components/Dialog";
 
 export const NOTE_LIMIT = 500;
 
@@ -31,7 +31,7 @@ export function DismissDialog({ alert, onDone, onClose }: Props) {
   const noteErrors = error ? [...error.fieldErrors("note"), ...error.fieldErrors("reason")] : [];
   const subject = alert.order ? `order ${alert.order.number}` : alert.integration.name;
   return (
-    <ModalDialog title={`Dismiss the alert about ${subject}?`} onClose={onClose} describedBy="dismiss-help">
+    <Dialog title={`Dismiss the alert about ${subject}?`} onClose={onClose} describedBy="dismiss-help">
       <form onSubmit={(event) => void submit(event)} noValidate>
         <p id="dismiss-help">
           “{alert.kind_label}”: {alert.message || "no message"}. It opens again if the failure
@@ -64,6 +64,6 @@ export function DismissDialog({ alert, onDone, onClose }: Props) {
           </button>
         </div>
       </form>
-    </ModalDialog>
+    </Dialog>
   );
 }
