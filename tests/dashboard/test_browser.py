@@ -233,6 +233,12 @@ def test_a_provider_finds_failed_orders_by_count_search_and_failure_time(
         page.get_by_role("button", name="Apply").click()
         expect(page.locator("#failed-orders tbody tr").first).to_contain_text(fix[0].number)
 
+        # and an order's number opens its page
+        page.get_by_role("link", name=fix[0].number).click()
+        expect(page.get_by_role("heading", name=f"Order {fix[0].number}")).to_be_visible()
+        page.go_back()
+        expect(page.locator("#failed-orders tbody tr").first).to_contain_text(fix[0].number)
+
         # and a search too short is refused beside the field
         page.get_by_label("Search").fill("ab")
         page.get_by_role("button", name="Apply").click()

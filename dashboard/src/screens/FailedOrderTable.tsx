@@ -1,5 +1,6 @@
 // The failed-orders screen's counts (each a filter) and its page of orders with the pager.
 import { cursorOf, type Schemas } from "../api/client";
+import { Link } from "../router";
 import { formatTime, timeZoneName } from "../time";
 import type { Filters } from "./FailedOrders";
 
@@ -147,7 +148,9 @@ export function OrderTable({
                   />
                 </td>
               )}
-              <td className="nowrap">{order.number}</td>
+              <td className="nowrap">
+                <Link to={`/orders/${order.uuid}`}>{order.number}</Link>
+              </td>
               <td>
                 {order.customer_name || "—"}
                 {order.customer_email && <div className="muted small">{order.customer_email}</div>}
