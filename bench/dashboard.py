@@ -22,19 +22,11 @@ from pathlib import Path
 
 from bench import harness
 from bench.api import gunicorn_command, server_ready
+from bench.harness.browser import CHROMIUM, CHROMIUM_ARGS
 from bench.harness.environment import STAFF_USERNAME
 from bench.sweep import sweep_dataset
 
 TARGET_MS = 1000.0
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCREEN = "/dashboard/failed-orders"
 API_CALLS = ("/api/me/", "/api/orders/?state=erred", "/api/orders/facets/?state=erred")
 PASSWORD = "bench-dashboard"

@@ -8,20 +8,12 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect, sync_playwright
 
+from bench.harness.browser import CHROMIUM, CHROMIUM_ARGS
 from integrations.models import Integration
 from orders.models import Order
 from tests.admin.conftest import orders_in_state
 from tests.factories import IntegrationFactory, OfferingFactory, staff_user
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 NIGHT = datetime(2030, 3, 4, 23, 30, tzinfo=UTC)
 SCREENSHOTS = Path(settings.VAR_DIR) / "screenshots"
 
