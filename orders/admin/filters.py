@@ -10,8 +10,10 @@ from django.contrib import admin, messages
 from django.http import QueryDict
 
 from core.errors import ApplicationError
+from core.filters import MAX_ID
 from orders.filters import order_filter
-from orders.models import BulkOperation, Offering, Order, Organization
+from orders.models import Offering, Order, Organization
+from orders.selectors import bulk_operation_resubmitted_ids
 
 
 def filtered(request, queryset, data: dict[str, str]):
@@ -149,12 +151,12 @@ class BulkOperationFilter(admin.SimpleListFilter):
         value = self.value()
         if value in (None, ""):
             return queryset
-        operation = (
-            BulkOperation.objects.filter(pk=int(value)).only("resubmitted_ids").first()
-            if value.isascii() and value.isdigit() and len(value) < 19
+        ids = (
+            bulk_operation_resubmitted_ids(operation_id=int(value))
+            if value.isascii() and value.isdigit() and int(value) <= MAX_ID
             else None
         )
-        if operation is None:
+        if ids is None:
             messages.error(request, f"No bulk operation {value!r}.")
             return queryset.none()
-        return queryset.filter(pk__any=operation.resubmitted_ids)
+        return queryset.filter(pk__any=ids)
