@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 
 from alerts.models import AlertContact, Frequency, Kind
 from demo import history as demo_history
-from integrations.models import Integration, RetryPolicy
+from integrations.models import Integration, RetryPolicy, Route
 from orders.models import Offering, Organization
 from orders.roles import OFFERING_MANAGERS, ORGANIZATION_OWNERS, STAFF
 
@@ -26,6 +26,11 @@ USERS = [
 SANDBOX = "Fulfillment sandbox"
 AGENT = "Site agent (Lisbon)"
 CARRIER = "Carrier API (Rotterdam)"
+ERP = "ERP (sandbox)"
+CRM = "CRM (sandbox)"
+ROUTED = "Warehouse + ERP"
+"""The offering whose orders go to three systems: the warehouse (the sandbox), the ERP after
+the warehouse accepted, both required, and an optional CRM (both on the sandbox too)."""
 
 
 @dataclass
@@ -36,6 +41,8 @@ class World:
     integrations: dict[str, Integration] = field(default_factory=dict)
     freight: Offering | None = None
     """The offering of the carrier whose breaker the demo opens (no drawn orders)."""
+    routed: Offering | None = None
+    """The offering routed to three integrations (no drawn orders: place one to see it)."""
     users: dict = field(default_factory=dict)
 
 
@@ -70,6 +77,17 @@ def world_build(*, sandbox_url: str, outage_url: str) -> World:
             "max_attempts": demo_history.MAX_ATTEMPTS,
         },
     )
+    erp, crm = (
+        Integration.objects.update_or_create(
+            name=name,
+            defaults={"endpoint_url": f"{sandbox_url.rstrip('/')}/orders"},
+            create_defaults={
+                "backend": Integration.Backend.HTTP_PUSH,
+                "endpoint_url": f"{sandbox_url.rstrip('/')}/orders",
+            },
+        )[0]
+        for name in (ERP, CRM)
+    )
     northwind, _ = Organization.objects.get_or_create(name="Northwind Provisioning")
     acme, _ = Organization.objects.get_or_create(name="Acme Warehouses")
     globex, _ = Organization.objects.get_or_create(name="Globex Shop")
@@ -85,6 +103,7 @@ def world_build(*, sandbox_url: str, outage_url: str) -> World:
         (northwind, "On-site server rack", Offering.Type.SITE_AGENT, agent, item),
         (acme, "Consulting hours", Offering.Type.BASIC, None, []),
         (acme, "Express freight", Offering.Type.REMOTE, carrier, shipped),
+        (acme, ROUTED, Offering.Type.REMOTE, sandbox, shipped),
     ]
     made = [
         Offering.objects.get_or_create(
@@ -94,11 +113,25 @@ def world_build(*, sandbox_url: str, outage_url: str) -> World:
         )[0]
         for provider, name, kind, target, required in offerings
     ]
+    routes_ensure(made[5], erp=erp, crm=crm)
     return World(
         offerings=made[:4],
         consumers=[globex, initech],
-        integrations={SANDBOX: sandbox, AGENT: agent, CARRIER: carrier},
+        integrations={SANDBOX: sandbox, AGENT: agent, CARRIER: carrier, ERP: erp, CRM: crm},
         freight=made[4],
+        routed=made[5],
+    )
+
+
+def routes_ensure(offering: Offering, *, erp: Integration, crm: Integration) -> None:
+    """The routed offering's routes besides its main one (kept by saving the offering): the
+    ERP, required, after the warehouse; the CRM, optional."""
+    main = Route.objects.get(offering=offering, integration_id=offering.integration_id)
+    Route.objects.get_or_create(
+        offering=offering, integration=erp, defaults={"position": 1, "after": main}
+    )
+    Route.objects.get_or_create(
+        offering=offering, integration=crm, defaults={"position": 2, "required": False}
     )
 
 

@@ -158,9 +158,8 @@ def integration_health(*, user, integration: Integration, now: datetime) -> Inte
         else:
             by_state[state] += count
     erred = (
-        Order.objects.filter(
-            provider_scope(user), state=Order.State.ERRED, offering__integration=integration
-        )
+        Order.objects.filter(provider_scope(user), state=Order.State.ERRED)
+        .at_integration(integration.pk)
         .order_by()
         .values_list("failure_kind")
         .annotate(count=Count("pk"))
@@ -223,7 +222,7 @@ def delivery_list(*, order: Order) -> QuerySet[Delivery]:
     last = Attempt.objects.filter(delivery=OuterRef("pk")).order_by("-number")
     return (
         Delivery.objects.filter(order=order)
-        .select_related("integration")
+        .select_related("integration", "waits_for")
         .annotate(
             last_outcome=Subquery(last.values("outcome")[:1]),
             last_error_code=Subquery(last.values("error_code")[:1]),

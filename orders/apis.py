@@ -35,11 +35,18 @@ from orders.serializers import (
 
 
 def visible_orders(request):
-    return order_list(user=request.user).select_related("offering__integration")
+    return (
+        order_list(user=request.user)
+        .select_related("offering__integration")
+        .with_failed_deliveries()
+    )
 
 
 def visible_order(request, uuid) -> Order:
-    return get_object_or_404(visible_orders(request), uuid=uuid)
+    """The order ``uuid`` as the request may see it (for the views under it: no prefetch)."""
+    return get_object_or_404(
+        order_list(user=request.user).select_related("offering__integration"), uuid=uuid
+    )
 
 
 @extend_schema_view(

@@ -187,6 +187,7 @@ class OrderResubmitApi(StrictQueryParams, APIView):
             "bulk_operation": operation.pk if operation else None,
         }
         if result.dry_run:
+            answer["would_send_deliveries"] = result.deliveries
             answer.update(preview(orders_resubmittable(orders=orders, user=request.user)))
         return Response(answer)
 

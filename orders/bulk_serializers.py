@@ -31,7 +31,9 @@ class ResubmitRequestSerializer(StrictSerializer):
         "query parameters (state, type, offering, integration, organization, created_after, "
         "created_before, failed_after, failed_before, failure_kind, retry_scheduled, search), "
         "read the same way: `integration` an id or a name, `search` part of a number, name or "
-        "e-mail. A value the list would refuse is a 400 naming the key, and nothing changes.",
+        "e-mail. A value the list would refuse is a 400 naming the key, and nothing changes. "
+        "With `integration`, the orders whose delivery to it failed are selected and only "
+        "those deliveries are sent again.",
     )
     dry_run = serializers.BooleanField(
         default=False,
@@ -91,6 +93,12 @@ class ResubmitResultSerializer(serializers.Serializer):
     matched = serializers.IntegerField(help_text="Orders found in your scope.")
     resubmitted = serializers.IntegerField(required=False, help_text="Absent on a dry run.")
     would_resubmit = serializers.IntegerField(required=False, help_text="Only on a dry run.")
+    would_send_deliveries = serializers.IntegerField(
+        required=False,
+        help_text="Only on a dry run: the deliveries those orders would send (an order may go "
+        "to several systems). Only failed ones are sent again, and with an `integration` "
+        "filter only those to it; one that succeeded is never sent again.",
+    )
     skipped_count = serializers.IntegerField()
     skipped_by_reason = serializers.DictField(child=serializers.IntegerField())
     skipped = SkippedOrderSerializer(many=True, help_text="The first 1000 skipped orders.")

@@ -19,7 +19,9 @@ from orders.selectors import (
 
 INTEGRATION_HELP = (
     "Integration id, or its exact name (a name in another case is accepted when only one "
-    "integration has it); an unknown one is a 400 naming it."
+    "integration has it); an unknown one is a 400 naming it. An erred order matches where its "
+    "delivery to that integration failed (an order sent to several systems); any other order "
+    "where its offering sends orders there."
 )
 
 
@@ -100,7 +102,7 @@ class OrderFilter(filters.FilterSet):
     type = filters.ChoiceFilter(choices=Order.Type.choices)
     offering = filters.UUIDFilter(field_name="offering__uuid", help_text="Offering UUID.")
     integration = IntegrationReferenceFilter(
-        field_name="offering__integration_id", help_text=INTEGRATION_HELP
+        method="filter_integration", help_text=INTEGRATION_HELP
     )
     organization = filters.UUIDFilter(
         method="filter_organization",
@@ -140,6 +142,9 @@ class OrderFilter(filters.FilterSet):
     def filter_bulk_operation(self, queryset, name, value):
         ids = bulk_operation_resubmitted_ids(operation_id=value) or []
         return queryset.filter(pk__any=ids)
+
+    def filter_integration(self, queryset, name, value):
+        return queryset if value is None else queryset.at_integration(value)
 
     def filter_organization(self, queryset, name, value):
         return queryset.filter(

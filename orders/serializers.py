@@ -32,7 +32,13 @@ class OrderSerializer(serializers.ModelSerializer):
     offering = OfferingRefSerializer(read_only=True)
     consumer_organization = OrganizationRefSerializer(read_only=True)
     integration = serializers.SerializerMethodField(
-        help_text="Name of the integration the order is sent to, if any."
+        help_text="Name of the offering's main integration, if any (an offering may send its "
+        "orders to more: `GET /api/orders/{uuid}/deliveries/` lists each)."
+    )
+    failed_integrations = serializers.SerializerMethodField(
+        help_text="An erred order: the integrations its failed deliveries go to, by name (an "
+        "order sent to several systems may fail at two; one erred before it was sent: its "
+        "offering's main integration). Empty for any other state."
     )
     customer_email = serializers.CharField(
         read_only=True, help_text="The customer's e-mail address; empty when none was given."
@@ -59,6 +65,7 @@ class OrderSerializer(serializers.ModelSerializer):
             "offering",
             "consumer_organization",
             "integration",
+            "failed_integrations",
             "customer_name",
             "customer_email",
             "created",
@@ -74,6 +81,12 @@ class OrderSerializer(serializers.ModelSerializer):
 
     def get_needs_fix_first(self, order: Order) -> bool:
         return needs_fix_first(order)
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_failed_integrations(self, order: Order) -> list[str]:
+        if order.state != Order.State.ERRED:
+            return []
+        return order.failed_integrations
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_integration(self, order: Order) -> str | None:

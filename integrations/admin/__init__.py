@@ -1,8 +1,10 @@
-"""The integrations' part of the console: the integration page, the records of deliveries and
-attempts (with the order page's attempt history), and the admin index's failure overview."""
+"""The integrations' part of the console: the integration page, the offering page's routes,
+the records of deliveries and attempts (with the order page's deliveries, their Retry, and
+its attempt history), and the admin index's failure overview."""
 
 from integrations.admin.integration import IntegrationAdmin, MaintenanceWindowInline
 from integrations.admin.records import AgentTokenAdmin, AttemptAdmin, AttemptInline, DeliveryAdmin
+from integrations.admin.routes import RouteInline
 
 __all__ = [
     "AgentTokenAdmin",
@@ -11,4 +13,5 @@ __all__ = [
     "DeliveryAdmin",
     "IntegrationAdmin",
     "MaintenanceWindowInline",
+    "RouteInline",
 ]

@@ -1,12 +1,17 @@
 """Deliveries, attempts and agent tokens: records of what happened, read-only; and the attempt
 history the order page shows."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import OuterRef, Subquery
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
+from core.admin import back, two_step
 from integrations.models import AgentToken, Attempt, Delivery
+from integrations.services.redelivery import delivery_retry
 from orders.admin import ReadOnlyInline, order_page_shows
 from orders.admin.selection import ACTIONS
 
@@ -30,7 +35,15 @@ class DeliveryInline(ReadOnlyInline):
     it goes again, and a Retry for one that failed (Thiio's Notifications tab)."""
 
     model = Delivery
-    fields = ["integration", "status", "attempt_count", "last_result", "next_attempt_at", "retry"]
+    fields = [
+        "integration",
+        "route",
+        "status",
+        "attempt_count",
+        "last_result",
+        "next_attempt_at",
+        "retry",
+    ]
     readonly_fields = fields
     verbose_name = "delivery"
     verbose_name_plural = "Deliveries"
@@ -41,7 +54,7 @@ class DeliveryInline(ReadOnlyInline):
         return (
             super()
             .get_queryset(request)
-            .select_related("integration", "order")
+            .select_related("integration", "order", "waits_for")
             .annotate(
                 last_outcome=Subquery(last.values("outcome")[:1]),
                 last_code=Subquery(last.values("error_code")[:1]),
@@ -72,14 +85,21 @@ class DeliveryInline(ReadOnlyInline):
 
     @admin.display(description="")
     def retry(self, delivery):
-        """Submits the order page's Retry form (HTML ``form=``: no form inside the page's form)."""
+        """Posts the order page's inline action form to this delivery's Retry (HTML ``form=``
+        and ``formaction``: no form inside the page's form), which asks to confirm."""
         if not (self.may_retry and delivery.state == Delivery.State.FAILED):
             return ""
         return format_html(
-            '<button type="submit" class="button delivery-retry" form="order-action-form-retry" '
-            'title="Send it to {} again now">Retry</button>',
+            '<button type="submit" class="button delivery-retry" form="order-inline-action-form" '
+            'formaction="{}" title="Send it to {} again now (only this delivery)">Retry</button>',
+            reverse("admin:integrations_delivery_retry", args=[delivery.pk]),
             delivery.integration,
         )
+
+    @admin.display(description="route")
+    def route(self, delivery):
+        kind = "required" if delivery.required else "optional"
+        return f"{kind}, after {delivery.waits_for}" if delivery.waits_for_id else kind
 
 
 @order_page_shows
@@ -129,10 +149,44 @@ class DeliveryAdmin(ReadOnlyAdmin):
         "next_attempt_at",
         "modified",
     ]
-    list_filter = ["state", "held_reason", "integration"]
+    list_filter = ["state", "required", "held_reason", "integration"]
     search_fields = ["=order__number", "=idempotency_key", "external_id"]
     list_select_related = ["order", "integration"]
     show_full_result_count = False
+
+    def get_urls(self):
+        retry = self.admin_site.admin_view(self.retry_view)
+        return [
+            path("<int:pk>/retry/", retry, name="integrations_delivery_retry"),
+            *super().get_urls(),
+        ]
+
+    def retry_view(self, request, pk):
+        """Retry one delivery (the order page's Retry on it): confirm, then send only it
+        again (``delivery_retry``, which checks the permission, the scope and the states)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        delivery = get_object_or_404(Delivery.objects.select_related("order", "integration"), pk=pk)
+        order_page = reverse("admin:orders_order_change", args=[delivery.order_id])
+
+        def act():
+            delivery_retry(delivery=delivery, actor=request.user)
+            self.message_user(
+                request,
+                f"{delivery.order.number}: its delivery to {delivery.integration} is being sent "
+                "again (only this one).",
+                messages.SUCCESS,
+            )
+            return back(request) or HttpResponseRedirect(order_page)
+
+        return two_step(
+            self,
+            request,
+            template="admin/integrations/delivery/retry_confirmation.html",
+            title="Retry this delivery: are you sure?",
+            context=lambda: {"delivery": delivery, "order_page": order_page},
+            act=act,
+        ) or HttpResponseRedirect(order_page)
 
 
 @admin.register(Attempt)

@@ -1,8 +1,8 @@
-"""The integrations app's models: integrations with their incidents, deliveries and attempts,
-retry claims, agent tokens and maintenance windows."""
+"""The integrations app's models: integrations with their incidents, routes, deliveries and
+attempts, retry claims, agent tokens and maintenance windows."""
 
 from integrations.models.access import AgentToken, MaintenanceWindow
-from integrations.models.delivery import Attempt, Delivery, HeldReason, RetryClaim
+from integrations.models.delivery import Attempt, Delivery, HeldReason, RetryClaim, Route
 from integrations.models.integration import BreakerState, Incident, Integration, RetryPolicy
 
 __all__ = [
@@ -16,4 +16,5 @@ __all__ = [
     "MaintenanceWindow",
     "RetryClaim",
     "RetryPolicy",
+    "Route",
 ]

@@ -1,9 +1,10 @@
-"""An order's way to an integration (Delivery), every try of it (Attempt), and the retries a
-sweep claimed (RetryClaim)."""
+"""Where an offering's orders go (Route), an order's way to one integration (Delivery), every
+try of it (Attempt), and the retries a sweep claimed (RetryClaim)."""
 
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -15,6 +16,67 @@ class HeldReason(models.TextChoices):
     BREAKER = "breaker", "Circuit breaker open"
     MAINTENANCE = "maintenance", "Maintenance window"
     DISABLED = "disabled", "Integration disabled"
+
+
+class Route(models.Model):
+    """One integration an offering sends its orders to.
+
+    An order entering ``executing`` gets one delivery per route. It is done when the
+    deliveries of every **required** route have succeeded, erred when one of them has failed;
+    an optional route's delivery is retried and alerted like any other but never holds the
+    order. A route ``after`` another is sent only once that route's delivery has succeeded
+    (the ERP after the warehouse accepted). ``Offering.integration`` is the offering's main
+    route: saving an offering keeps a required route to it (``routes_follow_offering``).
+    """
+
+    offering = models.ForeignKey(
+        "orders.Offering", on_delete=models.CASCADE, related_name="routes", db_index=False
+    )
+    integration = models.ForeignKey(Integration, on_delete=models.PROTECT, related_name="routes")
+    required = models.BooleanField(
+        default=True,
+        help_text="The order is done only when this delivery succeeded; an optional one is "
+        "retried and alerted, but never holds the order.",
+    )
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="The order the routes are listed (and first sent) in."
+    )
+    after = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="followers",
+        help_text="Sent only after this route's delivery succeeded.",
+    )
+
+    class Meta:
+        ordering = ["offering", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["offering", "integration"], name="route_one_per_offering"
+            )
+        ]
+
+    def __str__(self) -> str:
+        kind = "required" if self.required else "optional"
+        return f"{self.offering_id} -> {self.integration_id} ({kind})"
+
+    def clean(self):
+        if self.after_id is None:
+            return
+        if self.pk is not None and self.after_id == self.pk:
+            raise ValidationError({"after": "A route cannot wait for itself."})
+        if self.after.offering_id != self.offering_id:
+            raise ValidationError({"after": "A route can wait only for a route of its offering."})
+        if self.after.integration_id == self.integration_id:
+            raise ValidationError({"after": "A route cannot wait for its own integration."})
+        seen, step = {self.pk}, self.after
+        while step is not None:
+            if step.pk in seen:
+                raise ValidationError({"after": "These routes wait for each other in a circle."})
+            seen.add(step.pk)
+            step = step.after
 
 
 class Delivery(models.Model):
@@ -31,6 +93,7 @@ class Delivery(models.Model):
         SUCCEEDED = "succeeded"
         FAILED = "failed"
         HELD = "held"
+        WAITING = "waiting", "Waiting for another delivery"
 
     # No index of their own: the unique (order, integration) and (integration, state) lead
     # with them. Every index is written on each change of state, a delivery's commonest write.
@@ -75,6 +138,21 @@ class Delivery(models.Model):
         default=0, help_text="Automatic attempts that count toward give-up in this cycle."
     )
     held_reason = models.CharField(max_length=20, choices=HeldReason.choices, blank=True)
+    # The route's rules, as they were when the order was sent: an edited route changes the
+    # orders sent after, never the deliveries under way.
+    required = models.BooleanField(
+        default=True, help_text="The order is done only when this delivery succeeded."
+    )
+    waits_for = models.ForeignKey(
+        Integration,
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+        help_text="Sent only after the order's delivery to this integration succeeded.",
+    )
     created = models.DateTimeField(default=timezone.now, editable=False)
     modified = models.DateTimeField(auto_now=True)
 
@@ -99,6 +177,12 @@ class Delivery(models.Model):
             ),
             models.Index(
                 fields=["integration"], name="delivery_held", condition=models.Q(state="held")
+            ),
+            # Optional deliveries' automatic retries (a required one's go with its order's).
+            models.Index(
+                fields=["next_attempt_at"],
+                name="delivery_optional_retry_due",
+                condition=models.Q(state="failed", required=False, next_attempt_at__isnull=False),
             ),
             models.Index(
                 fields=["pending_actor"],

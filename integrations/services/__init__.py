@@ -1,8 +1,11 @@
 """Every write of the integrations app: sending, recovery, the breaker, configuration.
 
 Sending (an order's way to the remote system and back):
-- ``delivery``: queue deliveries for orders entering ``executing`` and hand them to the
-  workers (``deliveries_queue``, ``enqueue``);
+- ``routes``: where an offering's orders go, kept in step with its main integration
+  (``routes_follow_offering``);
+- ``delivery``: queue a delivery per route for orders entering ``executing``, hand them to the
+  workers, and queue those that waited for another once it succeeded (``deliveries_queue``,
+  ``enqueue``, ``deliveries_unblock``);
 - ``claims``: which worker may send a delivery now, with a lease (``deliveries_claim``,
   ``claims_renew``, ``claims_hand_back``, ``admitted``);
 - ``sending``: claim, send and record a task's deliveries (``deliveries_send``);
@@ -16,7 +19,7 @@ Recovery (every step claims its rows with ``SKIP LOCKED`` in a short transaction
 of sweeps on any number of hosts can run at once):
 - ``sweep``: one pass of the sweep (``sweep_due``);
 - ``retries``: due retries claimed (``retries_claim_due``) and sent again by a worker
-  (``retries_send``);
+  (``retries_send``); optional deliveries' due retries queued (``deliveries_retry_due``);
 - ``releases``: lost deliveries re-queued, held ones released, ended windows closed;
 - ``resends``: an integration fixed by a person resends the orders waiting on it.
 
@@ -60,6 +63,7 @@ from integrations.services.delivery import (
     QUEUE_FIELDS,
     TASK_CHUNK,
     deliveries_queue,
+    deliveries_unblock,
     enqueue,
 )
 from integrations.services.incidents import (
@@ -84,10 +88,12 @@ from integrations.services.resends import integration_fixed, orders_waiting_on
 from integrations.services.retention import PruneResult, history_prune, last_key_before
 from integrations.services.retries import (
     RETRY_CLAIM_LEASE,
+    deliveries_retry_due,
     retries_claim_due,
     retries_hand_out,
     retries_send,
 )
+from integrations.services.routes import routes_follow_offering
 from integrations.services.sending import deliveries_send, delivery_send
 from integrations.services.successes import successes_record
 from integrations.services.sweep import SweepResult, sweep_due
@@ -132,7 +138,9 @@ __all__ = [
     "deliveries_reclaim_expired",
     "deliveries_release",
     "deliveries_release_due",
+    "deliveries_retry_due",
     "deliveries_send",
+    "deliveries_unblock",
     "delivery_send",
     "enqueue",
     "held_release",
@@ -158,6 +166,7 @@ __all__ = [
     "retries_claim_due",
     "retries_hand_out",
     "retries_send",
+    "routes_follow_offering",
     "successes_record",
     "sweep_due",
     "windows_close_ended",

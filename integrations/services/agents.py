@@ -9,6 +9,7 @@ from django.utils import timezone
 from core.errors import ApplicationError, Conflict
 from integrations.backends import SendResult
 from integrations.models import Attempt, Delivery, Integration
+from integrations.services.claims import SENDABLE
 from integrations.services.outcomes import attempt_record
 from orders.models import Order, Trigger
 
@@ -24,11 +25,7 @@ def agent_report(*, integration: Integration, order: Order, result: SendResult) 
             .filter(order=order, integration=integration)
             .first()
         )
-        if (
-            delivery is None
-            or order.state != Order.State.EXECUTING
-            or delivery.state not in REPORTABLE
-        ):
+        if delivery is None or order.state not in SENDABLE or delivery.state not in REPORTABLE:
             raise ApplicationError(
                 f"Order {order.number} is {order.state}: there is nothing to report for it.",
                 conflict=Conflict.STATE,

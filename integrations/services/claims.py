@@ -28,6 +28,9 @@ from integrations.services.logs import logger, send_log_fields
 from orders.models import Order
 
 LEASE_GRACE = Integration.SEND_LEASE_GRACE
+SENDABLE = (Order.State.EXECUTING, Order.State.ERRED, Order.State.DONE)
+"""The order states a queued delivery is sent in: executing; erred, when another of the
+order's deliveries failed (or a person retries one of several); done, for optional ones."""
 ABANDONED = "abandoned: the worker stopped before recording a result; reclaimed after its lease"
 ROW = (
     "pk",
@@ -88,9 +91,11 @@ def deliveries_claim(*, delivery_ids: list[int]) -> list[Claim]:
     ``SKIP LOCKED`` makes a second worker pass over rows the first is claiming, and the state
     check makes a second run of the same task a no-op: a succeeded delivery is never sent
     again, and an in-flight one only after its lease has expired (its worker died; its open
-    attempt is closed as abandoned). A delivery whose order is no longer executing is failed
-    without a send. While an integration is disabled, in maintenance or its breaker is open,
-    its deliveries are held instead; a breaker whose probe is due lets exactly one through.
+    attempt is closed as abandoned). A delivery whose order was canceled or rejected meanwhile
+    is failed without a send; one of an order another delivery erred, or an optional one of an
+    order already done, goes out (``SENDABLE``). While an integration is disabled, in
+    maintenance or its breaker is open, its deliveries are held instead; a breaker whose probe
+    is due lets exactly one through.
     A fixed number of queries whatever the number of deliveries.
     """
     now = timezone.now()
@@ -115,7 +120,7 @@ def deliveries_claim(*, delivery_ids: list[int]) -> list[Claim]:
             for row in rows
             if integrations[row["integration_id"]].backend == Integration.Backend.HTTP_PUSH
         ]
-        stale = [row for row in rows if row["order__state"] != Order.State.EXECUTING]
+        stale = [row for row in rows if row["order__state"] not in SENDABLE]
         if stale:
             _fail_unsent(stale, integrations, now=now)
         expired = [row["pk"] for row in rows if row["state"] == Delivery.State.IN_FLIGHT]
@@ -127,7 +132,7 @@ def deliveries_claim(*, delivery_ids: list[int]) -> list[Claim]:
                 message=ABANDONED,
                 counts_toward_give_up=False,
             )
-        sendable = [row for row in rows if row["order__state"] == Order.State.EXECUTING]
+        sendable = [row for row in rows if row["order__state"] in SENDABLE]
         claims = []
         for integration_id, group in groupby(sendable, key=lambda row: row["integration_id"]):
             claims += _claim_group(integrations[integration_id], list(group), now=now)

@@ -1,15 +1,17 @@
-"""Queue: a delivery for each order entering ``executing``, handed to the workers.
+"""Queue: a delivery for each route of each order entering ``executing``, handed to the
+workers.
 
 ``deliveries_queue`` runs inside the transaction that moved the orders to ``executing``; after
 commit ``enqueue`` hands the deliveries to the ``deliver`` task in chunks, which claims, sends
-and records them (``integrations.services.sending``).
+and records them (``integrations.services.sending``). A delivery whose route waits for
+another is made ``waiting`` and queued when that one succeeds (``deliveries_unblock``).
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import DateTimeField, F, IntegerField, Value
+from django.db.models import Case, DateTimeField, Exists, F, IntegerField, OuterRef, Value, When
 from django.utils import timezone
 
 from core.sql import RandomKey, insert_select
@@ -34,32 +36,45 @@ NEW_CYCLE_FIELDS = ["first_failed_at", "counted_attempts"]
 FIRST_LANE_TRIGGERS = (Trigger.USER, Trigger.EDIT)
 
 
-def orders_executing_received(*, order_ids: list[int], trigger: str, actor, **signal) -> None:
+def orders_executing_received(
+    *, order_ids: list[int], trigger: str, actor, integration_ids=None, **signal
+) -> None:
     """The receiver of ``orders.signals.orders_executing`` (connected at ready())."""
-    deliveries_queue(order_ids=order_ids, trigger=trigger, actor=actor)
+    deliveries_queue(
+        order_ids=order_ids, trigger=trigger, actor=actor, integration_ids=integration_ids
+    )
 
 
-def deliveries_queue(*, order_ids: list[int], trigger: str, actor) -> list[int]:
-    """Queue a delivery for each order whose offering has a push or agent integration.
+def deliveries_queue(
+    *, order_ids: list[int], trigger: str, actor, integration_ids: list[int] | None = None
+) -> list[int]:
+    """Queue a delivery for each route of each order to a push or agent integration (with
+    ``integration_ids``, only the routes to those).
 
     One ``INSERT ... SELECT ... ON CONFLICT DO UPDATE`` for the whole list, built by the
-    database from the orders: a new delivery gets a fresh idempotency key, an existing one (a
-    retry) keeps its key and goes back to ``queued``. A person's retry (any trigger but
-    ``automatic``) starts a fresh retry cycle: the give-up clock and the count restart. HTTP
-    push deliveries are handed to the worker after commit, in chunks; agent deliveries wait
-    for their agent to pull them. The caller holds the orders' rows (it just changed them), so
-    no other transaction upserts the same deliveries meanwhile.
+    database from the orders and their offerings' routes: a new delivery gets a fresh
+    idempotency key, and is ``waiting`` if its route waits for another whose delivery has not
+    succeeded yet. An existing one (a retry) is queued again only if it failed, keeping its
+    key: a delivery that succeeded is never sent again, one under way is left to its worker,
+    one waiting to what it waits for. A person's retry (any trigger but ``automatic``) starts
+    a fresh retry cycle: the give-up clock and the count restart. HTTP push deliveries are
+    handed to the worker after commit, in chunks; agent deliveries wait for their agent to pull
+    them. The caller holds the orders' rows (it just changed them), so no other transaction
+    upserts the same deliveries meanwhile.
     """
     backends = dict(
         Integration.objects.filter(enabled=True, backend__in=PUSHED).values_list("pk", "backend")
     )
+    if integration_ids is not None:
+        backends = {pk: backend for pk, backend in backends.items() if pk in set(integration_ids)}
     if not backends or not order_ids:
         return []
     upserted = _upsert(order_ids, list(backends), trigger=trigger, actor=actor)
     to_send = sorted(
         pk
-        for pk, integration_id in upserted
+        for pk, integration_id, state in upserted
         if backends[integration_id] == Integration.Backend.HTTP_PUSH
+        and state == Delivery.State.QUEUED
     )
     if to_send:
         lane = lane_of(trigger)
@@ -69,12 +84,21 @@ def deliveries_queue(*, order_ids: list[int], trigger: str, actor) -> list[int]:
 
 def _upsert(order_ids: list[int], integration_ids: list[int], *, trigger: str, actor):
     """The one ``INSERT ... SELECT ... ON CONFLICT DO UPDATE``; returns (delivery id,
-    integration id) of each delivery queued."""
+    integration id, state) of each delivery made or queued again."""
     now = timezone.now()
+    prerequisite_done = Delivery.objects.filter(
+        order_id=OuterRef("pk"),
+        integration_id=OuterRef("offering__routes__after__integration_id"),
+        state=Delivery.State.SUCCEEDED,
+    )
     values = {
         "order": F("pk"),
-        "integration": F("offering__integration_id"),
-        "state": Value(Delivery.State.QUEUED.value),
+        "integration": F("offering__routes__integration_id"),
+        "state": Case(
+            When(offering__routes__after__isnull=True, then=Value(Delivery.State.QUEUED.value)),
+            When(Exists(prerequisite_done), then=Value(Delivery.State.QUEUED.value)),
+            default=Value(Delivery.State.WAITING.value),
+        ),
         "idempotency_key": RandomKey(),
         "external_id": Value(""),
         "next_attempt_at": Value(now, output_field=DateTimeField()),
@@ -88,12 +112,14 @@ def _upsert(order_ids: list[int], integration_ids: list[int], *, trigger: str, a
         "first_failed_at": Value(None, output_field=DateTimeField()),
         "counted_attempts": Value(0),
         "held_reason": Value(""),
+        "required": F("offering__routes__required"),
+        "waits_for": F("offering__routes__after__integration_id"),
         "created": Value(now, output_field=DateTimeField()),
         "modified": Value(now, output_field=DateTimeField()),
     }
     source = (
-        Order.objects.filter(pk__any=order_ids, offering__integration__in=integration_ids)
-        .order_by()
+        Order.objects.filter(pk__any=order_ids, offering__routes__integration__in=integration_ids)
+        .order_by("pk", "offering__routes__position", "offering__routes__pk")
         .values_list(*values.values())
     )
     quote = connection.ops.quote_name
@@ -104,8 +130,10 @@ def _upsert(order_ids: list[int], integration_ids: list[int], *, trigger: str, a
         list(values),
         source,
         on_conflict=f"ON CONFLICT ({column['order']}, {column['integration']}) DO UPDATE SET "
-        + ", ".join(f"{column[name]} = EXCLUDED.{column[name]}" for name in refreshed),
-        returning=["id", "integration"],
+        + ", ".join(f"{column[name]} = EXCLUDED.{column[name]}" for name in refreshed)
+        + f" WHERE {quote(Delivery._meta.db_table)}.{column['state']} = "
+        f"'{Delivery.State.FAILED.value}'",
+        returning=["id", "integration", "state"],
     )
 
 
@@ -130,3 +158,34 @@ def enqueue(delivery_ids: list[int], *, lane: str = Lane.FIRST) -> None:
                 producer=producer,
                 argsrepr=f"[{len(chunk)} deliveries]",
             )
+
+
+def deliveries_unblock(*, order_ids: list[int], now=None) -> list[int]:
+    """Queue the waiting deliveries of ``order_ids`` whose route's prerequisite has now
+    succeeded (the ERP once the warehouse accepted), and hand them to the workers after
+    commit; returns their ids. Two indexed queries whatever the number of orders, which find
+    nothing where no route waits."""
+    if not order_ids:
+        return []
+    now = now or timezone.now()
+    prerequisite_done = Delivery.objects.filter(
+        order_id=OuterRef("order_id"),
+        integration_id=OuterRef("waits_for_id"),
+        state=Delivery.State.SUCCEEDED,
+    )
+    ready = list(
+        Delivery.objects.filter(order_id__any=order_ids, state=Delivery.State.WAITING)
+        .filter(Exists(prerequisite_done))
+        .select_for_update(of=("self",))
+        .order_by("pk")
+        .values_list("pk", "integration__backend")
+    )
+    if not ready:
+        return []
+    Delivery.objects.filter(pk__any=[pk for pk, _ in ready]).update(
+        state=Delivery.State.QUEUED, next_attempt_at=now, modified=now
+    )
+    to_send = [pk for pk, backend in ready if backend == Integration.Backend.HTTP_PUSH]
+    if to_send:
+        transaction.on_commit(lambda: enqueue(to_send, lane=Lane.FIRST))
+    return [pk for pk, _ in ready]

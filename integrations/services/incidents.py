@@ -148,15 +148,16 @@ def held_release(
 
 
 def _failed_release(integration: Integration, *, since: datetime, incident) -> int:
-    """The orders of ``integration`` that failed transiently since ``since``, sent again now
-    in batches (their deliveries remember the incident)."""
+    """The orders whose delivery to ``integration`` failed transiently since ``since``: those
+    deliveries sent again now in batches (they remember the incident); an order's deliveries
+    to other integrations are not this incident's."""
     failed = (
         Order.objects.filter(
             state=Order.State.ERRED,
             failure_kind=Order.FailureKind.TRANSIENT,
             erred_at__gte=since,
-            offering__integration=integration,
         )
+        .at_integration(integration.pk)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
@@ -165,7 +166,10 @@ def _failed_release(integration: Integration, *, since: datetime, incident) -> i
         last = batch[-1]
         with transaction.atomic():
             moved = order_services.orders_send_again(
-                order_ids=batch, actor=None, trigger=Trigger.RELEASE
+                order_ids=batch,
+                actor=None,
+                trigger=Trigger.RELEASE,
+                integration_ids=[integration.pk],
             )
             if incident is not None and moved:
                 Delivery.objects.filter(order_id__any=moved, integration=integration).update(

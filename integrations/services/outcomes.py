@@ -1,8 +1,10 @@
 """Recording what the remote system answered, and deciding what happens next: the order
 goes ``done``; or ``erred`` with an automatic retry at a time the policy chose, nothing until a
 person acts, or given up; or the delivery is ``held`` while the integration's breaker is open
-or it is in maintenance. Each decision is a ``Decision``; the words the attempt shows are
-written from it.
+or it is in maintenance. A failed delivery errs its order only if its route is required (the
+order's error names the integration where it goes to several); an optional one is retried on
+its own schedule (the sweep's ``deliveries_retry_due``) and alerted, and never holds the
+order. Each decision is a ``Decision``; the words the attempt shows are written from it.
 """
 
 from __future__ import annotations
@@ -88,7 +90,7 @@ def _decide(delivery, attempt, order, result: SendResult, now, *, breaker) -> De
         return _failed_transiently(delivery, attempt, order, result, now, breaker_opened=opened)
     _finish(delivery, Delivery.State.FAILED, result)
     attempt.decision = ACTION_REQUIRED
-    _fail_order(order, attempt, result, kind=Order.FailureKind.ACTION_REQUIRED)
+    _fail_order(delivery, order, attempt, result, kind=Order.FailureKind.ACTION_REQUIRED)
     return Decision.ACTION_REQUIRED
 
 
@@ -144,13 +146,34 @@ def _finish(delivery: Delivery, state: str, result: SendResult) -> None:
     )
 
 
-def _fail_order(order, attempt, result, *, kind, next_retry_at=None) -> None:
+OPTIONAL = " (an optional delivery: the order does not wait for it)"
+
+
+def failure_message(delivery: Delivery, result: SendResult) -> str:
+    """An order's error for a failed delivery: what the integration answered, after its name
+    where the order goes to several (one sent to a single system reads as it always did)."""
+    several = Delivery.objects.filter(order_id=delivery.order_id).exclude(pk=delivery.pk)
+    if several.exists():
+        return f"{delivery.integration.name}: {result.summary}"
+    return result.summary
+
+
+def _fail_order(delivery, order, attempt, result, *, kind, next_retry_at=None) -> None:
+    """A required delivery failed: the order is erred, its error naming the integration (an
+    order already erred by another delivery adds this one to its error)."""
+    if not delivery.required:
+        attempt.decision += OPTIONAL
+        return
+    if order.state == Order.State.ERRED:
+        order_services.order_error_add(order=order, message=failure_message(delivery, result))
+        attempt.decision += " (the order was already erred by another delivery; added to its error)"
+        return
     if order.state not in Order.transition_sources("fail"):
         attempt.decision += f" (the order was already {order.state}; left as it is)"
         return
     order_services.order_fail(
         order=order,
-        message=result.summary,
+        message=failure_message(delivery, result),
         traceback=result.traceback,
         kind=kind,
         next_retry_at=next_retry_at,
@@ -199,11 +222,16 @@ def _failed_transiently(delivery, attempt, order, result, now, *, breaker_opened
     attempt.decision = retry.reason
     _finish(delivery, Delivery.State.FAILED, result)
     if retry.exhausted:
-        _fail_order(order, attempt, result, kind=Order.FailureKind.EXHAUSTED)
+        _fail_order(delivery, order, attempt, result, kind=Order.FailureKind.EXHAUSTED)
         return Decision.GAVE_UP
     delivery.next_attempt_at = retry.retry_at
     delivery.save(update_fields=["next_attempt_at"])
     _fail_order(
-        order, attempt, result, kind=Order.FailureKind.TRANSIENT, next_retry_at=retry.retry_at
+        delivery,
+        order,
+        attempt,
+        result,
+        kind=Order.FailureKind.TRANSIENT,
+        next_retry_at=retry.retry_at,
     )
     return Decision.RETRY

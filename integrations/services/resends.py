@@ -15,8 +15,8 @@ logger = logging.getLogger("integrations.recovery")
 
 
 def orders_waiting_on(*, integration: Integration, error_codes: tuple[str, ...]):
-    """Erred, action-required orders whose last attempt at ``integration`` failed with one of
-    ``error_codes``."""
+    """Erred, action-required orders whose delivery to ``integration`` failed, its last attempt
+    with one of ``error_codes``."""
     last_code = (
         Attempt.objects.filter(order=OuterRef("pk"), integration=integration)
         .order_by("-started_at", "-pk")
@@ -24,10 +24,9 @@ def orders_waiting_on(*, integration: Integration, error_codes: tuple[str, ...])
     )
     return (
         Order.objects.filter(
-            state=Order.State.ERRED,
-            failure_kind=Order.FailureKind.ACTION_REQUIRED,
-            offering__integration=integration,
+            state=Order.State.ERRED, failure_kind=Order.FailureKind.ACTION_REQUIRED
         )
+        .at_integration(integration.pk)
         .annotate(last_error_code=Subquery(last_code))
         .filter(last_error_code__in=error_codes)
     )

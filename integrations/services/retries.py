@@ -1,4 +1,5 @@
-"""Due automatic retries: the sweep finds and claims them, a worker sends them again."""
+"""Due automatic retries: the sweep finds and claims them, a worker sends them again; an
+optional delivery's own retry is queued by the sweep (``deliveries_retry_due``)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from core.sql import insert_values
-from integrations.models import RetryClaim
+from integrations.models import Delivery, Integration, RetryClaim
+from integrations.pacing import Lane
+from integrations.services.delivery import enqueue
 from integrations.tasks import send_again
 from orders import services as order_services
 from orders.models import Order, Trigger
@@ -71,3 +74,35 @@ def retries_send(*, order_ids: list[int], now: datetime | None = None) -> int:
         )
         RetryClaim.objects.filter(order_id__any=order_ids).delete()
     return len(sent)
+
+
+def deliveries_retry_due(*, batch_size: int = 1000, now: datetime | None = None) -> int:
+    """Queue again the optional deliveries whose automatic retry is due, on the recovery lane
+    (a required delivery is retried with its order, by ``retries_claim_due``). One short
+    transaction on the partial index ``delivery_optional_retry_due``; rows another transaction
+    holds are left to the next sweep. Returns how many were queued."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        due = list(
+            Delivery.objects.filter(
+                state=Delivery.State.FAILED, required=False, next_attempt_at__lte=now
+            )
+            .order_by("next_attempt_at")
+            .select_for_update(skip_locked=True, of=("self",))
+            .values_list("pk", "integration__backend")[:batch_size]
+        )
+        if not due:
+            return 0
+        Delivery.objects.filter(pk__any=[pk for pk, _ in due]).update(
+            state=Delivery.State.QUEUED,
+            next_attempt_at=now,
+            lease_expires_at=None,
+            pending_trigger=Trigger.AUTOMATIC,
+            pending_actor=None,
+            pending_incident=None,
+            modified=now,
+        )
+        to_send = [pk for pk, backend in due if backend == Integration.Backend.HTTP_PUSH]
+        if to_send:
+            transaction.on_commit(lambda: enqueue(to_send, lane=Lane.RECOVERY))
+    return len(due)

@@ -2,9 +2,11 @@
 
 A worker sends a task's deliveries and records each run of successes in one transaction with a
 fixed number of queries, whatever its length: finish the deliveries that are still this
-worker's (one ``UPDATE`` that checks and changes them), complete their orders
-(``orders.services.orders_complete``), close the attempts (one ``UPDATE``), resolve the open
-alerts of the few orders that have any, and count the successes on each breaker. Failures
+worker's (one ``UPDATE`` that checks and changes them), find the orders that still wait for
+another required delivery (one query), complete the others
+(``orders.services.orders_complete``), queue the deliveries that waited for these
+(``deliveries_unblock``), close the attempts (one ``UPDATE``), resolve the open alerts of the
+few orders that have any, and count the successes on each breaker. Failures
 are recorded one by one (``outcomes.attempt_record``), in the order they happened.
 """
 
@@ -22,6 +24,7 @@ from integrations.codes import BreakerChange, Decision
 from integrations.models import Attempt, Delivery, Integration
 from integrations.services.alerting import alerts_breaker_closed, alerts_for_attempt
 from integrations.services.breaker import breaker_record
+from integrations.services.delivery import deliveries_unblock
 from integrations.services.logs import attempt_logged, attempt_observed
 from orders import services as order_services
 from orders.models import Order
@@ -52,7 +55,8 @@ def attempt_details(attempt: Attempt, *, outcome: str, decision: str) -> dict:
 
 
 def successes_record(*, sent: list[Sent]) -> None:
-    """Record successful sends: each attempt closed, its delivery succeeded, its order done.
+    """Record successful sends: each attempt closed, its delivery succeeded, its order done
+    once every required delivery of it has succeeded.
 
     An attempt whose delivery was reclaimed meanwhile (this worker outlived its lease) keeps
     its result, but the newer attempt decides the order.
@@ -63,19 +67,27 @@ def successes_record(*, sent: list[Sent]) -> None:
     with transaction.atomic():
         finished = _deliveries_finish(sent, now=now)
         ours = [(c, r) for c, r in sent if c.attempt.delivery_id in finished]
+        order_ids = list({claim.attempt.order_id for claim, _ in ours})
+        held_back = _orders_waiting_for_others(order_ids)
         before = order_services.orders_complete(
             details={
                 claim.attempt.order_id: attempt_details(
                     claim.attempt, outcome=result.outcome, decision=Decision.DONE
                 )
                 for claim, result in ours
+                if claim.attempt.order_id not in held_back
             },
             now=now,
         )
+        deliveries_unblock(order_ids=order_ids, now=now)
         for claim, result in sent:
             attempt_close(claim.attempt, result, now)
             if claim.attempt.delivery_id in finished:
-                claim.attempt.decision = _done(before.get(claim.attempt.order_id))
+                claim.attempt.decision = _decision(
+                    required=finished[claim.attempt.delivery_id],
+                    state_before=before.get(claim.attempt.order_id),
+                    held_back=claim.attempt.order_id in held_back,
+                )
         _attempts_close([claim.attempt for claim, _ in sent], outcome=Attempt.Outcome.SUCCESS)
         _alerts_resolve(ours)
         _breakers_record(ours, now=now)
@@ -90,20 +102,41 @@ def successes_record(*, sent: list[Sent]) -> None:
         )
 
 
-def _done(state_before: str | None) -> str:
+WAITS_FOR_OTHERS = "done; the order waits for its other required deliveries"
+OPTIONAL_DONE = "done (an optional delivery: the order does not wait for it)"
+
+
+def _decision(*, required: bool, state_before: str | None, held_back: bool) -> str:
     """The words of a success's decision, from the state its order was in."""
+    if held_back:
+        return WAITS_FOR_OTHERS
     if state_before in Order.transition_sources("succeed"):
         return Decision.DONE.value
+    if not required:
+        return OPTIONAL_DONE
     return f"done remotely; the order was already {state_before}"
 
 
-def _deliveries_finish(sent: list[Sent], *, now) -> set[int]:
+def _orders_waiting_for_others(order_ids: list[int]) -> set[int]:
+    """The orders of ``order_ids`` with a required delivery that has not succeeded (one
+    query on the deliveries' (order, integration) index)."""
+    if not order_ids:
+        return set()
+    return set(
+        Delivery.objects.filter(order_id__any=order_ids, required=True)
+        .exclude(state=Delivery.State.SUCCEEDED)
+        .values_list("order_id", flat=True)
+        .distinct()
+    )
+
+
+def _deliveries_finish(sent: list[Sent], *, now) -> dict[int, bool]:
     """Mark succeeded the deliveries still in flight with this attempt (one UPDATE that checks
-    and changes them); returns their ids."""
+    and changes them); returns their ids, each with whether it is required."""
     adapt = connection.ops.adapt_datetimefield_value
     return {
-        pk
-        for (pk,) in update_from_values(
+        pk: required
+        for (pk, required) in update_from_values(
             Delivery,
             key="id",
             columns=("id", "attempt_count", "external_id"),
@@ -123,7 +156,7 @@ def _deliveries_finish(sent: list[Sent], *, now) -> set[int]:
             },
             condition="t.state = %s AND t.attempt_count = v.attempt_count",
             params=[Delivery.State.SUCCEEDED, adapt(now), Delivery.State.IN_FLIGHT],
-            returning=["id"],
+            returning=["id", "required"],
         )
     }
 

@@ -1,4 +1,5 @@
-"""One pass of the sweep: claim due retries, re-queue lost deliveries, close ended maintenance
+"""One pass of the sweep: claim due retries (of orders, and of optional deliveries), re-queue
+lost deliveries, close ended maintenance
 windows, release held deliveries."""
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from integrations.services.releases import (
     deliveries_release_due,
     windows_close_ended,
 )
-from integrations.services.retries import retries_claim_due
+from integrations.services.retries import deliveries_retry_due, retries_claim_due
 
 logger = logging.getLogger("integrations.recovery")
 
@@ -24,6 +25,7 @@ logger = logging.getLogger("integrations.recovery")
 @dataclass
 class SweepResult:
     claimed: int = 0  # due retries claimed and handed to the workers
+    optional: int = 0  # optional deliveries whose retry was due, queued again
     reclaimed: int = 0
     released: int = 0
     windows_closed: int = 0
@@ -31,6 +33,7 @@ class SweepResult:
     def __str__(self) -> str:
         return (
             f"claimed {self.claimed} due retries for the workers, "
+            f"queued {self.optional} optional deliveries whose retry was due, "
             f"re-queued {self.reclaimed} deliveries whose task was lost, "
             f"released {self.released} held deliveries, "
             f"closed {self.windows_closed} maintenance windows"
@@ -50,9 +53,20 @@ def sweep_due(
             break
     # A lapsed claim means nothing (an order still due was just claimed afresh): drop them.
     RetryClaim.objects.filter(expires_at__lte=now or timezone.now()).delete()
+    for _ in range(max_batches):
+        queued = deliveries_retry_due(batch_size=batch_size, now=now)
+        result.optional += queued
+        if queued < batch_size:
+            break
     result.reclaimed = deliveries_reclaim_expired(batch_size=batch_size, now=now)
     result.windows_closed, from_windows = windows_close_ended(now=now)
     result.released = from_windows + deliveries_release_due(now=now)
-    if result.claimed or result.reclaimed or result.released or result.windows_closed:
+    if (
+        result.claimed
+        or result.optional
+        or result.reclaimed
+        or result.released
+        or result.windows_closed
+    ):
         logger.info("sweep: %s", result)
     return result

@@ -2,7 +2,12 @@
 operations, and the catalogue (organizations, offerings, resources)."""
 
 from orders.admin.bulk import BulkOperationAdmin
-from orders.admin.catalog import OfferingAdmin, OrganizationAdmin, ResourceAdmin
+from orders.admin.catalog import (
+    OfferingAdmin,
+    OrganizationAdmin,
+    ResourceAdmin,
+    offering_page_shows,
+)
 from orders.admin.failed import FailedOrderAdmin
 from orders.admin.orders import OrderAdmin, OrderTransitionInline, ReadOnlyInline, order_page_shows
 
@@ -15,5 +20,6 @@ __all__ = [
     "OrganizationAdmin",
     "ReadOnlyInline",
     "ResourceAdmin",
+    "offering_page_shows",
     "order_page_shows",
 ]

@@ -40,6 +40,11 @@ class OfferingForm(forms.ModelForm):
             "auto_approve",
             "required_attributes",
         ]
+        help_texts = {
+            "integration": "The main integration: orders are sent there (a required route to it "
+            "is kept). Routes below send them to more systems, required or optional, some "
+            "only after another succeeded."
+        }
 
 
 @admin.register(Organization)
@@ -47,6 +52,18 @@ class OrganizationAdmin(admin.ModelAdmin):
     list_display = ["name", "created"]
     search_fields = ["name"]
     filter_horizontal = ["owners"]
+
+
+OFFERING_PAGE_INLINES: list[type[admin.options.InlineModelAdmin]] = []
+"""What the apps above orders show on the offering page (its routes), added by their own admin
+modules with ``offering_page_shows``."""
+
+
+def offering_page_shows(inline: type[admin.options.InlineModelAdmin]):
+    """Show ``inline`` on the offering page (the apps' admin modules call it when loaded)."""
+    if inline not in OFFERING_PAGE_INLINES:
+        OFFERING_PAGE_INLINES.append(inline)
+    return inline
 
 
 @admin.register(Offering)
@@ -57,6 +74,9 @@ class OfferingAdmin(admin.ModelAdmin):
     search_fields = ["name", "provider__name"]
     filter_horizontal = ["managers"]
     list_select_related = ["provider", "integration"]
+
+    def get_inlines(self, request, obj):
+        return OFFERING_PAGE_INLINES
 
 
 @admin.register(Resource)

@@ -83,7 +83,9 @@ class FailedOrderAdmin(OrderActionsMixin, admin.ModelAdmin):
     actions = ["retry_selected", "resubmit_selected"]
 
     def get_queryset(self, request):
-        return order_list(user=request.user).filter(state=Order.State.ERRED)
+        return (
+            order_list(user=request.user).filter(state=Order.State.ERRED).with_failed_deliveries()
+        )
 
     def get_search_results(self, request, queryset, search_term):
         """Search means what ``OrderFilter``'s ``search`` means, as everywhere."""
@@ -130,7 +132,8 @@ class FailedOrderAdmin(OrderActionsMixin, admin.ModelAdmin):
 
     @admin.display(description="integration", ordering="offering__integration__name")
     def integration(self, order):
-        return _clipped(order.offering.integration or "-")
+        """Where it failed: each integration a delivery of it failed at."""
+        return _clipped(", ".join(order.failed_integrations) or "-")
 
     @admin.display(description="offering", ordering="offering__name")
     def offering_name(self, order):

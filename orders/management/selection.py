@@ -57,6 +57,8 @@ class Selection:
     orders: QuerySet[Order]
     actor: Any
     described: str
+    integration_ids: list[int] | None = None
+    """``--integration``: only the deliveries to it are sent again."""
 
     @property
     def acting(self) -> str:
@@ -81,7 +83,12 @@ def add_selection_arguments(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument("--failed-since", metavar="WHEN", help="Failed at or after WHEN.")
     group.add_argument("--failed-until", metavar="WHEN", help="Failed before WHEN.")
-    group.add_argument("--integration", metavar="NAME_OR_ID", help="Orders sent to it.")
+    group.add_argument(
+        "--integration",
+        metavar="NAME_OR_ID",
+        help="Orders sent to it (an erred one: whose delivery to it failed); only the "
+        "deliveries to it are sent again (retry one delivery: --number N --integration I).",
+    )
     group.add_argument("--offering", metavar="NAME_OR_UUID", help="Orders of this offering.")
     group.add_argument(
         "--organization",
@@ -170,7 +177,12 @@ def select_orders(options: dict[str, Any]) -> Selection:
         orders = order_filter(queryset=scoped, data=data)
     except ApplicationError as exc:
         raise CommandError(_in_flag_words(exc)) from exc
-    return Selection(orders=orders, actor=actor, described=", ".join(described))
+    return Selection(
+        orders=orders,
+        actor=actor,
+        described=", ".join(described),
+        integration_ids=[data["integration"]] if "integration" in data else None,
+    )
 
 
 def resolve_actor(username: str | None):

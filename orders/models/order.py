@@ -25,6 +25,49 @@ class OrderQuerySet(models.QuerySet):
     def erred(self):
         return self.filter(state=Order.State.ERRED)
 
+    def at_integration(self, integration_id: int):
+        """The orders sent to an integration (the ``integration`` filter everywhere: the API,
+        the failed-orders queue, a resubmit by integration, an incident's release): an erred
+        order where its delivery
+        to it failed (or, when no delivery of it failed, where it is its offering's main
+        integration); any other where its offering routes orders to it."""
+        Delivery = Order.delivery_model()
+        Route = Offering._meta.get_field("routes").related_model
+        failed = Delivery.objects.filter(order=models.OuterRef("pk"), state=Delivery.State.FAILED)
+        routed = Route.objects.filter(integration_id=integration_id).values("offering_id")
+        erred = models.Q(state=Order.State.ERRED)
+        return self.filter(
+            (~erred & models.Q(offering__in=routed))
+            | (erred & models.Exists(failed.filter(integration_id=integration_id)))
+            | (erred & models.Q(offering__integration_id=integration_id) & ~models.Exists(failed))
+        )
+
+    def with_failed_deliveries(self):
+        """Each order with its failed deliveries and their integrations (one more query a
+        page), read by ``Order.failed_integrations``."""
+        Delivery = Order.delivery_model()
+        failed = (
+            Delivery.objects.filter(state=Delivery.State.FAILED)
+            .select_related("integration")
+            .order_by("integration__name")
+        )
+        return self.prefetch_related(
+            models.Prefetch("deliveries", queryset=failed, to_attr="failed_deliveries")
+        )
+
+    def failing_elsewhere(self, integration_ids):
+        """The orders with a required delivery that failed at an integration not among
+        ``integration_ids``: resending only the deliveries to ``integration_ids`` leaves them
+        erred (they could not be done until the others are retried too)."""
+        Delivery = Order.delivery_model()
+        return self.filter(
+            models.Exists(
+                Delivery.objects.filter(
+                    order=models.OuterRef("pk"), required=True, state=Delivery.State.FAILED
+                ).exclude(integration_id__in=integration_ids)
+            )
+        )
+
 
 class Order(ConcurrentTransitionMixin, models.Model):
     """An order sent to the system that fulfils it; ``state`` changes only through services."""
@@ -243,6 +286,23 @@ class Order(ConcurrentTransitionMixin, models.Model):
     @classmethod
     def _transitions(cls, name: str):
         return getattr(cls, name)._django_fsm.transitions.values()
+
+    @classmethod
+    def delivery_model(cls):
+        """The model of an order's deliveries (the integrations app's, found through the
+        relation, so that orders need not import it)."""
+        return cls._meta.get_field("deliveries").related_model
+
+    @property
+    def failed_integrations(self) -> list[str]:
+        """The names of the integrations its failed deliveries go to (an order sent to
+        several systems may fail at two); where none failed (an order erred before it was
+        sent), its offering's main integration. Load with ``with_failed_deliveries``."""
+        failed = getattr(self, "failed_deliveries", None)
+        if failed:
+            return [delivery.integration.name for delivery in failed]
+        integration = self.offering.integration
+        return [integration.name] if integration else []
 
     @property
     def is_manual(self) -> bool:

@@ -35,6 +35,7 @@ from orders.selectors.orders import (
     order_transitions,
     orders_matching,
     organization_list,
+    resend_integrations,
     search_term_problem,
 )
 
@@ -67,6 +68,7 @@ __all__ = [
     "orders_matching",
     "orders_resubmittable",
     "organization_list",
+    "resend_integrations",
     "resubmit_breakdown",
     "search_term_problem",
 ]

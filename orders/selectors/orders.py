@@ -167,3 +167,16 @@ def integration_by_reference(reference: str):
     if not matches:
         raise ApplicationError(f"No integration named {reference!r}; give its exact name or id.")
     return matches[0]
+
+
+def resend_integrations(filters: dict | None) -> list[int] | None:
+    """The integrations a resubmit selected by integration resends to: the one its
+    ``integration`` filter names (an id or a name, as the filter reads it), so that only the
+    deliveries to it go again; ``None`` (every failed delivery) when it names none."""
+    reference = (filters or {}).get("integration")
+    if reference in (None, ""):
+        return None
+    try:
+        return [integration_by_reference(str(reference)).pk]
+    except ApplicationError:
+        return None  # the selection's own filter refused it first

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from core.errors import ApplicationError, ErrorCode
 from orders.models import BulkOperation, Order
+from orders.selectors import resend_integrations
 from orders.services.resubmit import ResubmitResult, orders_resubmit
 from orders.tasks import run_bulk_operation
 
@@ -48,8 +49,10 @@ def orders_resubmit_recorded(
     **options,
 ) -> tuple[ResubmitResult, BulkOperation | None]:
     """``orders_resubmit`` now, recorded as a done bulk operation of ``source`` (none for a
-    dry run, or when nothing matched). ``options`` go to ``orders_resubmit``."""
+    dry run, or when nothing matched). ``options`` go to ``orders_resubmit``; a selection by
+    integration (``filters``) resends only the deliveries to it."""
     started = timezone.now()
+    options.setdefault("integration_ids", resend_integrations(filters))
     result = orders_resubmit(orders=orders, actor=actor, **options)
     if result.dry_run or not result.matched:
         return result, None
@@ -139,6 +142,7 @@ def _resubmit_in_chunks(operation: BulkOperation) -> None:
         raise ApplicationError("The user who started this operation no longer exists.")
     skipped = dict(operation.skipped_by_reason)
     sent = list(operation.resubmitted_ids)
+    integration_ids = resend_integrations(operation.filters)
     for start in range(operation.processed, len(operation.ids), CHUNK_SIZE):
         chunk = operation.ids[start : start + CHUNK_SIZE]
         result = orders_resubmit(
@@ -146,6 +150,7 @@ def _resubmit_in_chunks(operation: BulkOperation) -> None:
             actor=actor,
             batch_size=CHUNK_SIZE,
             skipped_limit=0,
+            integration_ids=integration_ids,
         )
         for reason, count in result.skipped_by_reason.items():
             skipped[reason] = skipped.get(reason, 0) + count

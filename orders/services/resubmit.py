@@ -13,7 +13,7 @@ from itertools import chain
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from core import metrics
@@ -39,6 +39,10 @@ class ResubmitResult:
 
     matched: int = 0
     resubmitted: int = 0
+    deliveries: int = 0
+    """In a dry run, the deliveries the orders that would be resubmitted would send: each one
+    that failed (with ``integration_ids``, to those integrations), or was never made; a
+    delivery that succeeded, is under way or waits for another is not sent again."""
     skipped_count: int = 0
     skipped_by_reason: dict[str, int] = field(default_factory=dict)
     skipped: list[SkippedOrder] = field(default_factory=list)
@@ -72,6 +76,7 @@ def orders_resubmit(
     batch_size: int = 1000,
     skipped_limit: int = 1000,
     on_batch: Callable[[int], None] | None = None,
+    integration_ids: list[int] | None = None,
 ) -> ResubmitResult:
     """Resubmit every erred order of ``orders`` that ``actor`` may act on, set-based.
 
@@ -87,6 +92,9 @@ def orders_resubmit(
     is mostly the server's, and each server process uses a core. Batches are independent, so
     the outcome is the same as one by one.
 
+    Only the orders' failed deliveries are sent again (with ``integration_ids``, only those
+    to these integrations: a resubmit by integration); a dry run counts them.
+
     ``actor=None`` is the system (a command run without ``--as``).
     """
     if actor is not None and not actor.has_perm("orders.resubmit_order"):
@@ -94,8 +102,15 @@ def orders_resubmit(
     scope = None if actor is None or actor.is_staff else provider_scope(actor)
     result = ResubmitResult(dry_run=dry_run)
 
-    def work(rows: list[dict]) -> tuple[list[tuple[dict, str]], int, list[int]]:
-        return _resubmit_batch(rows, scope=scope, actor=actor, trigger=trigger, dry_run=dry_run)
+    def work(rows: list[dict]) -> tuple[list[tuple[dict, str]], int, list[int], int]:
+        return _resubmit_batch(
+            rows,
+            scope=scope,
+            actor=actor,
+            trigger=trigger,
+            dry_run=dry_run,
+            integration_ids=integration_ids,
+        )
 
     batches = _batches(orders, batch_size)
     first = next(batches, None)
@@ -108,9 +123,10 @@ def orders_resubmit(
         if workers > 1
         else ((rows, work(rows)) for rows in rest)
     )
-    for rows, (skips, resubmitted, sent) in done:
+    for rows, (skips, resubmitted, sent, deliveries) in done:
         result.matched += len(rows)
         result.resubmitted += resubmitted
+        result.deliveries += deliveries
         result.resubmitted_ids += sent
         for row, reason in skips:
             result.skip(row, reason, skipped_limit)
@@ -139,10 +155,10 @@ def _workers(*, dry_run: bool, more: bool) -> int:
 
 
 def _resubmit_batch(
-    rows: list[dict], *, scope, actor, trigger: str, dry_run: bool
-) -> tuple[list[tuple[dict, str]], int, list[int]]:
-    """One batch: the rows skipped (with why), how many were (or would be) resubmitted, and
-    the keys of those that were."""
+    rows: list[dict], *, scope, actor, trigger: str, dry_run: bool, integration_ids=None
+) -> tuple[list[tuple[dict, str]], int, list[int], int]:
+    """One batch: the rows skipped (with why), how many were (or would be) resubmitted, the
+    keys of those that were, and (a dry run) how many deliveries they would send."""
     in_scope = (
         None
         if scope is None
@@ -160,27 +176,58 @@ def _resubmit_batch(
             skips.append((row, NOT_ERRED))
         else:
             candidates.append(row)
-    if dry_run or not candidates:
-        return skips, len(candidates) if dry_run else 0, []
+    if not candidates:
+        return skips, 0, [], 0
+    if dry_run:
+        deliveries = deliveries_to_resend([row["pk"] for row in candidates], integration_ids)
+        return skips, len(candidates), [], deliveries
     sent = orders_send_again(
-        order_ids=[row["pk"] for row in candidates], actor=actor, trigger=trigger
+        order_ids=[row["pk"] for row in candidates],
+        actor=actor,
+        trigger=trigger,
+        integration_ids=integration_ids,
     )
     done = set(sent)
     skips += [(row, CHANGED_MEANWHILE) for row in candidates if row["pk"] not in done]
-    return skips, len(done), sent
+    return skips, len(done), sent, 0
+
+
+def deliveries_to_resend(order_ids: list[int], integration_ids: list[int] | None = None) -> int:
+    """How many deliveries sending ``order_ids`` again would send (one query): a route of the
+    order's offering (to ``integration_ids``, if given) whose delivery failed or was never
+    made. The deliveries are the integrations app's; orders reads them through the relation."""
+    Delivery = Order.delivery_model()
+    unsent = Delivery.objects.filter(
+        order=OuterRef("pk"), integration=OuterRef("offering__routes__integration")
+    ).exclude(state=Delivery.State.FAILED)
+    routes = (
+        {"offering__routes__integration_id__in": integration_ids}
+        if integration_ids is not None
+        else {"offering__routes__isnull": False}
+    )
+    # one filter() call: the subquery's route is the row's route (a second call would join
+    # the routes again)
+    return Order.objects.filter(~Exists(unsent), pk__any=order_ids, **routes).count()
 
 
 @transaction.atomic
 def orders_send_again(
-    *, order_ids: list[int], actor, trigger: str, due_by: datetime | None = None
+    *,
+    order_ids: list[int],
+    actor,
+    trigger: str,
+    due_by: datetime | None = None,
+    integration_ids: list[int] | None = None,
 ) -> list[int]:
     """Move the still-erred orders of ``order_ids`` to executing at once, set-based.
 
     The caller has checked permission and scope (a person's resubmit) or is the system (an
     automatic retry: ``due_by`` leaves out orders whose retry is not due by then). Returns the
     primary keys it moved; an order another transaction holds, or no longer erred, is left
-    out. A fixed number of queries whatever the batch size: lock, history, update, one
-    resource update per resource state, the deliveries.
+    out. Only their failed deliveries are sent (with ``integration_ids``, only those to these
+    integrations: an order whose delivery to another integration failed too stays erred, and
+    only these deliveries go). A fixed number of queries whatever the batch size: lock,
+    history, update, one resource update per resource state, the deliveries.
     """
     now = timezone.now()
     candidates = Order.objects.filter(
@@ -196,14 +243,23 @@ def orders_send_again(
     locked = [pk for pk, _, _ in rows]
     if not locked:
         return locked
-    retries_record(order_ids=locked, actor=actor, trigger=trigger, now=now)
-    Order.objects.filter(pk__any=locked).update(
-        state=Order.transition_target("retry"), **changes.retry(), modified=now
-    )
-    resources_follow(
-        ((order_type, resource_id) for _, order_type, resource_id in rows),
-        Order.RESOURCE_STATE_WHEN_SENT,
-        now=now,
-    )
-    orders_to_send(locked, trigger=trigger, actor=actor)
+    stay = set()
+    if integration_ids is not None:
+        stay = set(
+            Order.objects.filter(pk__any=locked)
+            .failing_elsewhere(integration_ids)
+            .values_list("pk", flat=True)
+        )
+    moved = [pk for pk in locked if pk not in stay]
+    if moved:
+        retries_record(order_ids=moved, actor=actor, trigger=trigger, now=now)
+        Order.objects.filter(pk__any=moved).update(
+            state=Order.transition_target("retry"), **changes.retry(), modified=now
+        )
+        resources_follow(
+            ((order_type, resource_id) for pk, order_type, resource_id in rows if pk not in stay),
+            Order.RESOURCE_STATE_WHEN_SENT,
+            now=now,
+        )
+    orders_to_send(locked, trigger=trigger, actor=actor, integration_ids=integration_ids)
     return locked

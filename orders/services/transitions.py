@@ -12,6 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
@@ -109,17 +111,24 @@ def _apply(
 
 
 def retry_and_send(
-    order: Order, *, actor, trigger: str, reason: str = "", check_permission: bool = True
+    order: Order,
+    *,
+    actor,
+    trigger: str,
+    reason: str = "",
+    check_permission: bool = True,
+    integration_ids: list[int] | None = None,
 ) -> None:
     """Retry one erred order: record the error it clears (the same history row a bulk
-    resubmit writes), move it to executing, its resource along, and send it."""
+    resubmit writes), move it to executing, its resource along, and send its failed
+    deliveries (with ``integration_ids``, only those to these integrations)."""
     _check(order, "retry", actor=actor, check_permission=check_permission)
     retries_record(
         order_ids=[order.pk], actor=actor, trigger=trigger, reason=reason, now=timezone.now()
     )
     _transition(order, "retry")
     _set_resource_state(order, Order.RESOURCE_STATE_WHEN_SENT)
-    orders_to_send([order.pk], trigger=trigger, actor=actor)
+    orders_to_send([order.pk], trigger=trigger, actor=actor, integration_ids=integration_ids)
 
 
 def _set_resource_state(order: Order, state_by_type: dict) -> None:
@@ -202,14 +211,58 @@ def order_set_done(*, order: Order, actor) -> Order:
 
 
 @transaction.atomic
-def order_retry(*, order: Order, actor, trigger: str = Trigger.USER) -> Order:
-    """Send one erred order again; its current error moves to the history.
+def order_retry(
+    *, order: Order, actor, trigger: str = Trigger.USER, integration_ids: list[int] | None = None
+) -> Order:
+    """Send one erred order again; its current error moves to the history. Only its failed
+    deliveries are sent (with ``integration_ids``, only those to these integrations; if
+    another required delivery of it failed too, the order stays erred and only these go).
 
     ``actor=None`` is the system (a command run without ``--as``): no permission check.
     """
     if actor is not None:
         require_user(actor)
-    retry_and_send(order, actor=actor, trigger=trigger)
+    if (
+        integration_ids is not None
+        and order.state == Order.State.ERRED
+        and Order.objects.filter(pk=order.pk).failing_elsewhere(integration_ids).exists()
+    ):
+        # other failures stand: the order stays erred, only these deliveries go again
+        return order_deliveries_resend(
+            order=order, actor=actor, integration_ids=integration_ids, trigger=trigger
+        )
+    retry_and_send(order, actor=actor, trigger=trigger, integration_ids=integration_ids)
+    return order
+
+
+RESEND_STATES = (Order.State.EXECUTING, Order.State.ERRED, Order.State.DONE)
+"""Where a failed delivery is sent again without the order's retry: an erred order with
+other failures still standing, and an optional delivery of an executing or done order."""
+
+
+@transaction.atomic
+def order_deliveries_resend(
+    *, order: Order, actor, integration_ids: list[int], trigger: str = Trigger.USER
+) -> Order:
+    """Send again the failed deliveries of ``order`` to ``integration_ids`` while the order
+    stays as it is (the caller, integrations' ``delivery_retry``, decided the order's retry
+    is not wanted). The same permission and scope as retrying the order; ``actor=None`` is
+    the system."""
+    if actor is not None:
+        require_user(actor)
+        permission = Order.retry._django_fsm.get_transition(Order.State.ERRED).permission
+        if not permission(order, actor):
+            raise ApplicationError(
+                f"You are not allowed to retry order {order.number}: {permission.rule}.",
+                code=ErrorCode.FORBIDDEN,
+            )
+    if order.state not in RESEND_STATES:
+        raise ApplicationError(
+            f"Cannot send order {order.number} again: it is {order.state}.",
+            conflict=Conflict.STATE,
+            extra={"state": order.state, "allowed_states": list(RESEND_STATES)},
+        )
+    orders_to_send([order.pk], trigger=trigger, actor=actor, integration_ids=integration_ids)
     return order
 
 
@@ -225,6 +278,19 @@ def order_complete(*, order: Order, details: dict | None = None) -> Order:
         order.refresh_from_db()
         raise refusal(order, "succeed")
     order.refresh_from_db()
+    return order
+
+
+@transaction.atomic
+def order_error_add(*, order: Order, message: str) -> Order:
+    """The system records another failed send of an erred order (an order sent to several
+    systems failed at a second one): its message joins the order's error, so the error names
+    every failure. An order no longer erred is left as it is."""
+    now = timezone.now()
+    Order.objects.filter(pk=order.pk, state=Order.State.ERRED).exclude(
+        error_message__contains=message
+    ).update(error_message=Concat(F("error_message"), Value("\n" + message)), modified=now)
+    order.refresh_from_db(fields=["error_message", "modified"])
     return order
 
 

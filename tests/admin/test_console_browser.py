@@ -122,11 +122,12 @@ def test_the_order_page_lists_each_delivery_with_a_retry_that_queues_the_send(li
         page.screenshot(path=SCREENSHOTS / "order_page.png", full_page=True)
 
         deliveries.locator("button.delivery-retry").click()
-        expect(page.locator("#selection-summary")).to_contain_text("1 order selected.")
-        page.click("#confirm-action")
+        expect(page.locator("#content-main")).to_contain_text("is sent again to Acme WMS only")
+        page.screenshot(path=SCREENSHOTS / "delivery_retry_confirmation.png", full_page=True)
+        page.click("#confirm-delivery-retry")
 
         expect(page.locator(".messagelist")).to_contain_text(
-            f"{order.number} is queued for sending to Acme WMS"
+            f"{order.number}: its delivery to Acme WMS is being sent again (only this one)."
         )
         assert page.url.endswith(f"/admin/orders/order/{order.pk}/change/")
         page.screenshot(path=SCREENSHOTS / "order_retried.png", full_page=True)

@@ -157,19 +157,21 @@ def test_each_delivery_shows_its_status_last_result_and_a_retry_while_it_failed(
 
     assert "Deliveries" in page
     assert "Transient: http_503: maintenance until 02:00" in page
-    assert 'form="order-action-form-retry"' in page  # submits the page's Retry form
-    assert 'id="order-action-form-retry"' in page
+    delivery = Delivery.objects.get(order=order)
+    # posts the page's inline action form to this delivery's own Retry
+    assert 'form="order-inline-action-form"' in page and 'id="order-inline-action-form"' in page
+    assert f'formaction="/admin/integrations/delivery/{delivery.pk}/retry/"' in page
 
 
 def test_no_delivery_retry_without_the_permission_or_once_the_delivery_is_under_way(client):
     order = failed_twice()
     Delivery.objects.filter(order=order).update(state=Delivery.State.FAILED)
     client.force_login(staff_with("view_order", "view_attempt", "view_delivery"))
-    assert 'form="order-action-form-retry"' not in client.get(page_of(order)).content.decode()
+    assert 'form="order-inline-action-form"' not in client.get(page_of(order)).content.decode()
 
     client.force_login(staff_with("view_order", "retry_order"))
     Delivery.objects.filter(order=order).update(state=Delivery.State.IN_FLIGHT)
-    assert 'form="order-action-form-retry"' not in client.get(page_of(order)).content.decode()
+    assert 'form="order-inline-action-form"' not in client.get(page_of(order)).content.decode()
 
 
 def test_error_details_and_the_failed_queue_breadcrumb_only_for_an_erred_order(client, staff):

@@ -69,6 +69,8 @@ def test_each_role_reads_the_deliveries_of_the_orders_it_sees(world, role):
         "id": delivery.pk,
         "integration": {"id": delivery.integration_id, "name": "Acme VMs"},
         "state": "failed",
+        "required": True,
+        "waits_for": None,
         "held_reason": "",
         "attempt_count": 2,
         "last_outcome": "action_required",

@@ -9,11 +9,11 @@ import pytest
 from django.core.management.base import CommandError
 from django.test import override_settings
 
-from integrations.models import Delivery
+from integrations.models import Delivery, Route
 from orders.models import Order, OrderTransition
 from orders.services import NOT_ERRED
 from tests.commands.support import Terminal, erred_orders, run, states, summary
-from tests.factories import OfferingFactory, OrderFactory, UserFactory, owner_of
+from tests.factories import IntegrationFactory, OfferingFactory, OrderFactory, UserFactory, owner_of
 
 ERRED = Order.State.ERRED
 EXECUTING = Order.State.EXECUTING
@@ -213,3 +213,20 @@ def test_exit_status_from_the_shell():
     assert done.returncode == 1
     assert "CommandError: select orders: give --uuid or --number" in done.stderr
     assert done.stdout == ""
+
+
+def test_a_dry_run_by_integration_counts_the_deliveries_to_it(db):
+
+    offering = OfferingFactory(integration=IntegrationFactory(name="Warehouse"))
+    erp = IntegrationFactory(name="ERP")
+    Route.objects.create(offering=offering, integration=erp, position=1)
+    for _ in range(2):
+        order = OrderFactory(state=Order.State.ERRED, offering=offering)
+        Delivery.objects.create(order=order, integration=erp, state=Delivery.State.FAILED)
+        Delivery.objects.create(
+            order=order, integration=offering.integration, state=Delivery.State.FAILED
+        )
+
+    out = run("resubmit_orders", "--integration", "ERP", "--dry-run")
+
+    assert "deliveries they would send: 2 (only failed ones, to that integration;" in out

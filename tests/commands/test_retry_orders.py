@@ -1,11 +1,11 @@
 import pytest
 from django.core.management.base import CommandError
 
-from integrations.models import Delivery
+from integrations.models import Delivery, Route
 from orders.management.commands.retry_orders import NOT_ALLOWED, NOT_ERRED
 from orders.models import Order, OrderTransition
 from tests.commands.support import Terminal, run, states, summary
-from tests.factories import OrderFactory, owner_of
+from tests.factories import IntegrationFactory, OfferingFactory, OrderFactory, owner_of
 
 ERRED = Order.State.ERRED
 EXECUTING = Order.State.EXECUTING
@@ -122,3 +122,25 @@ def _output_of_failed_run(*args: str) -> str:
     with pytest.raises(CommandError):
         run(*args, stdout=out)
     return out.getvalue()
+
+
+def test_with_an_integration_only_the_delivery_to_it_is_sent_again(db):
+    # given: an order sent to a warehouse (accepted) and an ERP (refused)
+
+    offering = OfferingFactory(integration=IntegrationFactory(name="Warehouse"))
+    erp = IntegrationFactory(name="ERP")
+    Route.objects.create(offering=offering, integration=erp, position=1)
+    order = OrderFactory(state=ERRED, offering=offering)
+    warehouse = Delivery.objects.create(
+        order=order, integration=offering.integration, state=Delivery.State.SUCCEEDED
+    )
+    refused = Delivery.objects.create(order=order, integration=erp, state=Delivery.State.FAILED)
+
+    # when
+    out = run("retry_orders", "--number", order.number, "--integration", "ERP")
+
+    # then
+    assert f"{order.number} retried" in out
+    assert states([order]) == [EXECUTING]
+    assert Delivery.objects.get(pk=warehouse.pk).state == Delivery.State.SUCCEEDED
+    assert Delivery.objects.get(pk=refused.pk).state == Delivery.State.QUEUED

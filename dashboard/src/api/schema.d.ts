@@ -513,7 +513,7 @@ export interface paths {
         };
         /**
          * Deliveries of an order
-         * @description One row per integration the order is sent to (one today), oldest first: its state, why it is held, how many attempts it took, the last attempt's outcome and error, and when the next attempt is due.
+         * @description One row per integration the order is sent to (a route of its offering each), oldest first: its state, whether the order waits for it (required) and what it waits for, why it is held, how many attempts it took, the last attempt's outcome and error, and when the next attempt is due.
          */
         get: operations["orders_deliveries_list"];
         put?: never;
@@ -535,7 +535,7 @@ export interface paths {
         put?: never;
         /**
          * Retry a failed delivery
-         * @description Send the order again to this delivery's integration: with one delivery per order, the order's retry (its current error moves to the history, a fresh automatic retry cycle starts). Only a failed delivery of an erred order; provider side.
+         * @description Send the order again to this delivery's integration only; its other deliveries are left as they are (one that succeeded is never sent again). A required delivery of an erred order: the order's retry (its current error moves to the history, it is executing again, and done once every required delivery succeeded), unless another required delivery of it failed too: then the order stays erred and only this one goes. An optional delivery (of an executing, erred or done order): only it is sent, the order unchanged. A fresh automatic retry cycle starts. Provider side.
          */
         post: operations["orders_deliveries_retry_create"];
         delete?: never;
@@ -1096,7 +1096,15 @@ export interface components {
                 id: number;
                 name: string;
             };
-            readonly state: components["schemas"]["DeliveryStateEnum"];
+            /** @description queued, in_flight, succeeded, failed, held (see held_reason), or waiting (for the delivery named in waits_for to succeed). */
+            readonly state: string;
+            /** @description The order is done only when every required delivery succeeded; an optional one is retried and alerted, but never holds the order. */
+            readonly required: boolean;
+            /** @description The integration whose delivery of this order must succeed before this one is sent; null when it waits for none. */
+            readonly waits_for: {
+                id: number;
+                name: string;
+            } | null;
             /** @description breaker, maintenance or disabled while held; else empty. */
             readonly held_reason: string;
             readonly attempt_count: number;
@@ -1112,15 +1120,6 @@ export interface components {
             /** Format: date-time */
             readonly modified: string;
         };
-        /**
-         * @description * `queued` - Queued
-         *     * `in_flight` - In Flight
-         *     * `succeeded` - Succeeded
-         *     * `failed` - Failed
-         *     * `held` - Held
-         * @enum {string}
-         */
-        DeliveryStateEnum: "queued" | "in_flight" | "succeeded" | "failed" | "held";
         Error: {
             /** @description invalid, not_authenticated, authentication_failed, forbidden, not_found, conflict, ... */
             code: string;
@@ -1444,8 +1443,10 @@ export interface components {
             readonly type: components["schemas"]["OrderTypeEnum"];
             readonly offering: components["schemas"]["OfferingRef"];
             readonly consumer_organization: components["schemas"]["OrganizationRef"];
-            /** @description Name of the integration the order is sent to, if any. */
+            /** @description Name of the offering's main integration, if any (an offering may send its orders to more: `GET /api/orders/{uuid}/deliveries/` lists each). */
             readonly integration: string | null;
+            /** @description An erred order: the integrations its failed deliveries go to, by name (an order sent to several systems may fail at two; one erred before it was sent: its offering's main integration). Empty for any other state. */
+            readonly failed_integrations: string[];
             readonly customer_name: string;
             /** @description The customer's e-mail address; empty when none was given. */
             readonly customer_email: string;
@@ -1522,8 +1523,10 @@ export interface components {
             readonly type: components["schemas"]["OrderTypeEnum"];
             readonly offering: components["schemas"]["OfferingRef"];
             readonly consumer_organization: components["schemas"]["OrganizationRef"];
-            /** @description Name of the integration the order is sent to, if any. */
+            /** @description Name of the offering's main integration, if any (an offering may send its orders to more: `GET /api/orders/{uuid}/deliveries/` lists each). */
             readonly integration: string | null;
+            /** @description An erred order: the integrations its failed deliveries go to, by name (an order sent to several systems may fail at two; one erred before it was sent: its offering's main integration). Empty for any other state. */
+            readonly failed_integrations: string[];
             readonly customer_name: string;
             /** @description The customer's e-mail address; empty when none was given. */
             readonly customer_email: string;
@@ -1916,7 +1919,7 @@ export interface components {
         ResubmitRequest: {
             /** @description The orders to resubmit, at most 1000. */
             uuids?: string[];
-            /** @description The orders to resubmit, selected with the same keys as the orders list's query parameters (state, type, offering, integration, organization, created_after, created_before, failed_after, failed_before, failure_kind, retry_scheduled, search), read the same way: `integration` an id or a name, `search` part of a number, name or e-mail. A value the list would refuse is a 400 naming the key, and nothing changes. */
+            /** @description The orders to resubmit, selected with the same keys as the orders list's query parameters (state, type, offering, integration, organization, created_after, created_before, failed_after, failed_before, failure_kind, retry_scheduled, search), read the same way: `integration` an id or a name, `search` part of a number, name or e-mail. A value the list would refuse is a 400 naming the key, and nothing changes. With `integration`, the orders whose delivery to it failed are selected and only those deliveries are sent again. */
             filters?: {
                 [key: string]: unknown;
             };
@@ -1938,6 +1941,8 @@ export interface components {
             resubmitted?: number;
             /** @description Only on a dry run. */
             would_resubmit?: number;
+            /** @description Only on a dry run: the deliveries those orders would send (an order may go to several systems). Only failed ones are sent again, and with an `integration` filter only those to it; one that succeeded is never sent again. */
+            would_send_deliveries?: number;
             skipped_count: number;
             skipped_by_reason: {
                 [key: string]: number;
@@ -2244,7 +2249,7 @@ export interface operations {
             query?: {
                 /** @description The `next` or `previous` link's cursor; any other value is a 400. */
                 cursor?: string;
-                /** @description Integration id, or its exact name (a name in another case is accepted when only one integration has it); an unknown one is a 400 naming it. */
+                /** @description Integration id, or its exact name (a name in another case is accepted when only one integration has it); an unknown one is a 400 naming it. An erred order matches where its delivery to that integration failed (an order sent to several systems); any other order where its offering sends orders there. */
                 integration?: string;
                 /**
                  * @description Repeatable.
@@ -3780,7 +3785,7 @@ export interface operations {
                  *     * `exhausted` - Retry exhausted
                  */
                 failure_kind?: ("action_required" | "exhausted" | "transient")[];
-                /** @description Integration id, or its exact name (a name in another case is accepted when only one integration has it); an unknown one is a 400 naming it. */
+                /** @description Integration id, or its exact name (a name in another case is accepted when only one integration has it); an unknown one is a 400 naming it. An erred order matches where its delivery to that integration failed (an order sent to several systems); any other order where its offering sends orders there. */
                 integration?: string;
                 /** @description Offering UUID. */
                 offering?: string;
@@ -4473,7 +4478,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The delivery has not failed or the order is not erred (`details` gives both states), or someone else changed the order at the same time. */
+            /** @description The delivery has not failed, or the order is in a state it cannot be retried in (`details` gives both states and the allowed ones), or someone else changed the order at the same time. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4831,7 +4836,7 @@ export interface operations {
                  *     * `exhausted` - Retry exhausted
                  */
                 failure_kind?: ("action_required" | "exhausted" | "transient")[];
-                /** @description Integration id, or its exact name (a name in another case is accepted when only one integration has it); an unknown one is a 400 naming it. */
+                /** @description Integration id, or its exact name (a name in another case is accepted when only one integration has it); an unknown one is a 400 naming it. An erred order matches where its delivery to that integration failed (an order sent to several systems); any other order where its offering sends orders there. */
                 integration?: string;
                 /** @description Offering UUID. */
                 offering?: string;

@@ -156,7 +156,11 @@ export function OrderTable({
                 {order.customer_email && <div className="muted small">{order.customer_email}</div>}
               </td>
               <td>{order.offering.name}</td>
-              <td>{order.integration ?? "by hand"}</td>
+              <td>
+                {order.failed_integrations.length > 0
+                  ? order.failed_integrations.join(", ")
+                  : (order.integration ?? "by hand")}
+              </td>
               <td>
                 {KINDS.find((kind) => kind.value === order.failure_kind)?.short ?? "—"}
                 {order.needs_fix_first && <div className="warning small">needs a fix first</div>}

@@ -11,6 +11,7 @@ const ORDER = {
   offering: { uuid: "0d7c1b1e-0000-4000-8000-0000000000aa", name: "Cloud VM" },
   consumer_organization: { uuid: "0d7c1b1e-0000-4000-8000-0000000000bb", name: "Globex" },
   integration: "Acme VMs",
+  failed_integrations: ["Acme ERP", "Acme VMs"],
   customer_name: "Jane Roe",
   customer_email: "jane@example.test",
   created: "2030-03-04T20:00:00Z",
@@ -81,6 +82,9 @@ describe("Failed orders", () => {
 
     expect(await screen.findByText("RD-ABC123")).toBeTruthy();
     expect(screen.getByText("needs a fix first")).toBeTruthy();
+    // an order that failed at two integrations: one row, naming both
+    expect(screen.getAllByText("RD-ABC123")).toHaveLength(1);
+    expect(screen.getByText("Acme ERP, Acme VMs")).toBeTruthy();
     expect(document.querySelector("#failure-counts")?.textContent).toContain("1 failed order match.");
     expect(urls.some((url) => url.startsWith("/api/orders/?state=erred&ordering=-erred_at"))).toBe(true);
 

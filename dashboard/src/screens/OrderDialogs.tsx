@@ -42,9 +42,19 @@ export function RetryDialog({
   return (
     <Dialog title={`Retry order ${order.number}?`} onClose={onClose}>
       <p id="retry-what">
-        The order and its resource go back to processing: the order is sent again
-        {target ? ` to ${target}` : ""} as it is now, its current error moves to the history and
-        a fresh automatic retry cycle starts.
+        {delivery ? (
+          <>
+            The order is sent again to {delivery} only, as it is now, and a fresh automatic retry
+            cycle starts; its deliveries to other systems are left as they are (one that
+            succeeded is never sent again).
+          </>
+        ) : (
+          <>
+            The order and its resource go back to processing: the order is sent again
+            {target ? ` to ${target}` : ""} as it is now (only where it failed), its current
+            error moves to the history and a fresh automatic retry cycle starts.
+          </>
+        )}
       </p>
       {order.needs_fix_first && (
         <div className="callout warning-box" id="needs-fix-first" role="note">

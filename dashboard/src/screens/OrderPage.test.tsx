@@ -12,6 +12,7 @@ const ORDER = {
   offering: { uuid: "off-vm", name: "Cloud VM", type: "remote" },
   consumer_organization: { uuid: "org-globex", name: "Globex Shop" },
   integration: "Acme VMs",
+  failed_integrations: ["Acme VMs"],
   customer_name: "Jane Roe",
   customer_email: "",
   created: "2030-03-04T20:00:00Z",

@@ -117,6 +117,7 @@ export function DeliveriesTab({
       <thead>
         <tr>
           <th scope="col">Integration</th>
+          <th scope="col">Route</th>
           <th scope="col">State</th>
           <th scope="col">Attempts</th>
           <th scope="col">Last result</th>
@@ -129,7 +130,15 @@ export function DeliveriesTab({
           <tr key={delivery.id}>
             <td>{delivery.integration.name}</td>
             <td>
-              {delivery.state.replace("_", " ")}
+              {delivery.required ? "required" : "optional"}
+              {delivery.waits_for && (
+                <div className="muted small">after {delivery.waits_for.name}</div>
+              )}
+            </td>
+            <td>
+              {delivery.state === "waiting" && delivery.waits_for
+                ? `waiting for ${delivery.waits_for.name}`
+                : delivery.state.replace("_", " ")}
               {delivery.held_reason && <div className="muted small">held: {delivery.held_reason}</div>}
             </td>
             <td>{delivery.attempt_count}</td>

@@ -68,6 +68,7 @@ class Command(CommandWithExamples):
                     actor=selection.actor,
                     source=BulkOperation.Source.COMMAND,
                     filters={"selection": selection.described},
+                    integration_ids=selection.integration_ids,
                     dry_run=dry_run,
                     batch_size=batch_size,
                     skipped_limit=show_skipped,
@@ -91,6 +92,11 @@ class Command(CommandWithExamples):
                 "matched orders were skipped (reasons above)."
             )
         if dry_run:
+            self.stdout.write(
+                f"  deliveries they would send: {result.deliveries} (only failed ones"
+                + (", to that integration" if selection.integration_ids else "")
+                + "; one that succeeded is never sent again)"
+            )
             self.stdout.write("Dry run: nothing was changed.")
         elif operation is not None:
             self.stdout.write(

@@ -20,6 +20,9 @@ examples:
   # retry two orders a customer called about, as the user 'manager'
   python manage.py retry_orders --number RD-7K3M9Q2P --number RD-Q2P7K3M9 --as manager
 
+  # an order sent to several systems: retry only its delivery to the ERP
+  python manage.py retry_orders --number RD-7K3M9Q2P --integration ERP --as manager
+
   # which of today's address failures would be retried?
   python manage.py retry_orders --kind action_required --failed-since 2026-11-02 --dry-run
 
@@ -58,7 +61,12 @@ class Command(CommandWithExamples):
         with progress:
             for order in orders:
                 try:
-                    self._retry(order, actor=selection.actor, dry_run=dry_run)
+                    self._retry(
+                        order,
+                        actor=selection.actor,
+                        dry_run=dry_run,
+                        integration_ids=selection.integration_ids,
+                    )
                 except ApplicationError as exc:
                     reason = _reason(exc)
                     skipped_by_reason[reason] = skipped_by_reason.get(reason, 0) + 1
@@ -87,14 +95,16 @@ class Command(CommandWithExamples):
             self.stdout.write("Dry run: nothing was changed.")
 
     @staticmethod
-    def _retry(order, *, actor, dry_run: bool) -> None:
+    def _retry(order, *, actor, dry_run: bool, integration_ids=None) -> None:
         """A dry run runs the real service and rolls its transaction back: the answer is the
-        service's own, and what it queued after commit (the send) is dropped with it."""
+        service's own, and what it queued after commit (the send) is dropped with it. With
+        ``--integration``, only the order's delivery to it is sent again."""
+        retry = {"actor": actor, "trigger": Trigger.USER, "integration_ids": integration_ids}
         if not dry_run:
-            order_retry(order=order, actor=actor, trigger=Trigger.USER)
+            order_retry(order=order, **retry)
             return
         with transaction.atomic():
-            order_retry(order=order, actor=actor, trigger=Trigger.USER)
+            order_retry(order=order, **retry)
             transaction.set_rollback(True)
 
 

@@ -1,0 +1,97 @@
+"""The API of orders sent to several systems: the failed-orders list names every integration
+an order failed at (once per order), the integration filter selects by failed delivery, and a
+resubmit by integration counts and sends only the deliveries to it."""
+
+from integrations.models import Delivery, Route
+from orders.models import Order
+from tests.factories import IntegrationFactory
+
+
+def failing(world, *, warehouse: str, erp: str) -> Order:
+    """An erred order of the managed offering (main integration Acme VMs, and an ERP) with its
+    two deliveries in the given states."""
+    order = world.order(Order.State.ERRED)
+    Delivery.objects.create(order=order, integration=world.managed.integration, state=warehouse)
+    Delivery.objects.create(order=order, integration=world.erp, state=erp)
+    return order
+
+
+def with_erp(world):
+    world.erp = IntegrationFactory(name="Acme ERP")
+    Route.objects.create(offering=world.managed, integration=world.erp, position=1)
+    Order.objects.filter(pk=world.orders["managed"].pk).delete()
+    failed, done = Delivery.State.FAILED, Delivery.State.SUCCEEDED
+    return {
+        "erp only": failing(world, warehouse=done, erp=failed),
+        "warehouse only": failing(world, warehouse=failed, erp=done),
+        "both": failing(world, warehouse=failed, erp=failed),
+    }
+
+
+def numbers(response) -> list[str]:
+    return sorted(row["number"] for row in response.json()["results"])
+
+
+def test_an_order_failing_at_two_integrations_is_listed_once_naming_both(world):
+    orders = with_erp(world)
+    client = world.client("owner")
+
+    rows = client.get("/api/orders/?state=erred&offering=" + str(world.managed.uuid)).json()
+
+    by_number = {row["number"]: row["failed_integrations"] for row in rows["results"]}
+    assert by_number == {
+        orders["erp only"].number: ["Acme ERP"],
+        orders["warehouse only"].number: ["Acme VMs"],
+        orders["both"].number: ["Acme ERP", "Acme VMs"],
+    }
+    erp = client.get(f"/api/orders/?state=erred&integration={world.erp.pk}")
+    assert numbers(erp) == sorted([orders["erp only"].number, orders["both"].number])
+    main = client.get("/api/orders/?state=erred&integration=Acme VMs")
+    assert numbers(main) == sorted([orders["warehouse only"].number, orders["both"].number])
+
+
+def test_a_resubmit_by_integration_counts_and_sends_only_the_deliveries_to_it(world):
+    # given
+    orders = with_erp(world)
+    client = world.client("owner")
+    body = {"filters": {"integration": "Acme ERP"}}
+
+    # when: a dry run
+    preview = client.post("/api/orders/resubmit/", body | {"dry_run": True}, format="json")
+
+    # then: two orders, two deliveries; nothing changed
+    assert preview.status_code == 200, preview.json()
+    assert (preview.json()["would_resubmit"], preview.json()["would_send_deliveries"]) == (2, 2)
+    assert Delivery.objects.filter(state=Delivery.State.QUEUED).count() == 0
+
+    # when
+    done = client.post("/api/orders/resubmit/", body, format="json")
+
+    # then: the ERP's deliveries go again; the order that failed at both stays erred on the
+    # warehouse; the warehouse-only order is not touched
+    assert done.status_code == 200, done.json()
+    assert done.json()["resubmitted"] == 2
+    states = {
+        name: dict(Delivery.objects.filter(order=order).values_list("integration__name", "state"))
+        for name, order in orders.items()
+    }
+    assert states == {
+        "erp only": {"Acme VMs": "succeeded", "Acme ERP": "queued"},
+        "warehouse only": {"Acme VMs": "failed", "Acme ERP": "succeeded"},
+        "both": {"Acme VMs": "failed", "Acme ERP": "queued"},
+    }
+    order_states = {name: Order.objects.get(pk=o.pk).state for name, o in orders.items()}
+    assert order_states == {"erp only": "executing", "warehouse only": "erred", "both": "erred"}
+
+
+def test_a_dry_run_of_orders_never_sent_counts_a_delivery_per_route(world):
+    world.erp = IntegrationFactory(name="Acme ERP")
+    Route.objects.create(offering=world.managed, integration=world.erp, position=1)
+
+    response = world.client("owner").post(
+        "/api/orders/resubmit/",
+        {"uuids": [str(world.orders["managed"].uuid)], "dry_run": True},
+        format="json",
+    )
+
+    assert response.json()["would_send_deliveries"] == 2
