@@ -29,6 +29,9 @@ class RouteInline(admin.TabularInline):
     verbose_name_plural = "Routes (where each order is sent)"
     ordering = ["position", "pk"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("integration")
+
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         after = formset.form.base_fields["after"]

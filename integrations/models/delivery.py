@@ -60,7 +60,7 @@ class Route(models.Model):
 
     def __str__(self) -> str:
         kind = "required" if self.required else "optional"
-        return f"{self.offering_id} -> {self.integration_id} ({kind})"
+        return f"to {self.integration} ({kind})"
 
     def clean(self):
         if self.after_id is None:

@@ -260,7 +260,9 @@ def integration_waiting_resend(*, integration: Integration, actor) -> ResubmitRe
     )
     if not actor.is_staff:
         waiting = waiting.filter(provider_scope(actor))
-    return orders_resubmit(orders=waiting, actor=actor, trigger=Trigger.EDIT)
+    return orders_resubmit(
+        orders=waiting, actor=actor, trigger=Trigger.EDIT, integration_ids=[integration.pk]
+    )
 
 
 def integration_resend_waiting(*, integration: Integration, actor) -> int:

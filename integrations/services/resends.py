@@ -42,6 +42,7 @@ def integration_fixed(*, integration: Integration, changed: set[str], actor=None
         orders=orders_waiting_on(integration=integration, error_codes=codes),
         actor=None,
         trigger=Trigger.EDIT,
+        integration_ids=[integration.pk],  # its deliveries only, not the order's others
     )
     logger.info(
         "integration %s changed (%s): resent %s orders waiting on %s",

@@ -22,6 +22,7 @@ from integrations.models import (
     HeldReason,
     Integration,
     MaintenanceWindow,
+    Route,
 )
 from orders.models import BulkOperation, Order
 from tests.admin.conftest import orders_in_state
@@ -294,3 +295,39 @@ def test_an_alert_contact_is_made_with_autocomplete_and_checkboxes(live_server):
     assert contact.user.username == "oncall-ada"
     assert contact.integration.name == "Acme WMS"
     assert contact.kinds == [Kind.CREDENTIALS, Kind.UNAVAILABLE]
+
+
+def test_the_offering_page_shows_its_routes_and_the_order_page_each_delivery(live_server):
+    # given: an offering routed to a warehouse, an ERP after it, and an optional CRM; an order
+    # that failed at the ERP only
+    offering = OfferingFactory(name="Warehouse + ERP", integration=IntegrationFactory(name="WMS"))
+    main = Route.objects.get(offering=offering)
+    erp = Route.objects.create(
+        offering=offering, integration=IntegrationFactory(name="ERP"), position=1, after=main
+    )
+    crm = Route.objects.create(
+        offering=offering, integration=IntegrationFactory(name="CRM"), position=2, required=False
+    )
+    (order,) = orders_in_state(1, offering=offering)
+    for route, state in ((main, "succeeded"), (erp, "failed"), (crm, "succeeded")):
+        Delivery.objects.create(
+            order=order,
+            integration=route.integration,
+            state=state,
+            required=route.required,
+            waits_for=route.after.integration if route.after else None,
+        )
+
+    with staff_page(live_server) as page:
+        page.goto(f"{live_server.url}/admin/orders/offering/{offering.pk}/change/")
+        routes = page.locator("#routes-group")
+        expect(routes).to_contain_text("Routes (where each order is sent)")
+        expect(routes.locator("tbody tr.form-row.has_original")).to_have_count(3)
+        page.screenshot(path=SCREENSHOTS / "offering_routes.png", full_page=True)
+
+        page.goto(f"{live_server.url}/admin/orders/order/{order.pk}/change/")
+        deliveries = page.locator("#deliveries-group")
+        expect(deliveries).to_contain_text("required, after WMS")
+        expect(deliveries).to_contain_text("optional")
+        expect(deliveries.locator("button.delivery-retry")).to_have_count(1)
+        page.screenshot(path=SCREENSHOTS / "order_page_three_routes.png", full_page=True)

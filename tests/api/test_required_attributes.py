@@ -120,6 +120,9 @@ def test_the_offering_admin_takes_one_path_a_line(client):
         "provider": offering.provider_id,
         "type": offering.type,
         "required_attributes": "sku\n\n shipping_address.postal_code \n",
+        # the page's routes (none changed)
+        "routes-TOTAL_FORMS": "0",
+        "routes-INITIAL_FORMS": "0",
     }
 
     bad = client.post(url, {**form, "required_attributes": "sku\nshipping address"})

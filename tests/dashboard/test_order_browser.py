@@ -129,8 +129,8 @@ def test_an_owner_retries_a_failed_delivery_from_its_menu(live_server, dashboard
         page.keyboard.press("Enter")
         page.keyboard.press("Enter")
         dialog = page.get_by_role("dialog", name=f"Retry order {order.number}?")
-        expect(dialog).to_contain_text("The order and its resource go back to processing")
-        expect(dialog).to_contain_text("sent again to Acme VMs")
+        expect(dialog).to_contain_text("The order is sent again to Acme VMs only")
+        expect(dialog).to_contain_text("one that succeeded is never sent again")
         check_screen(page, "order_delivery_retry")
         dialog.get_by_role("button", name="Retry order").click()
 
