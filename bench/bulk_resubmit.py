@@ -7,6 +7,12 @@ database number, flushed afterwards). Queries are counted with ``connection.exec
 
     .venv/bin/python -m bench.bulk_resubmit                    # 100,000 orders
     .venv/bin/python -m bench.bulk_resubmit --orders 20000     # make bench
+    .venv/bin/python -m bench.bulk_resubmit --routes 3         # and again at three routes
+
+``--routes 3`` resubmits the same orders a second time, right after the one-route run, with
+their offering routed to two more integrations (one required, one optional): three deliveries
+an order. Its throughput is compared with the one-route figure of the same run (target: at
+least 0.8x) and its queries per batch must stay constant.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from bench import harness
 
 TARGET_SECONDS_PER_100K = 15.0
 TARGET_RATIO = 20.0
+TARGET_ROUTES_RATIO = 0.8
 ERROR = "HTTP 422 address_invalid: Shipping address needs a postal code"
 
 
@@ -63,6 +70,50 @@ def queued_messages() -> int:
         client.close()
 
 
+def timed_resubmit(selection, staff, args) -> tuple[float, list[int]]:
+    """One resubmit of ``selection``: its seconds and each batch's queries."""
+    from orders.services import orders_resubmit
+
+    with harness.QueryCounter().counting(), harness.BatchMeter() as meter:
+        started = time.perf_counter()
+        result = orders_resubmit(orders=selection, actor=staff, batch_size=args.batch_size)
+        seconds = time.perf_counter() - started
+    assert result.resubmitted == args.orders, result
+    return seconds, [q + 1 for _, q in meter.batches]
+
+
+def three_routes(dataset: harness.Dataset, selection, staff, args) -> dict:
+    """The same orders erred again and resubmitted with three routes each (the main one, a
+    required and an optional one), then once more with one route, so that the machine's drift
+    shows: seconds, orders/s, queries per batch, deliveries made."""
+    from integrations.models import Delivery
+
+    reset(dataset)
+    harness.broker_flush()
+    with harness.extra_routes(dataset) as extra:
+        print(f"resubmitting {args.orders:,} orders again, three routes each ...", flush=True)
+        seconds, steady = timed_resubmit(selection, staff, args)
+        deliveries = Delivery.objects.filter(
+            order_id__gte=dataset.first_pk,
+            order_id__lt=dataset.first_pk + args.orders,
+            integration_id__in=[dataset.integration_id, *extra],
+            state=Delivery.State.QUEUED,
+        ).count()
+        assert deliveries == 3 * args.orders, (deliveries, args.orders)
+    reset(dataset)
+    harness.broker_flush()
+    print(f"and once more with one route ({args.orders:,}) ...", flush=True)
+    again, _ = timed_resubmit(selection, staff, args)
+    harness.broker_flush()  # the orders are executing again, as after the first run
+    return {
+        "seconds": round(seconds, 3),
+        "orders_per_second": round(args.orders / seconds, 1),
+        "queries_per_batch": {"min": min(steady), "max": max(steady)},
+        "deliveries": deliveries,
+        "one_route_again_orders_per_second": round(args.orders / again, 1),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--orders", type=int, default=100_000, help="Orders resubmitted at once.")
@@ -70,6 +121,13 @@ def main(argv: list[str] | None = None) -> int:
         "--baseline-sample", type=int, default=5_000, help="Orders sent one by one (baseline)."
     )
     parser.add_argument("--batch-size", type=int, default=1000, help="orders_resubmit's batch.")
+    parser.add_argument(
+        "--routes",
+        type=int,
+        choices=(1, 3),
+        default=1,
+        help="3: also resubmit the orders with three routes each (one optional).",
+    )
     harness.add_common_arguments(parser)
     args = parser.parse_args(argv)
     if args.orders < 1 or args.baseline_sample < 1 or args.batch_size < 1:
@@ -112,6 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     bulk_queries = reads + sum(q for _, q in batches)
     bulk_messages = queued_messages()
     assert result.resubmitted == args.orders, result
+    routed = three_routes(dataset, selection, staff, args) if args.routes == 3 else None
 
     print(f"baseline: {len(sample_pks):,} orders one by one through order_retry ...", flush=True)
     loop_counter = harness.QueryCounter()
@@ -176,6 +235,26 @@ def main(argv: list[str] | None = None) -> int:
         ("tasks queued (bulk / loop)", f"{bulk_messages:,} / {loop_messages:,}"),
         ("time for 100,000 orders", f"{seconds_per_100k:.1f} s{projected}"),
     ]
+    if routed:
+        # against both one-route runs of this run (before and after it): the machine drifts
+        one_route = (bulk_rate + routed["one_route_again_orders_per_second"]) / 2
+        routed_ratio = routed["orders_per_second"] / one_route
+        rows += [
+            (
+                "one route, run again after three",
+                f"{routed['one_route_again_orders_per_second']:,.0f} orders/s "
+                f"(mean of both one-route runs {one_route:,.0f})",
+            ),
+            ("three routes: orders resubmitted", f"{args.orders:,} in {routed['seconds']:.2f} s"),
+            ("three routes: orders/s", f"{routed['orders_per_second']:,.0f}"),
+            ("three routes / one route (the mean)", f"{routed_ratio:.2f}x"),
+            (
+                "three routes: queries per batch",
+                f"min {routed['queries_per_batch']['min']}, "
+                f"max {routed['queries_per_batch']['max']} (one route: {min(steady)})",
+            ),
+            ("three routes: deliveries queued", f"{routed['deliveries']:,}"),
+        ]
     targets = [
         harness.Target(
             "100,000 in under 15 s",
@@ -189,12 +268,26 @@ def main(argv: list[str] | None = None) -> int:
             f"{min(steady)}..{max(steady)}",
         ),
     ]
+    if routed:
+        targets += [
+            harness.Target(
+                ">= 0.8x the one-route orders/s at three routes",
+                routed_ratio >= TARGET_ROUTES_RATIO,
+                f"{routed_ratio:.2f}x",
+            ),
+            harness.Target(
+                "constant queries per batch at three routes",
+                routed["queries_per_batch"]["min"] == routed["queries_per_batch"]["max"],
+                f"{routed['queries_per_batch']['min']}..{routed['queries_per_batch']['max']}",
+            ),
+        ]
     harness.report(
         "bulk_resubmit",
         parameters={
             "orders": args.orders,
             "baseline_sample": args.baseline_sample,
             "batch_size": args.batch_size,
+            "routes": args.routes,
         },
         rows=rows,
         figures={
@@ -218,6 +311,11 @@ def main(argv: list[str] | None = None) -> int:
             "query_ms_per_batch": per_query,
             "enqueue_ms_per_batch": round(enqueue_ms, 2),
             "other_ms_per_batch": round(outside - enqueue_ms, 2),
+            **(
+                {"three_routes": routed, "three_routes_ratio": round(routed_ratio, 3)}
+                if routed
+                else {}
+            ),
         },
         baseline={
             "orders": len(sample_pks),

@@ -23,6 +23,14 @@ afterwards a profile sends a sample in this process to count a task's queries an
     .venv/bin/python -m bench.dispatch                       # 200 ms: 3 rounds of 5,000 orders
     .venv/bin/python -m bench.dispatch --latency-ms 1000
     .venv/bin/python -m bench.dispatch --latency-ms 0 --orders 2000       # make bench
+    .venv/bin/python -m bench.dispatch --routes 3    # and as many rounds at three routes
+
+``--routes 3``: after the one-route rounds, as many rounds again on orders of their own with
+the offering routed to two more integrations on the same sandbox (one required, one
+optional), the same in-flight cap each: three deliveries an order, the order done when the two
+required ones succeeded. Its orders/s (median of its rounds) is compared with the one-route
+figure of the same run (target at least 0.8x), and the profile is run again at three routes
+for the queries per task.
 """
 
 from __future__ import annotations
@@ -40,6 +48,7 @@ TARGET_RATIO = 0.5
 TARGET_RATIO_AT_0_MS = 0.6
 TARGET_RATE = 400  # orders a second, at 200 ms of latency
 TARGET_RSS_MB = 300
+TARGET_ROUTES_RATIO = 0.8
 
 
 def executing(i: int, seeded_at: dt.datetime) -> dict:
@@ -86,11 +95,18 @@ def dispatch(order_ids: list[int], *, timeout: float) -> tuple[float, dt.datetim
 
 
 def pipeline_round(
-    processes: harness.Processes, *, names: list[str], url: str, order_ids: list[int], latency_ms
+    processes: harness.Processes,
+    *,
+    names: list[str],
+    url: str,
+    order_ids: list[int],
+    latency_ms,
+    routes: int = 1,
 ) -> dict:
     """One pipeline round: ``order_ids`` through the running workers, the CPU they, the
-    sandbox and PostgreSQL used, and what the sandbox received (checked: each order accepted
-    once, nothing sent twice, one attempt row each)."""
+    sandbox and PostgreSQL used, and what the sandbox received (checked: each of the
+    ``routes`` deliveries of each order accepted once, nothing sent twice, one attempt row
+    each; an optional delivery may end after its order is done, so they are waited for)."""
     from integrations.models import Attempt
 
     harness.sandbox_reset(url, latency_ms=latency_ms)
@@ -98,14 +114,17 @@ def pipeline_round(
     meter.processes["sandbox"] = processes.running["sandbox"].pid
     meter.start()
     seconds, _ = dispatch(order_ids, timeout=max(120, len(order_ids) / 2))
+    expected = len(order_ids) * routes
+    attempts = Attempt.objects.filter(
+        order_id__gte=order_ids[0], order_id__lte=order_ids[-1], outcome="success"
+    )
+    harness.wait_for(
+        lambda: attempts.count() == expected, timeout=60, interval=0.2, what="every delivery"
+    )
     cpu = meter.stop()
     state = harness.sandbox(url, "/_sandbox/state")
-    attempts = Attempt.objects.filter(
-        order_id__gte=order_ids[0], order_id__lte=order_ids[-1]
-    ).count()
-    assert state["accepted_count"] == len(order_ids), (state["accepted_count"], len(order_ids))
+    assert state["accepted_count"] == expected, (state["accepted_count"], expected)
     assert state["duplicate_sends"] == 0, state["duplicate_sends"]
-    assert attempts == len(order_ids), (attempts, len(order_ids))
     load = harness.sandbox(url, "/_sandbox/load")
     return {
         "seconds": seconds,
@@ -125,6 +144,7 @@ def run_rounds(
     in_flight: int,
     latency_ms: int,
     workers: int = 1,
+    routes: int = 1,
 ) -> list[dict]:
     """Start the worker and warm it up, then for each round: the baseline on its orders'
     payloads, then the pipeline on those orders; stop the worker. Each result carries the
@@ -167,7 +187,12 @@ def run_rounds(
                 legacy = [(f"legacy-{key}", body) for key, body in payloads]
                 legacy_seconds = legacy_posts(f"{url}/orders", legacy)
             result = pipeline_round(
-                processes, names=names, url=url, order_ids=order_ids, latency_ms=latency_ms
+                processes,
+                names=names,
+                url=url,
+                order_ids=order_ids,
+                latency_ms=latency_ms,
+                routes=routes,
             )
             results.append(
                 {
@@ -244,6 +269,52 @@ def summary(results: list[dict]) -> dict:
     }
 
 
+def measure(
+    processes: harness.Processes, ids: list[int], *, env, url: str, args, routes: int = 1
+) -> tuple[list[dict], dict]:
+    """Warm-up, ``--rounds`` rounds and the profile on ``ids`` (in that order): each round's
+    results and the profile's figures."""
+    from bench.dispatch_profile import profile
+    from integrations.services import TASK_CHUNK
+
+    rounds = [
+        ids[WARMUP + n * args.orders : WARMUP + (n + 1) * args.orders] for n in range(args.rounds)
+    ]
+    results = run_rounds(
+        processes,
+        env=env,
+        url=url,
+        warmup=ids[:WARMUP],
+        rounds=rounds,
+        in_flight=args.in_flight,
+        latency_ms=args.latency_ms,
+        workers=args.workers,
+        routes=routes,
+    )
+    sample = ids[WARMUP + args.rounds * args.orders :]
+    print(f"profile: {len(sample) * routes} deliveries sent in tasks of {TASK_CHUNK} here ...")
+    harness.sandbox_reset(url, latency_ms=args.latency_ms)
+    return results, profile(sample)
+
+
+def three_routes(
+    processes: harness.Processes, dataset, ids: list[int], *, env, url: str, args
+) -> dict:
+    """The three-route run: the offering routed to two more integrations on the sandbox (same
+    in-flight cap), then ``measure`` on orders of their own; the routes are removed after."""
+    settings = {"timeout_seconds": 10, "max_in_flight": args.in_flight, "max_per_second": 10**6}
+    with harness.extra_routes(dataset, endpoint_url=f"{url}/orders", **settings):
+        print("three routes an order (one optional) ...", flush=True)
+        results, per_send = measure(processes, ids, env=env, url=url, args=args, routes=3)
+    figures = summary(results)
+    return {
+        "pipeline_orders_per_second": figures["pipeline_orders_per_second"],
+        "rounds": figures["rounds"],
+        "cpu_ms_per_order": figures["cpu_ms_per_delivery"],
+        "profile": per_send,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--orders", type=int, default=5_000, help="Orders in each round.")
@@ -258,6 +329,13 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         default=200,
         help="The integration's max_in_flight, and the baseline's connections (default 200).",
+    )
+    parser.add_argument(
+        "--routes",
+        type=int,
+        choices=(1, 3),
+        default=1,
+        help="3: also as many rounds with three routes an order (one optional).",
     )
     parser.add_argument(
         "--workers",
@@ -278,46 +356,38 @@ def main(argv: list[str] | None = None) -> int:
 
     from django.conf import settings
 
-    from bench.dispatch_profile import profile
     from integrations.services import TASK_CHUNK
 
-    total = WARMUP + args.rounds * args.orders + PROFILE_SAMPLE
+    runs = 2 if args.routes == 3 else 1
+    total = runs * (WARMUP + args.rounds * args.orders + PROFILE_SAMPLE)
     dataset = harness.dataset("dispatch", orders=total, shape=executing)
     processes = harness.Processes()
     env = harness.worker_env()
     port = harness.free_port()
     url = f"http://127.0.0.1:{port}"
     ids = list(range(dataset.first_pk, dataset.last_pk + 1))
-    warmup = ids[:WARMUP]
-    rounds = [
-        ids[WARMUP + n * args.orders : WARMUP + (n + 1) * args.orders] for n in range(args.rounds)
-    ]
-    sample = ids[WARMUP + args.rounds * args.orders :]
+    more = ids[total // runs :]  # the three-route run's: warm-up, rounds, sample
+    routed = None
     harness.broker_flush()
     try:
         processes.start("sandbox", harness.sandbox_command(port), env=env)
         harness.wait_for(lambda: harness.sandbox_ready(url), timeout=30, what="the sandbox")
         harness.park(keep=dataset)
         reset(dataset, endpoint_url=f"{url}/orders", in_flight=args.in_flight)
-        results = run_rounds(
-            processes,
-            env=env,
-            url=url,
-            warmup=warmup,
-            rounds=rounds,
-            in_flight=args.in_flight,
-            latency_ms=args.latency_ms,
-            workers=args.workers,
-        )
-        print(f"profile: {PROFILE_SAMPLE} deliveries sent in tasks of {TASK_CHUNK} here ...")
-        harness.sandbox_reset(url, latency_ms=args.latency_ms)
-        per_send = profile(sample)
+        results, per_send = measure(processes, ids[: total // runs], env=env, url=url, args=args)
+        if args.routes == 3:
+            routed = three_routes(processes, dataset, more, env=env, url=url, args=args)
     finally:
         processes.stop_all()
         harness.broker_flush()
         harness.park()
 
     figures = summary(results)
+    if routed:
+        figures["three_routes"] = routed
+        figures["three_routes_ratio"] = round(
+            routed["pipeline_orders_per_second"] / figures["pipeline_orders_per_second"], 3
+        )
     ratio = figures["ratio"]
     cpu = figures["cpu_ms_per_delivery"]
     rss = figures["peak_rss_mb"]
@@ -372,6 +442,20 @@ def main(argv: list[str] | None = None) -> int:
             f"({per_send['commit_ms_per_delivery']:.2f} ms a delivery)",
         ),
     ]
+    if routed:
+        rows += [
+            (
+                "three routes (one optional): pipeline, median",
+                f"{routed['pipeline_orders_per_second']:,.0f} orders/s "
+                f"({3 * routed['pipeline_orders_per_second']:,.0f} deliveries/s)",
+            ),
+            ("three routes / one route", f"{figures['three_routes_ratio']:.3f}"),
+            (
+                "three routes: queries per task (profile)",
+                f"{routed['profile']['queries_per_delivery'] * TASK_CHUNK:.0f} "
+                f"(one route: {per_send['queries_per_delivery'] * TASK_CHUNK:.0f})",
+            ),
+        ]
     wanted = TARGET_RATIO_AT_0_MS if args.latency_ms == 0 else TARGET_RATIO
     rate = figures["pipeline_orders_per_second"]
     targets = [
@@ -395,12 +479,22 @@ def main(argv: list[str] | None = None) -> int:
             f"{max(rss.values()):.0f} MB",
         ),
     ]
+    if routed:
+        targets.append(
+            harness.Target(
+                f">= {TARGET_ROUTES_RATIO}x the one-route orders/s at three routes",
+                figures["three_routes_ratio"] >= TARGET_ROUTES_RATIO,
+                f"{figures['three_routes_ratio']:.3f}",
+            )
+        )
     if args.latency_ms == 200:
         targets.append(
             harness.Target(f"at least {TARGET_RATE} orders/s", rate >= TARGET_RATE, f"{rate:,.0f}")
         )
     harness.report(
-        f"dispatch_{args.latency_ms}ms" + (f"_{args.workers}_workers" if args.workers > 1 else ""),
+        f"dispatch_{args.latency_ms}ms"
+        + (f"_{args.workers}_workers" if args.workers > 1 else "")
+        + ("_3_routes" if routed else ""),
         parameters={
             "orders": args.orders,
             "rounds": args.rounds,
@@ -408,6 +502,7 @@ def main(argv: list[str] | None = None) -> int:
             "in_flight": args.in_flight,
             "worker": processes_count,
             "task_chunk": TASK_CHUNK,
+            "routes": args.routes,
         },
         rows=rows,
         figures={k: v for k, v in figures.items() if k not in ("raw_orders_per_second",)},

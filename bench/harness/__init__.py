@@ -10,7 +10,15 @@ offering, and the ``bench_dataset`` table records its size and shape, so the nex
 same parameters starts at once and a run with other parameters reseeds it.
 """
 
-from bench.harness.datasets import Dataset, dataset, park, reset_executing, run_sql, vacuum
+from bench.harness.datasets import (
+    Dataset,
+    dataset,
+    extra_routes,
+    park,
+    reset_executing,
+    run_sql,
+    vacuum,
+)
 from bench.harness.environment import (
     BROKER_URL,
     DATABASE_URL,
@@ -69,6 +77,7 @@ __all__ = [
     "child_env",
     "configure",
     "dataset",
+    "extra_routes",
     "free_port",
     "median",
     "other_tests_running",

@@ -8,6 +8,7 @@ import json
 import time
 import uuid
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,8 +42,9 @@ class Dataset:
             [
                 "INSERT INTO integrations_delivery (order_id, integration_id, state, "
                 "idempotency_key, external_id, attempt_count, pending_trigger, counted_attempts, "
-                "held_reason, created, modified) SELECT id, %(integration)s, 'failed', "
-                "gen_random_uuid(), '', 0, 'bulk', 0, '', now(), now() FROM orders_order "
+                "held_reason, required, created, modified) SELECT id, %(integration)s, "
+                "'failed', gen_random_uuid(), '', 0, 'bulk', 0, '', true, now(), now() "
+                "FROM orders_order "
                 "WHERE id BETWEEN %(first)s AND %(last)s ON CONFLICT DO NOTHING",
                 "UPDATE integrations_delivery SET state = 'failed', external_id = '', "
                 "attempt_count = 0, counted_attempts = 0, first_failed_at = NULL, "
@@ -362,3 +364,51 @@ def vacuum(*tables: str) -> None:
     with connection.cursor() as cursor:
         for table in tables:
             cursor.execute(f"VACUUM ANALYZE {table}")
+
+
+@contextmanager
+def extra_routes(dataset: Dataset, *, endpoint_url: str = "http://127.0.0.1:9/orders", **settings):
+    """Route the data set's offering to two more integrations while the block runs: one more
+    required, one optional (three routes an order, one optional; the issue-19 shape). The
+    integrations point at ``endpoint_url`` and take ``settings``; their deliveries and the
+    routes are removed afterwards, so the data set is one route again. Yields their ids."""
+    from integrations.models import Integration, Route
+
+    made = []
+    for position, (suffix, required) in enumerate((("erp", True), ("crm", False)), start=1):
+        integration, _ = Integration.objects.update_or_create(
+            name=f"bench {dataset.name} {suffix}",
+            defaults={
+                "backend": Integration.Backend.HTTP_PUSH,
+                "endpoint_url": endpoint_url,
+                "enabled": True,
+                "breaker_state": "closed",
+                "breaker_failures": 0,
+                "breaker_probe_at": None,
+                **settings,
+            },
+        )
+        Route.objects.update_or_create(
+            offering_id=dataset.offering_id,
+            integration=integration,
+            defaults={"required": required, "position": position},
+        )
+        made.append(integration.pk)
+    try:
+        yield made
+    finally:
+        routes_remove(dataset, made)
+
+
+def routes_remove(dataset: Dataset, integration_ids: list[int]) -> None:
+    """The data set's extra routes gone, with their deliveries and attempts."""
+    run_sql(
+        [
+            "DELETE FROM integrations_attempt WHERE integration_id = ANY(%(ids)s)",
+            "DELETE FROM integrations_delivery WHERE integration_id = ANY(%(ids)s)",
+            "DELETE FROM integrations_route WHERE offering_id = %(offering)s "
+            "AND integration_id = ANY(%(ids)s)",
+        ],
+        ids=integration_ids,
+        offering=dataset.offering_id,
+    )
