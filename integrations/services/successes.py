@@ -2,9 +2,10 @@
 
 A worker sends a task's deliveries and records each run of successes in one transaction with a
 fixed number of queries, whatever its length: finish the deliveries that are still this
-worker's (one ``UPDATE`` that checks and changes them), find the orders that still wait for
-another required delivery (one query), complete the others
-(``orders.services.orders_complete``), queue the deliveries that waited for these
+worker's (one ``UPDATE`` that checks and changes them), complete their orders
+(``orders.services.orders_complete``) but those that still wait for another required delivery
+(one query, once the orders are locked: two last deliveries of an order recorded at once by
+two workers see each other), queue the deliveries that waited for these
 (``deliveries_unblock``), close the attempts (one ``UPDATE``), resolve the open alerts of the
 few orders that have any, and count the successes on each breaker. Failures
 are recorded one by one (``outcomes.attempt_record``), in the order they happened.
@@ -68,16 +69,21 @@ def successes_record(*, sent: list[Sent]) -> None:
         finished = _deliveries_finish(sent, now=now)
         ours = [(c, r) for c, r in sent if c.attempt.delivery_id in finished]
         order_ids = list({claim.attempt.order_id for claim, _ in ours})
-        held_back = _orders_waiting_for_others(order_ids)
+        held_back: set[int] = set()
+
+        def waiting(locked: list[int]) -> set[int]:
+            held_back.update(_orders_waiting_for_others(locked))
+            return held_back
+
         before = order_services.orders_complete(
             details={
                 claim.attempt.order_id: attempt_details(
                     claim.attempt, outcome=result.outcome, decision=Decision.DONE
                 )
                 for claim, result in ours
-                if claim.attempt.order_id not in held_back
             },
             now=now,
+            waiting=waiting,
         )
         deliveries_unblock(order_ids=order_ids, now=now)
         for claim, result in sent:

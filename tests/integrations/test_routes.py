@@ -6,17 +6,19 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection, transaction
 from django.utils import timezone
 
 from alerts.models import Alert
 from integrations import services
+from integrations.backends import SendResult
 from integrations.models import BreakerState, Delivery, HeldReason, Route
 from integrations.sandbox.server import FulfillmentSandbox
 from integrations.services.redelivery import delivery_retry
 from orders import services as order_services
 from orders.models import Offering, Order
 from tests.factories import IntegrationFactory, OfferingFactory, OrderFactory, manager_of
-from tests.support import wait_for
+from tests.support import backends_waiting_on_a_lock, in_thread, wait_for
 
 ADDRESS_REJECTED = {"status": 422, "code": "address_invalid", "message": "No such street"}
 
@@ -326,3 +328,36 @@ def test_a_route_may_not_wait_for_itself_or_in_a_circle():
     second.after = other
     with pytest.raises(ValidationError, match="only for a route of its offering"):
         second.clean()
+
+
+def waiting_on_a_lock() -> int:
+    """``backends_waiting_on_a_lock`` from inside a transaction (whose statistics would
+    otherwise stay as they were at its first look)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+    return backends_waiting_on_a_lock()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_last_two_deliveries_recorded_at_once_complete_the_order():
+    # given: an order's two required deliveries, each in flight with a worker
+    offering = OfferingFactory(type=Offering.Type.REMOTE)
+    Route.objects.create(offering=offering, integration=IntegrationFactory(name="ERP"))
+    order = placed(offering)
+    claims = services.deliveries_claim(delivery_ids=[d.pk for d in deliveries(order).values()])
+    first, second = claims
+    ok = SendResult(outcome="success", remote_status=201)
+    results = {}
+
+    # when: the first worker records its success and, before it commits, the second its own
+    with transaction.atomic():
+        services.successes_record(sent=[(first, ok)])
+        thread = in_thread(lambda: services.successes_record(sent=[(second, ok)]), results, "b")
+        wait_for(lambda: waiting_on_a_lock() or results, "the second worker to wait")
+        assert not results, results
+    thread.join(timeout=30)
+
+    # then: the second saw the first's success once it could lock the order
+    assert results["b"] is None
+    assert state(order) == Order.State.DONE
+    assert {d.state for d in deliveries(order).values()} == {Delivery.State.SUCCEEDED}
