@@ -56,6 +56,13 @@ class Dataset:
         )
         run_sql(
             [
+                # a run stopped inside extra_routes left its routes: one route again
+                "DELETE FROM integrations_attempt WHERE order_id BETWEEN %(first)s AND %(last)s "
+                "AND integration_id <> %(integration)s",
+                "DELETE FROM integrations_delivery WHERE order_id BETWEEN %(first)s AND %(last)s "
+                "AND integration_id <> %(integration)s",
+                "DELETE FROM integrations_route WHERE offering_id = %(offering)s "
+                "AND integration_id <> %(integration)s",
                 "DELETE FROM alerts_alertnotification WHERE alert_id IN "
                 "(SELECT id FROM alerts_alert WHERE integration_id = %(integration)s "
                 " OR order_id BETWEEN %(first)s AND %(last)s)",
@@ -69,6 +76,7 @@ class Dataset:
                 "DELETE FROM orders_ordertransition WHERE order_id BETWEEN %(first)s AND %(last)s",
             ],
             integration=self.integration_id,
+            offering=self.offering_id,
             first=self.first_pk,
             last=self.last_pk,
         )
