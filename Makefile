@@ -17,7 +17,7 @@ PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check 
 PG_VERSION := $(shell ls /etc/postgresql 2>/dev/null | sort -V | tail -n 1)
 
 .PHONY: install install-test run test lint services browser lock demo bench chaos fuzz \
-  dashboard dashboard-test dashboard-types
+  dashboard dashboard-test dashboard-types hosts hosts-quick hosts-check
 
 # The provider dashboard (dashboard/, a Vite app Django serves at /dashboard/): `npm ci` when
 # the lock's hash changed (its stamp lives in node_modules, which npm ci replaces), a build
@@ -104,6 +104,21 @@ bench: install-test services
 # Fault injection: 2,000 orders while workers die, Redis restarts and the remote side fails.
 chaos: install-test services
 	$(BIN)/python -m bench.chaos
+
+# Many hosts (bench/hosts.py, as root): network namespaces for the db-and-broker host (its own
+# PostgreSQL, Redis, RabbitMQ), the sandbox, the web host and two worker hosts; 5,000 orders
+# through the API on Redis then RabbitMQ while a worker host's link is cut and the other's
+# processes are killed, then the drain at 1, 2 and 4 worker processes per host (about 20
+# minutes). hosts-quick: 500 orders, a 10 s cut, 1 and 2 processes (about 4 minutes);
+# hosts-check: build every host and server, then remove them, nothing left.
+hosts: install-test
+	$(BIN)/python -m bench.hosts $(HOSTS_ARGS)
+
+hosts-quick: install-test
+	$(BIN)/python -m bench.hosts --quick $(HOSTS_ARGS)
+
+hosts-check: install-test
+	$(BIN)/python -m bench.hosts --check
 
 # Schemathesis, randomized and stateful, against gunicorn as staff, owner, manager and consumer,
 # with every check but positive_data_acceptance (bench/fuzz.py says why). MINUTES=15 by default.

@@ -25,7 +25,7 @@ import datetime as dt
 import time
 
 from bench import harness
-from bench.chaos_checks import collect, progress, verify
+from bench.chaos_checks import judge, progress
 
 ERROR = "HTTP 503 maintenance: Planned maintenance in progress"
 INTEGRATION = {
@@ -221,15 +221,8 @@ def run(args, redis: harness.RedisServer, processes: harness.Processes) -> int:
     state = harness.sandbox(sandbox, "/_sandbox/state", timeout=60)
     processes.stop("chaos-sandbox")
 
-    order_states, deliveries, attempts = collect(dataset)
+    _, findings = judge(dataset, state)
     harness.park()
-    findings = verify(
-        orders=order_states,
-        deliveries=deliveries,
-        attempts=attempts,
-        accepted=state["accepted"],
-        send_counts=state["send_counts"],
-    )
     last_done = orders.aggregate(last=Max("completed_at"))["last"]
     all_done = done == args.orders
     recovery = (last_done - last_fault_at).total_seconds() if all_done and last_done else None

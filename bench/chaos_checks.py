@@ -113,6 +113,20 @@ def verify(
     return findings
 
 
+def judge(dataset, state: dict) -> tuple[dict[str, str], Findings]:
+    """The data set's orders (uuid -> state) and the verdict against the sandbox's ``state``
+    (``/_sandbox/state``: the keys it accepted, the POSTs per key)."""
+    order_states, deliveries, attempts = collect(dataset)
+    findings = verify(
+        orders=order_states,
+        deliveries=deliveries,
+        attempts=attempts,
+        accepted=state["accepted"],
+        send_counts=state["send_counts"],
+    )
+    return order_states, findings
+
+
 def collect(dataset: harness.Dataset) -> tuple[dict, list[dict], dict]:
     from integrations.models import Attempt, Delivery
     from orders.models import Order

@@ -189,15 +189,37 @@ else:
         # sends before recovery traffic), not in turns (Redis transport).
         "queue_order_strategy": "priority",
     }
+# RabbitMQ's URL schemes (kombu's py-amqp transport). There a publish waits for the broker's
+# confirmation, so a task handed over after commit is on disk before the sender moves on.
+AMQP_SCHEMES = ("amqp", "amqps", "pyamqp")
+if CELERY_BROKER_URL.split(":", 1)[0] in AMQP_SCHEMES:
+    CELERY_BROKER_TRANSPORT_OPTIONS["confirm_publish"] = True
 # Lanes: first sends (and a person's action on one order) and recovery traffic (retries,
 # releases, bulk resubmits) travel on queues of their own. A worker started without -Q serves
 # every queue listed here, first sends first; production can give each lane its own workers.
 REDRIVE_LANE_QUEUES = {"first": "deliveries", "recovery": "recovery"}
 CELERY_TASK_DEFAULT_QUEUE = "celery"
+# On RabbitMQ the queues are quorum queues (replicated, written to disk: a broker restart loses
+# no queued or unacknowledged message; Celery then uses per-consumer prefetch, as they require).
+# CELERY_QUEUE_TYPE=classic keeps queues an installation already declared classic (RabbitMQ
+# refuses to redeclare a queue with another type). Redis has no queue types.
+CELERY_QUEUE_TYPE = env.str("CELERY_QUEUE_TYPE", default="quorum")
+if CELERY_QUEUE_TYPE not in ("quorum", "classic"):
+    raise ImproperlyConfigured(
+        f"CELERY_QUEUE_TYPE must be 'quorum' or 'classic', got {CELERY_QUEUE_TYPE!r}."
+    )
+_QUORUM = CELERY_QUEUE_TYPE == "quorum" and CELERY_BROKER_URL.split(":", 1)[0] in AMQP_SCHEMES
+if _QUORUM:
+    CELERY_TASK_DEFAULT_QUEUE_TYPE = "quorum"
 # Each queue with its own routing key: with the default one ("celery") for all, a message sent
 # to one queue would be copied into every queue bound to it.
 CELERY_TASK_QUEUES = [
-    Queue(name, Exchange(name, type="direct"), routing_key=name)
+    Queue(
+        name,
+        Exchange(name, type="direct"),
+        routing_key=name,
+        queue_arguments={"x-queue-type": "quorum"} if _QUORUM else None,
+    )
     for name in (REDRIVE_LANE_QUEUES["first"], "celery", REDRIVE_LANE_QUEUES["recovery"])
 ]
 # A worker is one process with many threads: each task mostly waits for its sends (on the

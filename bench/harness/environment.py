@@ -24,16 +24,16 @@ BROKER_URL = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/7")
 STAFF_USERNAME = "bench-staff"
 
 
-def configure(*, broker_url: str = BROKER_URL) -> None:
+def configure(*, broker_url: str = BROKER_URL, database_url: str = DATABASE_URL) -> None:
     """Point Django at the bench database and broker, create and migrate the database if
     needed, and set Django up. Call before importing any model."""
-    os.environ["DATABASE_URL"] = DATABASE_URL
+    os.environ["DATABASE_URL"] = database_url
     os.environ["CELERY_BROKER_URL"] = broker_url
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
-    _create_database()
+    _create_database(database_url)
     import django
 
     django.setup()
@@ -43,11 +43,11 @@ def configure(*, broker_url: str = BROKER_URL) -> None:
     _create_marker_table()
 
 
-def _create_database() -> None:
+def _create_database(url: str) -> None:
     import psycopg
 
-    name = DATABASE_URL.rsplit("/", 1)[1]
-    server = DATABASE_URL.rsplit("/", 1)[0] + "/postgres"
+    name = url.rsplit("/", 1)[1]
+    server = url.rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(server, autocommit=True) as connection:
         exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
         if not exists.fetchone():

@@ -79,8 +79,10 @@ def report(
     targets: list[Target],
     started_quiet: bool,
     extra: dict | None = None,
+    module: str | None = None,
 ) -> Path:
-    """Print the table and write ``bench/results/<name>.json``."""
+    """Print the table and write ``bench/results/<name>.json`` (``module``: the benchmark's
+    module when it is not ``name``)."""
     ended_busy = other_tests_running()
     table = [
         *rows,
@@ -98,7 +100,7 @@ def report(
     document = {
         "name": name,
         "timestamp": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "command": " ".join(["python -m", f"bench.{name}", *sys.argv[1:]]),
+        "command": " ".join(["python -m", f"bench.{module or name}", *sys.argv[1:]]),
         "machine": {**machine(), "quiet": quiet},
         "parameters": parameters,
         "figures": figures,
