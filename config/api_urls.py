@@ -31,7 +31,12 @@ from orders.apis import (
     OrderSetDoneApi,
     OrderTransitionListApi,
 )
-from orders.bulk_apis import BulkOperationDetailApi, BulkOperationListApi, OrderResubmitApi
+from orders.bulk_apis import (
+    BulkOperationCancelApi,
+    BulkOperationDetailApi,
+    BulkOperationListApi,
+    OrderResubmitApi,
+)
 from orders.organization_apis import (
     OfferingDetailApi,
     OfferingListApi,
@@ -60,6 +65,11 @@ urlpatterns = [
         "bulk-operations/<int:id>/",
         BulkOperationDetailApi.as_view(),
         name="bulk-operation-detail",
+    ),
+    path(
+        "bulk-operations/<int:id>/cancel/",
+        BulkOperationCancelApi.as_view(),
+        name="bulk-operation-cancel",
     ),
     path("orders/<uuid:uuid>/", OrderDetailApi.as_view(), name="order-detail"),
     path("orders/<uuid:uuid>/attempts/", OrderAttemptListApi.as_view(), name="order-attempts"),

@@ -256,6 +256,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=7),
         "kwargs": {"frequency": "daily"},
     },
+    # A bulk operation whose worker was killed resumes after its last committed chunk.
+    "resume-bulk-operations": {
+        "task": "orders.tasks.resume_bulk_operations",
+        "schedule": env.float("REDRIVE_BULK_RESUME_TICK_SECONDS", default=10.0),
+    },
     "prune-history": {
         "task": "integrations.tasks.prune_history",
         "schedule": crontab(minute=30, hour=3),
@@ -290,7 +295,21 @@ if REDRIVE_QUEUED_GRACE_SECONDS < 1:
     raise ImproperlyConfigured(
         f"REDRIVE_QUEUED_GRACE_SECONDS must be 1 or more, got {REDRIVE_QUEUED_GRACE_SECONDS}."
     )
-REDRIVE_BULK_BACKGROUND_THRESHOLD = env.int("REDRIVE_BULK_BACKGROUND_THRESHOLD", default=5000)
+# Every resubmit is a bulk operation run chunk by chunk (progress, cancel, resume); larger
+# than this it runs on a worker, else in the process that asked (0: always on a worker).
+REDRIVE_BULK_BACKGROUND_THRESHOLD = env.int("REDRIVE_BULK_BACKGROUND_THRESHOLD", default=0)
+# Orders per chunk of a bulk operation: one transaction and one checkpoint each.
+REDRIVE_BULK_CHUNK_SIZE = env.int("REDRIVE_BULK_CHUNK_SIZE", default=1000)
+# A running bulk operation whose worker sent no heartbeat (one per chunk) for this long is
+# resumed by another; a preview's token confirms for this long.
+REDRIVE_BULK_STALE_SECONDS = env.float("REDRIVE_BULK_STALE_SECONDS", default=30.0)
+REDRIVE_PREVIEW_SECONDS = env.int("REDRIVE_PREVIEW_SECONDS", default=900)
+if min(REDRIVE_BULK_CHUNK_SIZE, REDRIVE_BULK_STALE_SECONDS, REDRIVE_PREVIEW_SECONDS) <= 0:
+    raise ImproperlyConfigured(
+        "REDRIVE_BULK_CHUNK_SIZE, REDRIVE_BULK_STALE_SECONDS and REDRIVE_PREVIEW_SECONDS must be "
+        f"above 0, got {REDRIVE_BULK_CHUNK_SIZE}, {REDRIVE_BULK_STALE_SECONDS} and "
+        f"{REDRIVE_PREVIEW_SECONDS}."
+    )
 # Deliveries a worker's task claims together and sends, many in flight at the integration's
 # limits. Fewer spread a burst over more tasks and workers; more cost fewer queries each.
 REDRIVE_DELIVERIES_PER_TASK = env.int("REDRIVE_DELIVERIES_PER_TASK", default=250)

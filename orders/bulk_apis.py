@@ -1,11 +1,12 @@
 """Bulk resubmit: send many erred orders again, named one by one or selected by filters.
 
-Set-based and safe to repeat: ``orders_resubmit`` works in batches with a fixed number of
-queries each, resubmits only orders that are still erred, and skips (with the reason) every
-order it may not or need not touch. A second identical request skips what the first sent.
-A dry run previews what would be sent (``preview``); a selection by filters too large for one
-request starts a background bulk operation, as the admin's does. Every resubmit is recorded as
-a bulk operation, which ``BulkOperationListApi`` and ``BulkOperationDetailApi`` show.
+Set-based and safe to repeat: a resubmit works in chunks with a fixed number of queries each,
+resubmits only orders that are still erred, and skips (with the reason) every order it may
+not or need not touch. A dry run previews what would be sent (``preview``) and freezes that
+set behind a token; confirming with the token resubmits exactly it. Every real resubmit is a
+bulk operation run in the background (``orders.services.bulk``), which
+``BulkOperationListApi`` and ``BulkOperationDetailApi`` show and ``BulkOperationCancelApi``
+stops.
 """
 
 from django.http import QueryDict
@@ -19,7 +20,7 @@ from rest_framework.views import APIView
 from core.api.paging import CursorPage
 from core.api.schema import errors
 from core.api.views import StrictQueryParams
-from core.errors import ApplicationError
+from core.errors import ApplicationError, ErrorCode
 from orders.bulk_serializers import (
     SAMPLE_SIZE,
     BulkOperationDetailSerializer,
@@ -39,7 +40,13 @@ from orders.selectors import (
     orders_resubmittable,
     resubmit_breakdown,
 )
-from orders.services import background_threshold, bulk_operation_start, orders_resubmit_recorded
+from orders.services import (
+    background_threshold,
+    bulk_operation_cancel,
+    bulk_operation_start,
+    bulk_preview_create,
+    orders_resubmit_recorded,
+)
 
 NOT_FOUND = "not found: no such order among your organizations and offerings"
 SKIPPED_LIMIT = 1000
@@ -89,11 +96,15 @@ def filter_query(filters: dict) -> QueryDict:
     "that failed as action required, in the dry run and the real run. Orders that are not "
     "erred, that you may not resubmit, that changed meanwhile, or (by uuid) that you cannot "
     "see are skipped with the reason; `skipped` lists the first 1000 of them.\n\n"
-    "A real resubmit by `filters` that selects more orders than the background threshold "
-    "(`REDRIVE_BULK_BACKGROUND_THRESHOLD`, 5,000 by default) runs in the background: the "
-    "answer is 202 with the bulk operation, whose progress `GET /api/bulk-operations/{id}/` "
-    "shows. Any other real resubmit runs at once (200) and names the bulk operation it is "
-    "recorded as.",
+    "A dry run also answers a `preview_token` (valid 15 minutes, for you only): confirm with "
+    '`{"preview_token": ...}` alone to resubmit exactly the orders it counted; those changed '
+    "since (retried, edited, succeeded) are skipped and counted under their reason, never "
+    "added or dropped silently.\n\n"
+    "A real resubmit runs in the background as a bulk operation (202 with it, queued), whose "
+    "progress `GET /api/bulk-operations/{id}/` shows at least once a second and "
+    "`POST /api/bulk-operations/{id}/cancel/` stops. Only when the server sets a background "
+    "threshold (`REDRIVE_BULK_BACKGROUND_THRESHOLD`, 0 by default) does a smaller one run "
+    "during the request (200) and name the bulk operation it is recorded as.",
     request=ResubmitRequestSerializer,
     responses={
         200: ResubmitResultSerializer,
@@ -101,7 +112,7 @@ def filter_query(filters: dict) -> QueryDict:
             response=BulkOperationDetailSerializer,
             description="Started in the background: the bulk operation, queued.",
         ),
-        **errors(400, 401, 403),
+        **errors(400, 401, 403, 404, 409),
     },
     examples=[
         OpenApiExample(
@@ -128,6 +139,13 @@ class OrderResubmitApi(StrictQueryParams, APIView):
         body = ResubmitRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
+        if "preview_token" in data:
+            operation = bulk_operation_start(
+                actor=request.user,
+                preview_token=data["preview_token"],
+                source=BulkOperation.Source.API,
+            )
+            return _accepted(operation)
         visible = order_list(user=request.user)
         missing = []
         if "uuids" in data:
@@ -146,18 +164,20 @@ class OrderResubmitApi(StrictQueryParams, APIView):
             left_out = orders.filter(NEEDS_PERSON).count()
             orders = orders.exclude(NEEDS_PERSON)
             recorded_filters["leave_out_action_required"] = True
-        if not data["dry_run"] and "filters" in data and orders.count() > background_threshold():
+        # Nothing to send (all skipped: a consumer's own orders, orders not erred) is
+        # answered at once with the reasons; anything to send runs as a bulk operation.
+        if (
+            not data["dry_run"]
+            and orders_resubmittable(orders=orders, user=request.user).count()
+            > background_threshold()
+        ):
             operation = bulk_operation_start(
-                action=BulkOperation.Action.RESUBMIT,
                 actor=request.user,
                 orders=orders,
                 filters=recorded_filters,
                 source=BulkOperation.Source.API,
             )
-            return Response(
-                BulkOperationDetailSerializer(operation, context={"outcomes": []}).data,
-                status=status.HTTP_202_ACCEPTED,
-            )
+            return _accepted(operation)
         result, operation = orders_resubmit_recorded(
             orders=orders,
             actor=request.user,
@@ -188,8 +208,24 @@ class OrderResubmitApi(StrictQueryParams, APIView):
         }
         if result.dry_run:
             answer["would_send_deliveries"] = result.deliveries
-            answer.update(preview(orders_resubmittable(orders=orders, user=request.user)))
+            resubmittable = orders_resubmittable(orders=orders, user=request.user)
+            answer.update(preview(resubmittable))
+            frozen = bulk_preview_create(
+                actor=request.user,
+                orders=resubmittable,
+                filters=recorded_filters,
+                source=BulkOperation.Source.API,
+            )
+            answer["preview_token"] = frozen.token
+            answer["preview_expires_at"] = frozen.expires_at
         return Response(answer)
+
+
+def _accepted(operation: BulkOperation) -> Response:
+    return Response(
+        BulkOperationDetailSerializer(operation, context={"outcomes": []}).data,
+        status=status.HTTP_202_ACCEPTED,
+    )
 
 
 def preview(resubmittable) -> dict:
@@ -270,3 +306,26 @@ class BulkOperationDetailApi(BulkOperationReadApi, RetrieveAPIView):
         if getattr(self, "kwargs", None) and "id" in self.kwargs:
             context["outcomes"] = bulk_operation_outcomes(operation=self.get_object())
         return context
+
+
+@extend_schema(
+    summary="Cancel a bulk operation",
+    description="Stop a queued or running bulk operation: a queued one is cancelled at once; "
+    "a running one stops before its next chunk, within a second (its state becomes "
+    "`cancelled`). What it resubmitted stays resubmitted; the rest of its orders are left as "
+    "they are. Yours only (staff: any); a finished one is a 409 naming its state.",
+    request=None,
+    responses={200: BulkOperationDetailSerializer, **errors(401, 403, 404, 409)},
+)
+class BulkOperationCancelApi(StrictQueryParams, APIView):
+    permission_classes = [permissions.IsAuthenticated, BulkOperationReadPermission]
+
+    def post(self, request, id):
+        if not bulk_operation_list(user=request.user).filter(pk=id).exists():
+            raise ApplicationError(f"No bulk operation {id} among yours.", code=ErrorCode.NOT_FOUND)
+        operation = bulk_operation_cancel(operation_id=id, actor=request.user)
+        return Response(
+            BulkOperationDetailSerializer(
+                operation, context={"outcomes": bulk_operation_outcomes(operation=operation)}
+            ).data
+        )

@@ -40,6 +40,12 @@ class ResubmitRequestSerializer(StrictSerializer):
         help_text="Only say what would happen (with a preview: breakdown, action required, "
         "sample); change nothing.",
     )
+    preview_token = serializers.CharField(
+        required=False,
+        max_length=64,
+        help_text="A dry run's `preview_token`: resubmit exactly the orders it counted (alone, "
+        "without `uuids` or `filters`). Yours only, until it expires (15 minutes).",
+    )
     leave_out_action_required = serializers.BooleanField(
         default=False,
         help_text="Leave out the orders whose failure needs a person's fix (failure kind "
@@ -48,9 +54,15 @@ class ResubmitRequestSerializer(StrictSerializer):
     )
 
     def validate(self, data):
-        if ("uuids" in data) == ("filters" in data):
+        given = [name for name in ("uuids", "filters", "preview_token") if name in data]
+        if len(given) != 1:
             raise serializers.ValidationError(
-                "Give either `uuids` or `filters`, not both and not neither."
+                "Give exactly one of `uuids`, `filters` or `preview_token`"
+                + (f"; got {' and '.join(given)}." if given else ".")
+            )
+        if "preview_token" in data and data["dry_run"]:
+            raise serializers.ValidationError(
+                {"dry_run": ["A preview token confirms a preview: give it without dry_run."]}
             )
         return data
 
@@ -112,6 +124,13 @@ class ResubmitResultSerializer(serializers.Serializer):
         help_text="The id of the bulk operation this resubmit is recorded as "
         "(`GET /api/bulk-operations/{id}/`); null on a dry run or when nothing matched.",
     )
+    preview_token = serializers.CharField(
+        required=False,
+        help_text="Only on a dry run: confirm with it to resubmit exactly the orders counted.",
+    )
+    preview_expires_at = serializers.DateTimeField(
+        required=False, help_text="Only on a dry run: when `preview_token` stops confirming."
+    )
     breakdown = ResubmitBreakdownSerializer(
         required=False, help_text="Only on a dry run: the orders that would be resubmitted."
     )
@@ -160,11 +179,14 @@ class BulkOperationSerializer(serializers.ModelSerializer):
             "total",
             "processed",
             "resubmitted",
+            "skipped",
             "skipped_by_reason",
             "progress_percent",
             "error",
             "created",
             "started_at",
+            "heartbeat_at",
+            "cancel_requested_at",
             "finished_at",
         ]
         read_only_fields = fields

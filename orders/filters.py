@@ -11,7 +11,7 @@ from orders.models import BulkOperation, Order
 from orders.selectors import (
     SEARCH_HELP,
     bulk_operation_list,
-    bulk_operation_resubmitted_ids,
+    bulk_operation_resubmitted,
     integration_by_reference,
     orders_matching,
     search_term_problem,
@@ -140,8 +140,7 @@ class OrderFilter(filters.FilterSet):
         return form
 
     def filter_bulk_operation(self, queryset, name, value):
-        ids = bulk_operation_resubmitted_ids(operation_id=value) or []
-        return queryset.filter(pk__any=ids)
+        return queryset.filter(pk__in=bulk_operation_resubmitted(operation_id=value))
 
     def filter_integration(self, queryset, name, value):
         return queryset if value is None else queryset.at_integration(value)

@@ -40,3 +40,11 @@ def pacing_and_lanes_empty(settings):
     with app.connection_for_write() as connection:
         for queue in app.conf.task_queues:
             connection.default_channel.queue_purge(queue.name)
+
+
+@pytest.fixture
+def immediate_resubmits(settings):
+    """Resubmits of up to 5,000 orders run during the request that asks (the
+    ``REDRIVE_BULK_BACKGROUND_THRESHOLD`` an operator may set; by default every resubmit runs
+    on a worker): for tests of what a resubmit answers and does, not of the background."""
+    settings.REDRIVE_BULK_BACKGROUND_THRESHOLD = 5000

@@ -99,3 +99,22 @@ def run_on_fresh_sqlite(script: str, tmp_path, **env: str) -> dict:
     )
     assert run.returncode == 0, run.stderr[-3000:]
     return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+def process_env(**extra: str) -> dict[str, str]:
+    """The environment of a process of its own (a Celery worker) on the test database,
+    broker and pacing."""
+    import os
+
+    from django.conf import settings
+
+    database = connection.settings_dict
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/"
+        f"{database['NAME']}",
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "REDRIVE_LIMITS_URL": settings.REDRIVE_LIMITS_URL,
+        **extra,
+    }

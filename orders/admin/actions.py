@@ -19,9 +19,11 @@ from core.admin import confirmation_page, confirmed, two_step
 from core.errors import ApplicationError
 from orders.admin.selection import ACTIONS, NEEDS_PERSON, OrderAction, selection_breakdown
 from orders.models import BulkOperation
+from orders.selectors import orders_resubmittable
 from orders.services import (
     background_threshold,
     bulk_operation_start,
+    bulk_preview_create,
     order_approve,
     order_reject,
     order_retry,
@@ -93,10 +95,12 @@ class OrderActionsMixin:
             if reject_form is not None and not reject_form.is_valid():
                 return self._confirmation(request, queryset, action, reject_form)
             chosen = queryset
-            if "retry" in action.transitions and request.POST.get(LEAVE_OUT_NEEDS_PERSON):
+            leave_out = bool(request.POST.get(LEAVE_OUT_NEEDS_PERSON))
+            if "retry" in action.transitions and leave_out:
                 chosen = queryset.exclude(NEEDS_PERSON)
             if action.set_based:
-                self._resubmit(request, chosen)
+                token = request.POST.get(PREVIEW_WITHOUT if leave_out else PREVIEW_ALL, "")
+                self._resubmit(request, chosen, token)
             else:
                 self._act_per_order(request, chosen, action, reject_form)
             return None
@@ -124,7 +128,11 @@ class OrderActionsMixin:
 
     def _context(self, request, queryset, action, reject_form) -> dict:
         breakdown = selection_breakdown(queryset=queryset, action=action, user=request.user)
+        previews = {}
+        if action.set_based and breakdown.actionable:
+            previews = self._previews(request, queryset, breakdown)
         return {
+            "previews": previews,
             "action": action,
             "breakdown": breakdown,
             "reject_form": reject_form,
@@ -139,30 +147,41 @@ class OrderActionsMixin:
             ],
         }
 
-    def _resubmit(self, request, queryset):
-        count = queryset.count()
+    def _previews(self, request, queryset, breakdown) -> dict[str, str]:
+        """The confirmation's frozen sets: every order it counts to send, and (when some need
+        a person) the others only, so the checkbox confirms exactly what the page counted."""
+        resubmittable = orders_resubmittable(orders=queryset, user=request.user)
         filters = dict(request.GET.items())
-        if count > background_threshold():
-            operation = bulk_operation_start(
-                action=BulkOperation.Action.RESUBMIT,
+        made = {
+            PREVIEW_ALL: bulk_preview_create(
                 actor=request.user,
-                orders=queryset,
+                orders=resubmittable,
                 filters=filters,
+                source=BulkOperation.Source.ADMIN,
+            ).token
+        }
+        if breakdown.needs_person and breakdown.needs_person < breakdown.actionable:
+            made[PREVIEW_WITHOUT] = bulk_preview_create(
+                actor=request.user,
+                orders=resubmittable.exclude(NEEDS_PERSON),
+                filters={**filters, LEAVE_OUT_NEEDS_PERSON: True},
+                source=BulkOperation.Source.ADMIN,
+            ).token
+        return made
+
+    def _resubmit(self, request, queryset, token: str = ""):
+        """The confirmed set (the confirmation's preview, ``token``): on a worker, or here when
+        it is within ``REDRIVE_BULK_BACKGROUND_THRESHOLD``."""
+        filters = dict(request.GET.items())
+        selection = {"preview_token": token} if token else {"orders": queryset}
+        if queryset.count() > background_threshold():
+            operation = bulk_operation_start(
+                actor=request.user, filters=filters, source=BulkOperation.Source.ADMIN, **selection
             )
-            url = reverse("admin:orders_bulkoperation_change", args=[operation.pk])
-            self.message_user(
-                request,
-                format_html(
-                    "Resubmitting {} orders is running in the background; see "
-                    '<a href="{}">Bulk operations</a> for its progress.',
-                    count,
-                    url,
-                ),
-                messages.INFO,
-            )
+            self._started(request, operation)
             return
         result, operation = orders_resubmit_recorded(
-            orders=queryset, actor=request.user, source=BulkOperation.Source.ADMIN, filters=filters
+            actor=request.user, source=BulkOperation.Source.ADMIN, filters=filters, **selection
         )
         if operation is not None:
             url = reverse("admin:orders_bulkoperation_change", args=[operation.pk])
@@ -181,6 +200,21 @@ class OrderActionsMixin:
             )
         for reason, skipped in result.skipped_by_reason.items():
             self.message_user(request, f"Skipped {skipped}: {reason}.", messages.WARNING)
+
+    def _started(self, request, operation) -> None:
+        url = reverse("admin:orders_bulkoperation_change", args=[operation.pk])
+        self.message_user(
+            request,
+            format_html(
+                'Resubmitting {} orders is running in the background: <a href="{}">bulk '
+                "operation #{}</a> shows its progress (and can cancel it). Orders changed since "
+                "this confirmation was counted are skipped and reported there.",
+                operation.total,
+                url,
+                operation.pk,
+            ),
+            messages.INFO,
+        )
 
     def _act_per_order(self, request, queryset, action, reject_form):
         count = queryset.count()
@@ -244,6 +278,9 @@ def _acted(action: OrderAction, done: list, count: int) -> str:
 
 LEAVE_OUT_NEEDS_PERSON = "leave_out_action_required"
 """The confirmation's checkbox: leave out the orders whose failure a person must fix."""
+PREVIEW_ALL, PREVIEW_WITHOUT = "preview_token", "preview_token_without_action_required"
+"""The confirmation's frozen sets (``bulk_preview_create``): all it counted, or without the
+orders a person must fix."""
 
 PER_ORDER = {"retry": order_retry, "mark_done": order_set_done, "approve": order_approve}
 """The service each one-by-one action calls per order (reject also takes the reason)."""

@@ -13,7 +13,7 @@ from core.errors import ApplicationError
 from core.filters import MAX_ID
 from orders.filters import order_filter
 from orders.models import Offering, Order, Organization
-from orders.selectors import bulk_operation_resubmitted_ids
+from orders.selectors import bulk_operation_exists, bulk_operation_resubmitted
 
 
 def filtered(request, queryset, data: dict[str, str]):
@@ -151,12 +151,13 @@ class BulkOperationFilter(admin.SimpleListFilter):
         value = self.value()
         if value in (None, ""):
             return queryset
-        ids = (
-            bulk_operation_resubmitted_ids(operation_id=int(value))
-            if value.isascii() and value.isdigit() and int(value) <= MAX_ID
-            else None
+        known = (
+            value.isascii()
+            and value.isdigit()
+            and int(value) <= MAX_ID
+            and bulk_operation_exists(operation_id=int(value))
         )
-        if ids is None:
+        if not known:
             messages.error(request, f"No bulk operation {value!r}.")
             return queryset.none()
-        return queryset.filter(pk__any=ids)
+        return queryset.filter(pk__in=bulk_operation_resubmitted(operation_id=int(value)))

@@ -2,7 +2,7 @@
 with its state machine (``changes`` says what each transition changes) and history, and bulk
 operations."""
 
-from orders.models.bulk import BulkOperation
+from orders.models.bulk import BulkOperation, BulkOperationChunk, BulkPreview
 from orders.models.catalog import Offering, Organization, Resource
 from orders.models.order import (
     NUMBER_ALPHABET,
@@ -17,6 +17,8 @@ from orders.models.states import FailureKind, OrderState, OrderType, Trigger
 __all__ = [
     "NUMBER_ALPHABET",
     "BulkOperation",
+    "BulkOperationChunk",
+    "BulkPreview",
     "FailedOrder",
     "FailureKind",
     "Offering",

@@ -5,10 +5,13 @@ from orders.selectors.bulk import (
     BULK_READ_PERMISSIONS,
     OUTCOME_LABELS,
     Outcome,
+    bulk_operation_exists,
     bulk_operation_list,
+    bulk_operation_orders,
     bulk_operation_outcomes,
-    bulk_operation_resubmitted_ids,
+    bulk_operation_resubmitted,
     may_read_bulk_operations,
+    selection_runs,
 )
 from orders.selectors.counts import (
     EDIT_GRACE,
@@ -54,9 +57,11 @@ __all__ = [
     "OrderFacets",
     "Outcome",
     "ResubmitBreakdown",
+    "bulk_operation_exists",
     "bulk_operation_list",
+    "bulk_operation_orders",
     "bulk_operation_outcomes",
-    "bulk_operation_resubmitted_ids",
+    "bulk_operation_resubmitted",
     "integration_by_reference",
     "may_read_bulk_operations",
     "needs_fix_first",
@@ -71,4 +76,5 @@ __all__ = [
     "resend_integrations",
     "resubmit_breakdown",
     "search_term_problem",
+    "selection_runs",
 ]

@@ -7,7 +7,8 @@ a rule lives here once.
 - ``resubmit``: set-based resubmits and the sweep's automatic retries;
 - ``completing``: set-based completion of many orders the pipeline delivered;
 - ``history``: the history row a retry writes, alone or in bulk;
-- ``bulk``: bulk operations run in the background, with progress;
+- ``bulk``: every resubmit as a bulk operation, run in the background with progress, cancel
+  and resume, confirmed from a frozen preview;
 - ``resources``: a resource follows its order.
 
 What each transition changes is defined in ``orders.models.changes``; an order entering
@@ -15,15 +16,20 @@ What each transition changes is defined in ``orders.models.changes``; an order e
 """
 
 from orders.services.bulk import (
+    GONE,
     background_threshold,
+    bulk_operation_cancel,
     bulk_operation_run,
     bulk_operation_start,
+    bulk_operations_resume,
+    bulk_preview_create,
     orders_resubmit_recorded,
 )
 from orders.services.completing import orders_complete
 from orders.services.placing import EDITABLE_FIELDS, order_create, order_edit
 from orders.services.resubmit import (
     CHANGED_MEANWHILE,
+    CHANGED_SINCE_PREVIEW,
     NOT_ERRED,
     OUT_OF_SCOPE,
     ROW_FIELDS,
@@ -48,7 +54,9 @@ from orders.services.transitions import (
 
 __all__ = [
     "CHANGED_MEANWHILE",
+    "CHANGED_SINCE_PREVIEW",
     "EDITABLE_FIELDS",
+    "GONE",
     "NOT_ERRED",
     "OUT_OF_SCOPE",
     "RESEND_STATES",
@@ -56,8 +64,11 @@ __all__ = [
     "ResubmitResult",
     "SkippedOrder",
     "background_threshold",
+    "bulk_operation_cancel",
     "bulk_operation_run",
     "bulk_operation_start",
+    "bulk_operations_resume",
+    "bulk_preview_create",
     "order_approve",
     "order_cancel",
     "order_complete",

@@ -63,7 +63,10 @@ OUT_OF_SCOPE = (
     "it may see it, not resubmit it"
 )
 CHANGED_MEANWHILE = "changed by someone else during the resubmit"
-ROW_FIELDS = ("pk", "uuid", "number", "state")
+CHANGED_SINCE_PREVIEW = (
+    "changed since the preview (retried, edited or completed meanwhile): left as it is"
+)
+ROW_FIELDS = ("pk", "uuid", "number", "state", "modified")
 
 
 @metrics.observe_duration(metrics.BULK_RESUBMIT_SECONDS, unless="dry_run")
@@ -155,10 +158,19 @@ def _workers(*, dry_run: bool, more: bool) -> int:
 
 
 def _resubmit_batch(
-    rows: list[dict], *, scope, actor, trigger: str, dry_run: bool, integration_ids=None
+    rows: list[dict],
+    *,
+    scope,
+    actor,
+    trigger: str,
+    dry_run: bool,
+    integration_ids=None,
+    unchanged_since: datetime | None = None,
 ) -> tuple[list[tuple[dict, str]], int, list[int], int]:
     """One batch: the rows skipped (with why), how many were (or would be) resubmitted, the
-    keys of those that were, and (a dry run) how many deliveries they would send."""
+    keys of those that were, and (a dry run) how many deliveries they would send. With
+    ``unchanged_since`` (a preview's time), an order modified after it is skipped: the set
+    confirmed is the set previewed."""
     in_scope = (
         None
         if scope is None
@@ -172,6 +184,8 @@ def _resubmit_batch(
     for row in rows:
         if in_scope is not None and row["pk"] not in in_scope:
             skips.append((row, OUT_OF_SCOPE))
+        elif unchanged_since is not None and row["modified"] > unchanged_since:
+            skips.append((row, CHANGED_SINCE_PREVIEW))
         elif row["state"] not in Order.transition_sources("retry"):
             skips.append((row, NOT_ERRED))
         else:
@@ -186,6 +200,7 @@ def _resubmit_batch(
         actor=actor,
         trigger=trigger,
         integration_ids=integration_ids,
+        unchanged_since=unchanged_since,
     )
     done = set(sent)
     skips += [(row, CHANGED_MEANWHILE) for row in candidates if row["pk"] not in done]
@@ -218,13 +233,15 @@ def orders_send_again(
     trigger: str,
     due_by: datetime | None = None,
     integration_ids: list[int] | None = None,
+    unchanged_since: datetime | None = None,
 ) -> list[int]:
     """Move the still-erred orders of ``order_ids`` to executing at once, set-based.
 
     The caller has checked permission and scope (a person's resubmit) or is the system (an
     automatic retry: ``due_by`` leaves out orders whose retry is not due by then). Returns the
     primary keys it moved; an order another transaction holds, or no longer erred, is left
-    out. Only their failed deliveries are sent (with ``integration_ids``, only those to these
+    out, and so is one modified after ``unchanged_since`` (a confirmed preview's time). Only
+    their failed deliveries are sent (with ``integration_ids``, only those to these
     integrations: an order whose delivery to another integration failed too stays erred, and
     only these deliveries go). A fixed number of queries whatever the batch size: lock,
     history, update, one resource update per resource state, the deliveries.
@@ -235,6 +252,8 @@ def orders_send_again(
     )
     if due_by is not None:
         candidates = candidates.filter(next_retry_at__lte=due_by)
+    if unchanged_since is not None:
+        candidates = candidates.filter(modified__lte=unchanged_since)
     rows = list(
         candidates.order_by("pk")
         .select_for_update(skip_locked=True, of=("self",))

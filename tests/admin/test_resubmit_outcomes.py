@@ -6,13 +6,21 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from integrations.models import Integration
 from orders.models import BulkOperation, Order
+from orders.selectors import bulk_operation_orders
+from orders.services import CHANGED_SINCE_PREVIEW
 from tests.admin.conftest import FAILED_ORDERS, messages_of, orders_in_state, post_back
 from tests.factories import IntegrationFactory, OfferingFactory, staff_user
 
-pytestmark = pytest.mark.django_db
+
+def sent_by(operation) -> list[int]:
+    return list(bulk_operation_orders(operation_id=operation.pk).values_list("pk", flat=True))
+
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("immediate_resubmits")]
 
 ACTION_REQUIRED = Order.FailureKind.ACTION_REQUIRED
 
@@ -90,7 +98,7 @@ def test_every_admin_resubmit_is_a_bulk_operation_whose_outcomes_link_to_its_ord
     response = client.post(FAILED_ORDERS, post_back(page))
     operation = BulkOperation.objects.get()
     assert (operation.source, operation.state, operation.resubmitted) == ("admin", "done", 4)
-    assert sorted(operation.resubmitted_ids) == sorted(o.pk for o in orders)
+    assert sorted(sent_by(operation)) == sorted(o.pk for o in orders)
     assert f"Bulk operation #{operation.pk}" in messages_of(response)[0]
 
     # when: one succeeds, one fails again, two are still in flight; others not in it
@@ -154,6 +162,55 @@ def test_the_api_and_the_command_record_their_resubmits_too(client):
     assert answer.status_code == 200 and dry.status_code == 200
     recorded = {op.source: op for op in BulkOperation.objects.all()}
     assert set(recorded) == {"api", "command"}  # the dry run is not recorded
-    assert sorted(recorded["api"].resubmitted_ids) == sorted(o.pk for o in api_orders)
-    assert sorted(recorded["command"].resubmitted_ids) == sorted(o.pk for o in command_orders)
+    assert sorted(sent_by(recorded["api"])) == sorted(o.pk for o in api_orders)
+    assert sorted(sent_by(recorded["command"])) == sorted(o.pk for o in command_orders)
     assert recorded["command"].requested_by == user
+
+
+def test_the_operation_page_cancels_a_running_operation_and_reloads_while_it_runs(
+    client, staff, settings
+):
+    # given: a resubmit in the background (no threshold), not yet run
+    settings.REDRIVE_BULK_BACKGROUND_THRESHOLD = 0
+    orders = orders_in_state(3)
+    page = first_post(client, "resubmit_selected", orders).content.decode()
+    client.post(FAILED_ORDERS, post_back(page))
+    operation = BulkOperation.objects.get()
+    url = reverse("admin:orders_bulkoperation_change", args=[operation.pk])
+    shown = client.get(url).content.decode()
+    assert "Cancel this operation" in shown and "window.location.reload" in shown
+
+    # when: Cancel
+    response = client.post(reverse("admin:orders_bulkoperation_cancel", args=[operation.pk]))
+
+    # then: queued, so cancelled at once; the page says so and no longer reloads
+    assert response.status_code == 302 and response.url == url
+    operation.refresh_from_db()
+    assert operation.state == BulkOperation.State.CANCELLED
+    assert "cancelled." in messages_of(response)[0]
+    after = client.get(url).content.decode()
+    assert "Cancel this operation" not in after and "window.location.reload" not in after
+    assert set(
+        Order.objects.filter(pk__in=[o.pk for o in orders]).values_list("state", flat=True)
+    ) == {Order.State.ERRED}
+    # a second cancel is refused by name
+    again = client.post(reverse("admin:orders_bulkoperation_cancel", args=[operation.pk]))
+    assert "cancelled already" in messages_of(again)[0]
+
+
+def test_the_confirmation_resubmits_exactly_what_it_counted_and_reports_what_changed(client, staff):
+    # given: a confirmation page for 3 orders; then one is edited and a new one fails
+    orders = orders_in_state(3)
+    page = first_post(client, "resubmit_selected", orders).content.decode()
+    assert 'name="preview_token"' in page
+    Order.objects.filter(pk=orders[0].pk).update(modified=timezone.now())
+
+    # when: confirmed
+    response = client.post(FAILED_ORDERS, post_back(page))
+
+    # then: the two unchanged are sent; the edited one is skipped, said why
+    operation = BulkOperation.objects.get()
+    assert (operation.total, operation.resubmitted) == (3, 2)
+    assert operation.skipped_by_reason == {CHANGED_SINCE_PREVIEW: 1}
+    assert any(CHANGED_SINCE_PREVIEW in message for message in messages_of(response))
+    assert Order.objects.get(pk=orders[0].pk).state == Order.State.ERRED

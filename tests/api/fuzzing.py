@@ -70,7 +70,7 @@ def fuzz_world() -> dict[str, dict[str, str]]:
         integration=push, starts_at=now + timedelta(days=1), ends_at=now + timedelta(days=2)
     )
     for role, user in users.items():  # done, and (staff's) queued with nothing started
-        BulkOperation.objects.create(
+        operation = BulkOperation.objects.create(
             action=BulkOperation.Action.RESUBMIT,
             requested_by=user,
             source=BulkOperation.Source.API,
@@ -79,8 +79,9 @@ def fuzz_world() -> dict[str, dict[str, str]]:
             total=1,
             processed=0 if role == "staff" else 1,
             resubmitted=0 if role == "staff" else 1,
-            resubmitted_ids=[] if role == "staff" else [erred.pk],
             skipped_by_reason={} if role == "staff" else {"not erred": 0},
             finished_at=None if role == "staff" else now,
         )
+        if role != "staff":
+            operation.chunks.create(seq=0, processed=1, resubmitted_ids=[erred.pk])
     return {role: {"Authorization": f"Token {api_key(user)}"} for role, user in users.items()}

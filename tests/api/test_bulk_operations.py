@@ -8,6 +8,8 @@ from orders.models import BulkOperation, Order
 from tests.api.conftest import ROLES, assert_error, client_for, results, uuids
 from tests.factories import UserFactory
 
+pytestmark = pytest.mark.usefixtures("immediate_resubmits")
+
 RESUBMIT = "/api/orders/resubmit/"
 LIST = "/api/bulk-operations/"
 

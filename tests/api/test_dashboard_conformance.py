@@ -5,6 +5,7 @@ preview, the facets) and its answer validated by schemathesis' response checks."
 
 from integrations.models import Delivery
 from orders.models import BulkOperation, Order
+from orders.services import bulk_operation_run
 from tests.api.test_deliveries import failed_delivery
 from tests.api.test_schemathesis import CHECKS, keep_connection, schema
 from tests.factories import api_key
@@ -35,10 +36,16 @@ def test_a_bulk_operation_its_list_and_the_resubmit_answers(world, keep_connecti
         body={"filters": {"state": "erred"}, "dry_run": True, "leave_out_action_required": False},
     )
     assert preview["sample"] and preview["breakdown"]["failure_kind"]
-    done = call(
-        world, "owner", "/api/orders/resubmit/", "POST", 200, body={"filters": {"state": "erred"}}
+    started = call(
+        world,
+        "owner",
+        "/api/orders/resubmit/",
+        "POST",
+        202,
+        body={"preview_token": preview["preview_token"]},
     )
-    operation = BulkOperation.objects.get(pk=done["bulk_operation"])
+    bulk_operation_run(operation_id=started["id"])
+    operation = BulkOperation.objects.get(pk=started["id"])
     shown = call(
         world,
         "owner",
@@ -48,6 +55,14 @@ def test_a_bulk_operation_its_list_and_the_resubmit_answers(world, keep_connecti
         path_parameters={"id": operation.pk},
     )
     assert shown["outcomes"]
+    call(
+        world,
+        "owner",
+        "/api/bulk-operations/{id}/cancel/",
+        "POST",
+        409,
+        path_parameters={"id": operation.pk},
+    )
     assert call(world, "owner", "/api/bulk-operations/", "GET", 200)["results"]
     facets = call(world, "manager", "/api/orders/facets/", "GET", 200, query={"state": "executing"})
     assert facets["by_integration"]

@@ -9,6 +9,8 @@ from django.utils import timezone
 from orders.models import BulkOperation, Order, OrderTransition
 from tests.api.conftest import ROLES, assert_error
 
+pytestmark = pytest.mark.usefixtures("immediate_resubmits")
+
 URL = "/api/orders/resubmit/"
 NOT_FOUND = "not found: no such order among your organizations and offerings"
 NOT_ERRED = "not erred: only erred orders can be resubmitted"

@@ -12,6 +12,8 @@ from orders.tasks import run_bulk_operation
 from tests.api.conftest import ROLES, assert_error, client_for
 from tests.factories import UserFactory
 
+pytestmark = pytest.mark.usefixtures("immediate_resubmits")
+
 URL = "/api/orders/resubmit/"
 AR = Order.FailureKind.ACTION_REQUIRED
 T = Order.FailureKind.TRANSIENT
@@ -199,12 +201,13 @@ def test_a_large_selection_by_filters_runs_in_the_background(
 
 
 @override_settings(REDRIVE_BULK_BACKGROUND_THRESHOLD=3)
-def test_a_dry_run_and_a_selection_by_uuids_stay_synchronous(world):
+def test_a_dry_run_stays_synchronous_and_uuids_above_the_threshold_go_to_the_background(world):
     orders = [failed(world, T) for _ in range(4)]
     client = world.client("owner")
 
     preview = client.post(URL, {"filters": {"state": "erred"}, "dry_run": True}, format="json")
     by_uuid = client.post(URL, {"uuids": [str(o.uuid) for o in orders]}, format="json")
 
-    assert preview.status_code == by_uuid.status_code == 200
-    assert by_uuid.json()["resubmitted"] == 4
+    assert preview.status_code == 200 and preview.json()["preview_token"]
+    assert by_uuid.status_code == 202, by_uuid.content
+    assert (by_uuid.json()["state"], by_uuid.json()["total"]) == ("queued", 4)

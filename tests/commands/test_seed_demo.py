@@ -18,7 +18,7 @@ from integrations.models import (
     MaintenanceWindow,
 )
 from orders.models import BulkOperation, Offering, Order, OrderTransition, Resource
-from orders.selectors import bulk_operation_outcomes
+from orders.selectors import bulk_operation_orders, bulk_operation_outcomes
 from tests.commands.support import run
 from tests.support import closed_port
 
@@ -136,7 +136,8 @@ def test_failed_orders_alerts_are_dated_when_they_failed(seeded):
             state=S.ERRED, failure_kind__in=["action_required", "exhausted"]
         ).count()
     )
-    resubmitted = BulkOperation.objects.get().resubmitted_ids  # failed again: seen again now
+    resubmitted = bulk_operation_orders(operation_id=BulkOperation.objects.get().pk)
+    # failed again: seen again now
     for alert in alerts.exclude(order__in=resubmitted).select_related("order")[:20]:
         assert alert.first_seen_at == alert.last_seen_at == alert.order.erred_at
 
@@ -183,7 +184,7 @@ def test_the_carrier_breaker_is_open_with_deliveries_held(seeded):
 
 def test_a_bulk_resubmit_by_staff_with_outcomes(seeded):
     operation = BulkOperation.objects.get()
-    orders = Order.objects.filter(pk__in=operation.resubmitted_ids)
+    orders = bulk_operation_orders(operation_id=operation.pk)
     outcomes = {o.label: o.count for o in bulk_operation_outcomes(operation=operation)}
 
     assert operation.state == BulkOperation.State.DONE

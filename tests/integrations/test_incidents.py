@@ -2,7 +2,6 @@
 end sends again, 429s, the release tick, pull integrations, a send that raises mid-batch, and
 the in-flight limit across two worker processes."""
 
-import os
 import subprocess
 import sys
 from datetime import timedelta
@@ -10,7 +9,6 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from integrations import services, tasks
@@ -29,7 +27,7 @@ from integrations.services import outcomes, sending
 from orders.models import Offering, Order, Trigger
 from tests.factories import IntegrationFactory, OfferingFactory, OrderFactory
 from tests.integrations.batch_support import ids, resubmitted, states
-from tests.support import wait_for
+from tests.support import process_env, wait_for
 
 
 def integration_of(sandbox, **fields) -> Integration:
@@ -239,16 +237,7 @@ def test_two_worker_processes_never_exceed_the_in_flight_limit(sandbox, monkeypa
 
 def start_worker(name: str) -> subprocess.Popen:
     """A Celery worker process on the test database, broker and pacing."""
-    database = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/"
-        f"{database['NAME']}",
-        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-        "REDRIVE_LIMITS_URL": settings.REDRIVE_LIMITS_URL,
-        "LOG_LEVEL": "WARNING",
-    }
+    env = process_env(LOG_LEVEL="WARNING")
     return subprocess.Popen(
         [
             sys.executable,

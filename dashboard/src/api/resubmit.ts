@@ -11,6 +11,8 @@ export const resubmitEndpoints = {
   resubmit: (body: ResubmitRequest) =>
     api<ResubmitResult | BulkOperation>("POST", "/api/orders/resubmit/", { body }),
   bulkOperation: (id: number) => api<BulkOperation>("GET", `/api/bulk-operations/${id}/`),
+  /** Stop it: a queued one at once, a running one before its next chunk. */
+  cancel: (id: number) => api<BulkOperation>("POST", `/api/bulk-operations/${id}/cancel/`),
 };
 
 /** A 202's body is the queued bulk operation; a 200's is the result naming one. */

@@ -156,6 +156,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/bulk-operations/{id}/cancel/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a bulk operation
+         * @description Stop a queued or running bulk operation: a queued one is cancelled at once; a running one stops before its next chunk, within a second (its state becomes `cancelled`). What it resubmitted stays resubmitted; the rest of its orders are left as they are. Yours only (staff: any); a finished one is a 409 naming its state.
+         */
+        post: operations["bulk_operations_cancel_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/integrations/": {
         parameters: {
             query?: never;
@@ -657,7 +677,9 @@ export interface paths {
          * Resubmit erred orders
          * @description Send erred orders again, named by `uuids` (at most 1000) or selected by `filters` (the list's query parameters as a JSON object; no limit). Give exactly one of the two. With `dry_run` nothing changes and the answer says what would happen, with a preview: the orders that would be resubmitted by failure kind, integration and backend, how many need a person's fix (and of those, how many are unchanged since they failed), and the first 20 of them. `leave_out_action_required` leaves out the orders that failed as action required, in the dry run and the real run. Orders that are not erred, that you may not resubmit, that changed meanwhile, or (by uuid) that you cannot see are skipped with the reason; `skipped` lists the first 1000 of them.
          *
-         *     A real resubmit by `filters` that selects more orders than the background threshold (`REDRIVE_BULK_BACKGROUND_THRESHOLD`, 5,000 by default) runs in the background: the answer is 202 with the bulk operation, whose progress `GET /api/bulk-operations/{id}/` shows. Any other real resubmit runs at once (200) and names the bulk operation it is recorded as.
+         *     A dry run also answers a `preview_token` (valid 15 minutes, for you only): confirm with `{"preview_token": ...}` alone to resubmit exactly the orders it counted; those changed since (retried, edited, succeeded) are skipped and counted under their reason, never added or dropped silently.
+         *
+         *     A real resubmit runs in the background as a bulk operation (202 with it, queued), whose progress `GET /api/bulk-operations/{id}/` shows at least once a second and `POST /api/bulk-operations/{id}/cancel/` stops. Only when the server sets a background threshold (`REDRIVE_BULK_BACKGROUND_THRESHOLD`, 0 by default) does a smaller one run during the request (200) and name the bulk operation it is recorded as.
          */
         post: operations["orders_resubmit_create"];
         delete?: never;
@@ -1037,6 +1059,7 @@ export interface components {
             readonly total: number;
             readonly processed: number;
             readonly resubmitted: number;
+            readonly skipped: number;
             readonly skipped_by_reason: {
                 [key: string]: number;
             };
@@ -1047,6 +1070,13 @@ export interface components {
             readonly created: string;
             /** Format: date-time */
             readonly started_at: string | null;
+            /**
+             * Format: date-time
+             * @description Last sign of life of the worker running it.
+             */
+            readonly heartbeat_at: string | null;
+            /** Format: date-time */
+            readonly cancel_requested_at: string | null;
             /** Format: date-time */
             readonly finished_at: string | null;
         };
@@ -1063,6 +1093,7 @@ export interface components {
             readonly total: number;
             readonly processed: number;
             readonly resubmitted: number;
+            readonly skipped: number;
             readonly skipped_by_reason: {
                 [key: string]: number;
             };
@@ -1073,6 +1104,13 @@ export interface components {
             readonly created: string;
             /** Format: date-time */
             readonly started_at: string | null;
+            /**
+             * Format: date-time
+             * @description Last sign of life of the worker running it.
+             */
+            readonly heartbeat_at: string | null;
+            /** Format: date-time */
+            readonly cancel_requested_at: string | null;
             /** Format: date-time */
             readonly finished_at: string | null;
             /** @description What became of the orders it sent again, by their state now: done, failed again, still in flight (always listed), then any other; each links to those orders. */
@@ -1083,9 +1121,10 @@ export interface components {
          *     * `running` - Running
          *     * `done` - Done
          *     * `failed` - Failed
+         *     * `cancelled` - Cancelled
          * @enum {string}
          */
-        BulkOperationStateEnum: "queued" | "running" | "done" | "failed";
+        BulkOperationStateEnum: "queued" | "running" | "done" | "failed" | "cancelled";
         Count: {
             name: string;
             count: number;
@@ -1928,6 +1967,8 @@ export interface components {
              * @default false
              */
             dry_run: boolean;
+            /** @description A dry run's `preview_token`: resubmit exactly the orders it counted (alone, without `uuids` or `filters`). Yours only, until it expires (15 minutes). */
+            preview_token?: string;
             /**
              * @description Leave out the orders whose failure needs a person's fix (failure kind action_required), in the dry run and the real run alike; `left_out_action_required` says how many.
              * @default false
@@ -1954,6 +1995,13 @@ export interface components {
             left_out_action_required: number;
             /** @description The id of the bulk operation this resubmit is recorded as (`GET /api/bulk-operations/{id}/`); null on a dry run or when nothing matched. */
             bulk_operation: number | null;
+            /** @description Only on a dry run: confirm with it to resubmit exactly the orders counted. */
+            preview_token?: string;
+            /**
+             * Format: date-time
+             * @description Only on a dry run: when `preview_token` stops confirming.
+             */
+            preview_expires_at?: string;
             /** @description Only on a dry run: the orders that would be resubmitted. */
             breakdown?: components["schemas"]["ResubmitBreakdown"];
             /** @description Only on a dry run. */
@@ -2600,6 +2648,81 @@ export interface operations {
             };
             /** @description No such object, or it is outside your organizations and offerings. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The URL is longer than 4,096 characters. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    bulk_operations_cancel_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkOperationDetail"];
+                };
+            };
+            /** @description Bad input: `details` names each field and what is wrong with it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this to an object you can see. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or it is outside your organizations and offerings. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed from the object's current state, or someone else changed it first. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4965,6 +5088,24 @@ export interface operations {
             };
             /** @description Authenticated, but not allowed to do this to an object you can see. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or it is outside your organizations and offerings. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed from the object's current state, or someone else changed it first. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

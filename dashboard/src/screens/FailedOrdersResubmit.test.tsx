@@ -14,6 +14,8 @@ function preview(leaveOut: boolean) {
     dry_run: true,
     left_out_action_required: leaveOut ? 2 : 0,
     bulk_operation: null,
+    preview_token: `token-${leaveOut}`,
+    preview_expires_at: "2026-12-03T12:15:00Z",
     breakdown: {
       failure_kind: leaveOut
         ? [{ name: "transient", count: 3 }]
@@ -33,7 +35,9 @@ const OPERATION = {
   processed: 3,
   resubmitted: 3,
   progress_percent: 100,
+  skipped: 0,
   skipped_by_reason: {},
+  cancel_requested_at: null,
   error: "",
   outcomes: [
     { label: "done", state: "done", count: 0, orders: "/api/orders/?bulk_operation=12&state=done" },
@@ -87,7 +91,8 @@ describe("Resubmit's preview", () => {
     fireEvent.click(screen.getByRole("button", { name: "Confirm: resubmit 3 orders" }));
 
     expect((await screen.findByText(/Resubmitted 3 orders/)).textContent).toContain("queued for sending (resubmit #12)");
-    expect(bodies[2]).toEqual({ filters: QUERY, leave_out_action_required: true, dry_run: false });
+    // confirmed with the token of the preview shown (the one with them left out)
+    expect(bodies[2]).toEqual({ preview_token: "token-true", dry_run: false, leave_out_action_required: false });
     const inFlight = screen.getByRole("link", { name: "still in flight: 3" });
     expect(inFlight.getAttribute("href")).toBe("/dashboard/failed-orders?bulk_operation=12&state=executing");
     fireEvent.click(inFlight);
@@ -134,5 +139,29 @@ describe("Resubmit's preview", () => {
     expect(await screen.findByText(/Resubmitted 3 orders/, {}, { timeout: 3000 })).toBeTruthy();
     expect(gets).toHaveLength(2);
     expect(gets[1] - gets[0]).toBeGreaterThanOrEqual(900);
+  });
+
+  it("cancels a running resubmit and says what it left", async () => {
+    const posts: string[] = [];
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async (url: string, init?: RequestInit) => {
+        if (url === "/api/bulk-operations/12/cancel/") {
+          posts.push(url);
+          return Response.json({ ...OPERATION, state: "cancelled", processed: 1, resubmitted: 1, cancel_requested_at: "2026-12-03T12:00:01Z" });
+        }
+        if (url === "/api/bulk-operations/12/") return Response.json({ ...OPERATION, state: "running", processed: 1 });
+        const body = JSON.parse(String(init?.body));
+        if (body.dry_run) return Response.json(preview(false));
+        return Response.json({ ...OPERATION, state: "running", processed: 1, resubmitted: 1, progress_percent: 33 }, { status: 202 });
+      }),
+    );
+    render(<ResubmitDialog selection={selectAll()} total={6} query={QUERY} onClose={() => {}} onShow={() => {}} onDone={() => {}} />);
+    fireEvent.click(await screen.findByRole("button", { name: "Confirm: resubmit 5 orders" }));
+    fireEvent.click(await screen.findByRole("button", { name: "Cancel the resubmit" }));
+
+    expect((await screen.findByText(/was cancelled after 1 of 3/)).textContent).toContain("what it sent again (1 order) stays sent");
+    expect(posts).toEqual(["/api/bulk-operations/12/cancel/"]);
+    expect(screen.queryByRole("button", { name: "Cancel the resubmit" })).toBeNull();
   });
 });

@@ -1,8 +1,10 @@
 // Resubmit on the Failed orders screen: the selection bar, then a dialog that previews a dry
 // run (count, breakdown, a sample, what is skipped and why, a warning for action-required
 // orders with the option to leave them out, which asks for the preview again), then the real
-// run, its live progress (the bulk operation polled about once a second while it is queued or
-// running) and its outcome: done / failed again / still in flight, each opening those orders.
+// run confirmed with the preview's token (exactly the orders counted; those changed since are
+// skipped and said why), its live progress (the bulk operation polled about once a second while
+// it is queued or running, with a Cancel) and its outcome: done / failed again / still in
+// flight, each opening those orders.
 import { useEffect, useState } from "react";
 
 import type { ApiError, FacetQuery } from "../api/client";
@@ -194,8 +196,10 @@ function Progress({ operation }: { operation: BulkOperation }) {
   return (
     <div id="resubmit-progress">
       <label htmlFor="resubmit-progress-bar">
-        Resubmit #{operation.id} is {operation.state}: {operation.processed} of {operation.total}{" "}
-        processed, {operation.resubmitted} sent again.
+        Resubmit #{operation.id} is {operation.state}
+        {operation.cancel_requested_at ? " (cancel asked: stopping)" : ""}: {operation.processed}{" "}
+        of {operation.total} processed, {operation.resubmitted} sent again, {operation.skipped}{" "}
+        skipped.
       </label>
       <progress id="resubmit-progress-bar" max={100} value={operation.progress_percent} />
     </div>
@@ -212,7 +216,13 @@ function Outcome({
   const skipped = Object.values(operation.skipped_by_reason).reduce((a, b) => a + b, 0);
   return (
     <div id="resubmit-outcome">
-      {operation.state === "failed" ? (
+      {operation.state === "cancelled" ? (
+        <p id="resubmit-cancelled" role="status">
+          Resubmit #{operation.id} was cancelled after {operation.processed} of {operation.total}:{" "}
+          what it sent again ({orders(operation.resubmitted)}) stays sent; the rest were left as
+          they are.
+        </p>
+      ) : operation.state === "failed" ? (
         <p className="error" role="alert">
           Resubmit #{operation.id} stopped after {operation.processed} of {operation.total}:{" "}
           {operation.error || "no reason given"}. {orders(operation.resubmitted)} were sent again.
@@ -225,6 +235,15 @@ function Outcome({
         </p>
       )}
       <h3 id="outcomes-title">What became of them so far</h3>
+      {skipped > 0 && (
+        <ul id="outcome-skipped">
+          {Object.entries(operation.skipped_by_reason).map(([reason, n]) => (
+            <li key={reason}>
+              {n} skipped — {reason}
+            </li>
+          ))}
+        </ul>
+      )}
       <ul aria-labelledby="outcomes-title" id="outcomes">
         {operation.outcomes.map((outcome) => {
           const address = outcomeAddress(outcome.orders);
@@ -313,7 +332,13 @@ export function ResubmitDialog({
   async function confirm() {
     setStep({ name: "sending" });
     try {
-      const answer = await resubmitEndpoints.resubmit({ ...request(), dry_run: false });
+      // the preview's token: exactly the orders it counted, never a selection counted again
+      const token = result?.preview_token;
+      const answer = await resubmitEndpoints.resubmit(
+        token
+          ? { preview_token: token, dry_run: false, leave_out_action_required: false }
+          : { ...request(), dry_run: false },
+      );
       onDone();
       if (isBulkOperation(answer)) setStep({ name: "progress", operation: answer });
       else if (answer.bulk_operation === null) setStep({ name: "nothing", result: answer });
@@ -321,6 +346,15 @@ export function ResubmitDialog({
         const recorded = await resubmitEndpoints.bulkOperation(answer.bulk_operation);
         setStep({ name: "progress", operation: recorded });
       }
+    } catch (failure) {
+      setError(failure as ApiError);
+    }
+  }
+
+  async function cancel() {
+    if (!operation) return;
+    try {
+      setStep({ name: "progress", operation: await resubmitEndpoints.cancel(operation.id) });
     } catch (failure) {
       setError(failure as ApiError);
     }
@@ -367,6 +401,17 @@ export function ResubmitDialog({
               Don't resubmit
             </button>
           </>
+        )}
+        {operation && live && (
+          <button
+            type="button"
+            className="secondary"
+            id="resubmit-cancel"
+            disabled={Boolean(operation.cancel_requested_at)}
+            onClick={() => void cancel()}
+          >
+            Cancel the resubmit
+          </button>
         )}
         {operation && !live && (
           <button type="button" className="secondary" onClick={() => void refresh()}>

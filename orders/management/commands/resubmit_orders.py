@@ -72,7 +72,7 @@ class Command(CommandWithExamples):
                     dry_run=dry_run,
                     batch_size=batch_size,
                     skipped_limit=show_skipped,
-                    on_batch=progress.advance,
+                    on_chunk=progress.advance,
                 )
             except ApplicationError as exc:
                 raise CommandError(f"{exc.message} Nothing was changed.") from exc
