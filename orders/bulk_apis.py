@@ -38,6 +38,7 @@ from orders.selectors import (
     may_read_bulk_operations,
     order_list,
     orders_resubmittable,
+    preview_size,
     resubmit_breakdown,
 )
 from orders.services import (
@@ -140,12 +141,21 @@ class OrderResubmitApi(StrictQueryParams, APIView):
         body.is_valid(raise_exception=True)
         data = body.validated_data
         if "preview_token" in data:
-            operation = bulk_operation_start(
+            size = preview_size(token=data["preview_token"], user=request.user)
+            if size is None or size > background_threshold():
+                operation = bulk_operation_start(
+                    actor=request.user,
+                    preview_token=data["preview_token"],
+                    source=BulkOperation.Source.API,
+                )
+                return _accepted(operation)
+            result, operation = orders_resubmit_recorded(
                 actor=request.user,
-                preview_token=data["preview_token"],
                 source=BulkOperation.Source.API,
+                preview_token=data["preview_token"],
+                skipped_limit=SKIPPED_LIMIT,
             )
-            return _accepted(operation)
+            return Response(_answer(result, operation, [], 0))
         visible = order_list(user=request.user)
         missing = []
         if "uuids" in data:
@@ -186,26 +196,7 @@ class OrderResubmitApi(StrictQueryParams, APIView):
             dry_run=data["dry_run"],
             skipped_limit=SKIPPED_LIMIT,
         )
-        skipped = [
-            {"uuid": row.uuid, "number": row.number, "reason": row.reason} for row in result.skipped
-        ]
-        room = max(0, SKIPPED_LIMIT - len(skipped))
-        skipped += [{"uuid": str(uuid), "number": None, "reason": NOT_FOUND} for uuid in missing][
-            :room
-        ]
-        by_reason = dict(result.skipped_by_reason)
-        if missing:
-            by_reason[NOT_FOUND] = len(missing)
-        answer = {
-            "matched": result.matched,
-            "would_resubmit" if result.dry_run else "resubmitted": result.resubmitted,
-            "skipped_count": result.skipped_count + len(missing),
-            "skipped_by_reason": by_reason,
-            "skipped": skipped,
-            "dry_run": result.dry_run,
-            "left_out_action_required": left_out,
-            "bulk_operation": operation.pk if operation else None,
-        }
+        answer = _answer(result, operation, missing, left_out)
         if result.dry_run:
             answer["would_send_deliveries"] = result.deliveries
             resubmittable = orders_resubmittable(orders=orders, user=request.user)
@@ -219,6 +210,27 @@ class OrderResubmitApi(StrictQueryParams, APIView):
             answer["preview_token"] = frozen.token
             answer["preview_expires_at"] = frozen.expires_at
         return Response(answer)
+
+
+def _answer(result, operation, missing: list, left_out: int) -> dict:
+    skipped = [
+        {"uuid": row.uuid, "number": row.number, "reason": row.reason} for row in result.skipped
+    ]
+    room = max(0, SKIPPED_LIMIT - len(skipped))
+    skipped += [{"uuid": str(uuid), "number": None, "reason": NOT_FOUND} for uuid in missing][:room]
+    by_reason = dict(result.skipped_by_reason)
+    if missing:
+        by_reason[NOT_FOUND] = len(missing)
+    return {
+        "matched": result.matched,
+        "would_resubmit" if result.dry_run else "resubmitted": result.resubmitted,
+        "skipped_count": result.skipped_count + len(missing),
+        "skipped_by_reason": by_reason,
+        "skipped": skipped,
+        "dry_run": result.dry_run,
+        "left_out_action_required": left_out,
+        "bulk_operation": operation.pk if operation else None,
+    }
 
 
 def _accepted(operation: BulkOperation) -> Response:

@@ -11,6 +11,7 @@ from orders.selectors.bulk import (
     bulk_operation_outcomes,
     bulk_operation_resubmitted,
     may_read_bulk_operations,
+    preview_size,
     selection_runs,
 )
 from orders.selectors.counts import (
@@ -73,6 +74,7 @@ __all__ = [
     "orders_matching",
     "orders_resubmittable",
     "organization_list",
+    "preview_size",
     "resend_integrations",
     "resubmit_breakdown",
     "search_term_problem",

@@ -7,7 +7,7 @@ from django.db import connection
 from django.db.models import Count, QuerySet
 from django.db.models.expressions import RawSQL
 
-from orders.models import BulkOperation, Order
+from orders.models import BulkOperation, BulkPreview, Order
 from orders.roles import may_read
 
 BULK_READ_PERMISSIONS = ("orders.view_bulkoperation", "orders.resubmit_order")
@@ -104,3 +104,11 @@ def bulk_operation_resubmitted(*, operation_id: int) -> RawSQL:
 def bulk_operation_orders(*, operation_id: int) -> QuerySet[Order]:
     """The orders operation ``operation_id`` sent again."""
     return Order.objects.filter(pk__in=bulk_operation_resubmitted(operation_id=operation_id))
+
+
+def preview_size(*, token: str, user) -> int | None:
+    """How many orders the preview ``token`` of ``user`` froze; ``None`` if there is none."""
+    found = BulkPreview.objects.filter(token=token, requested_by=user).values_list(
+        "total", flat=True
+    )
+    return next(iter(found), None)

@@ -188,21 +188,24 @@ def orders_resubmit_recorded(
     on_chunk: Callable[[int], None] | None = None,
     skipped_limit: int = 1000,
     batch_size: int | None = None,
+    integration_ids: list[int] | None = None,
 ) -> tuple[ResubmitResult, BulkOperation | None]:
     """A resubmit run here and now, recorded and run as a bulk operation (chunks of
     ``batch_size``, checkpoints, cancel; the resume sweep finishes it if this process dies).
     A dry run is ``orders_resubmit``'s, recorded nowhere. ``on_chunk(orders)`` after each
-    chunk."""
+    chunk. ``integration_ids`` (a selection by integration, when ``filters`` do not name it):
+    only the deliveries to it are sent again."""
+    if integration_ids:
+        filters = {**(filters or {}), "integration": str(integration_ids[0])}
     if dry_run:
-        result = resubmit.orders_resubmit(
+        result = resubmit.orders_resubmit_dry_run(
             orders=orders,
             actor=actor,
-            dry_run=True,
             skipped_limit=skipped_limit,
-            batch_size=batch_size or chunk_size(),
-            on_batch=on_chunk,
             integration_ids=resend_integrations(filters),
         )
+        if on_chunk:
+            on_chunk(result.matched)
         return result, None
     operation = bulk_operation_start(
         actor=actor,

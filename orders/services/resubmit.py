@@ -13,7 +13,8 @@ from itertools import chain
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models.expressions import Case
 from django.utils import timezone
 
 from core import metrics
@@ -207,10 +208,13 @@ def _resubmit_batch(
     return skips, len(done), sent, 0
 
 
-def deliveries_to_resend(order_ids: list[int], integration_ids: list[int] | None = None) -> int:
-    """How many deliveries sending ``order_ids`` again would send (one query): a route of the
-    order's offering (to ``integration_ids``, if given) whose delivery failed or was never
-    made. The deliveries are the integrations app's; orders reads them through the relation."""
+def deliveries_to_resend(
+    order_ids: list[int] | QuerySet[Order], integration_ids: list[int] | None = None
+) -> int:
+    """How many deliveries sending ``order_ids`` (keys, or a queryset of orders) again would
+    send (one query): a route of the order's offering (to ``integration_ids``, if given) whose
+    delivery failed or was never made. The deliveries are the integrations app's; orders reads
+    them through the relation."""
     Delivery = Order.delivery_model()
     unsent = Delivery.objects.filter(
         order=OuterRef("pk"), integration=OuterRef("offering__routes__integration")
@@ -222,7 +226,57 @@ def deliveries_to_resend(order_ids: list[int], integration_ids: list[int] | None
     )
     # one filter() call: the subquery's route is the row's route (a second call would join
     # the routes again)
-    return Order.objects.filter(~Exists(unsent), pk__any=order_ids, **routes).count()
+    chosen = (
+        {"pk__in": order_ids.order_by().values("pk")}
+        if isinstance(order_ids, QuerySet)
+        else {"pk__any": order_ids}
+    )
+    return Order.objects.filter(~Exists(unsent), **chosen, **routes).count()
+
+
+def orders_resubmit_dry_run(
+    *,
+    orders: QuerySet[Order],
+    actor,
+    skipped_limit: int = 1000,
+    integration_ids: list[int] | None = None,
+) -> ResubmitResult:
+    """What ``orders_resubmit`` would do, counted by the database (an aggregate, a sample of
+    the skipped and the deliveries: three queries whatever the selection's size), with the
+    same rules and reasons as a batch (``_resubmit_batch``): out of scope first, then not
+    erred."""
+    if actor is not None and not actor.has_perm("orders.resubmit_order"):
+        raise ApplicationError("You are not allowed to resubmit orders.", code=ErrorCode.FORBIDDEN)
+    scope = Q() if actor is None or actor.is_staff else provider_scope(actor)
+    erred = Q(state__in=Order.transition_sources("retry"))
+    reasons = (
+        [(OUT_OF_SCOPE, ~scope), (NOT_ERRED, scope & ~erred)] if scope else [(NOT_ERRED, ~erred)]
+    )
+    counts = {"matched": Count("pk")}
+    for n, (_, when) in enumerate(reasons):
+        counts[f"reason_{n}"] = Count("pk", filter=when)
+    found = orders.order_by().aggregate(**counts)
+    result = ResubmitResult(dry_run=True, matched=found["matched"])
+    for n, (reason, _) in enumerate(reasons):
+        if found[f"reason_{n}"]:
+            result.skipped_by_reason[reason] = found[f"reason_{n}"]
+    result.skipped_count = sum(result.skipped_by_reason.values())
+    result.resubmitted = result.matched - result.skipped_count
+    if result.skipped_count and skipped_limit:
+        why = Case(
+            *(When(when, then=Value(reason)) for reason, when in reasons),
+            output_field=CharField(),
+        )
+        rows = (
+            orders.exclude(scope & erred)
+            .annotate(why=why)
+            .order_by("pk")
+            .values("uuid", "number", "why")[:skipped_limit]
+        )
+        result.skipped = [SkippedOrder(str(r["uuid"]), r["number"], r["why"]) for r in rows]
+    if result.resubmitted:
+        result.deliveries = deliveries_to_resend(orders.filter(scope & erred), integration_ids)
+    return result
 
 
 @transaction.atomic

@@ -1,6 +1,7 @@
 """The operator's one-minute job, in a real browser: Debian's Chromium driven by Playwright
 against the live server."""
 
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from playwright.sync_api import expect, sync_playwright
 from bench.harness.browser import CHROMIUM, CHROMIUM_ARGS
 from integrations.models import Integration
 from orders.models import Order
+from orders.services import bulk_operation_run
 from tests.admin.conftest import orders_in_state
 from tests.factories import IntegrationFactory, OfferingFactory, staff_user
 
@@ -69,11 +71,30 @@ def test_an_operator_resubmits_last_nights_failures_across_pages(live_server):
         # when: confirmed
         page.click("#confirm-action")
 
-        # then: the success message, an empty filtered queue, the orders executing
+        # then: it runs in the background, its page linked from the message
+        queue_url = page.url
         expect(page.locator(".messagelist")).to_contain_text(
-            "Resubmitted 150 of 150 selected orders for provisioning: they are queued for "
-            "sending now."
+            "Resubmitting 150 orders is running in the background"
         )
+        link = page.locator(".messagelist a")
+        operation_id = int(link.get_attribute("href").rstrip("/").split("/")[-2])
+        link.click()
+        expect(page.locator(".field-control")).to_contain_text("Cancel this operation")
+        page.screenshot(path=SCREENSHOTS / "bulk_operation_queued.png", full_page=True)
+        # when: a worker runs it (a thread: the ORM does not run in Playwright's event loop)
+        worker = threading.Thread(target=bulk_operation_run, kwargs={"operation_id": operation_id})
+        worker.start()
+        worker.join()
+        # then: the page (it reloads itself while it runs) shows it done, no Cancel left
+        page.reload()
+        expect(page.locator(".field-progress")).to_contain_text(
+            "150 of 150 (100%): 150 resubmitted, 0 skipped"
+        )
+        expect(page.locator(".field-control")).not_to_contain_text("Cancel")
+        expect(page.locator(".bulk-outcomes")).to_contain_text("150 still in flight")
+        page.screenshot(path=SCREENSHOTS / "bulk_operation_done.png", full_page=True)
+        # and: an empty filtered queue, the orders executing
+        page.goto(queue_url)
         expect(page.locator("#failure-counts")).to_contain_text("0 failed orders listed.")
         page.screenshot(path=SCREENSHOTS / "resubmit_done.png", full_page=True)
         page.goto(f"{live_server.url}/admin/orders/order/?state__exact=executing")

@@ -167,6 +167,7 @@ def test_the_index_warns_of_an_open_breaker_and_a_maintenance_window(live_server
         expect(page.locator("h2").first).to_contain_text("Acme WMS")
 
 
+@pytest.mark.usefixtures("immediate_resubmits")
 def test_resubmit_shows_the_breakdown_can_leave_out_orders_a_person_must_fix_and_follows_up(
     live_server,
 ):

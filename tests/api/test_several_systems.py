@@ -4,6 +4,7 @@ resubmit by integration counts and sends only the deliveries to it."""
 
 from integrations.models import Delivery, Route
 from orders.models import Order
+from orders.services import bulk_operation_run
 from tests.factories import IntegrationFactory
 
 
@@ -64,13 +65,16 @@ def test_a_resubmit_by_integration_counts_and_sends_only_the_deliveries_to_it(wo
     assert (preview.json()["would_resubmit"], preview.json()["would_send_deliveries"]) == (2, 2)
     assert Delivery.objects.filter(state=Delivery.State.QUEUED).count() == 0
 
-    # when
-    done = client.post("/api/orders/resubmit/", body, format="json")
+    # when: confirmed with its token, and run (as the worker runs it)
+    started = client.post(
+        "/api/orders/resubmit/", {"preview_token": preview.json()["preview_token"]}, format="json"
+    )
+    assert started.status_code == 202, started.json()
+    done = bulk_operation_run(operation_id=started.json()["id"])
 
     # then: the ERP's deliveries go again; the order that failed at both stays erred on the
     # warehouse; the warehouse-only order is not touched
-    assert done.status_code == 200, done.json()
-    assert done.json()["resubmitted"] == 2
+    assert done.resubmitted == 2
     states = {
         name: dict(Delivery.objects.filter(order=order).values_list("integration__name", "state"))
         for name, order in orders.items()

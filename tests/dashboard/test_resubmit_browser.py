@@ -40,6 +40,7 @@ def states(orders) -> list[str]:
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("immediate_resubmits")
 def test_an_owner_resubmits_all_that_match_leaving_out_action_required(
     live_server, dashboard_built
 ):
@@ -123,6 +124,7 @@ def test_an_owner_resubmits_all_that_match_leaving_out_action_required(
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("immediate_resubmits")
 def test_a_manager_resubmits_a_page_of_their_offering_only(live_server, dashboard_built):
     world = acme()
     theirs = failed(2, offering=world["vms"])
@@ -202,7 +204,7 @@ def test_a_large_selection_runs_in_the_background_with_its_progress(
             pass  # the dialog's next poll
         progress = dialog.locator("#resubmit-progress")
         expect(progress).to_contain_text(
-            f"Resubmit #{operation_id} is queued: 0 of 3 processed, 0 sent again."
+            f"Resubmit #{operation_id} is queued: 0 of 3 processed, 0 sent again, 0 skipped."
         )
         expect(dialog.locator("#resubmit-progress-bar")).to_have_attribute("value", "0")
         check_screen(page, "resubmit_background_queued")
