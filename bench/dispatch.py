@@ -3,7 +3,8 @@ fastest bare client posting the same payloads to the same sandbox with the same 
 
 The pipeline: ``deliveries_queue`` (the upsert and the tasks queued after commit, as every
 order entering ``executing`` does) -> the worker as the Procfile runs it (``celery -A config
-worker``: one process of ``CELERY_WORKER_CONCURRENCY`` threads, Redis) -> ``deliveries_send``
+worker``: ``REDRIVE_WORKER_PROCESSES`` processes, one a core, each of
+``CELERY_WORKER_CONCURRENCY`` threads, Redis) -> ``deliveries_send``
 (claim a task's deliveries, send them concurrently at the integration's pacing, record the
 answers, orders done). Measured from the queueing to the last order's ``completed_at``. The
 sandbox runs as ``manage.py run_fulfillment_sandbox --latency-ms L`` on a free port; the
@@ -154,11 +155,8 @@ def run_rounds(
     from integrations import backends
     from orders.models import Order
 
-    names = [f"worker{n}" for n in range(1, workers + 1)]
-    started = [
-        processes.start(name, harness.procfile_worker_command(f"bench{n}"), env=env)
-        for n, name in enumerate(names, start=1)
-    ]
+    names = harness.procfile_workers(processes, prefix="worker", env=env, count=workers)
+    started = [processes.running[name] for name in names]
     results = []
     try:
         harness.wait_for(lambda: harness.workers_ready(workers), timeout=60, what="the worker")
@@ -340,21 +338,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--workers",
         type=int,
-        default=1,
-        help="Worker processes as the Procfile starts one (default 1, as `make run`).",
+        default=None,
+        help="Worker processes, each as the Procfile starts one (default: as many as the "
+        "Procfile starts, REDRIVE_WORKER_PROCESSES: one a core with Redis).",
     )
     harness.add_common_arguments(parser)
     args = parser.parse_args(argv)
     if args.orders < 100 or args.rounds < 1 or args.in_flight < 1 or args.latency_ms < 0:
         parser.error("--orders must be at least 100, --rounds and --in-flight at least 1")
-    if args.workers < 1:
+    if args.workers is not None and args.workers < 1:
         parser.error("--workers must be at least 1")
 
     harness.configure()
+    from django.conf import settings
+
+    procfile_workers = settings.REDRIVE_WORKER_PROCESSES
+    args.workers = args.workers or procfile_workers
     quiet = harness.wait_until_quiet(args.wait_quiet) if args.wait_quiet else True
     quiet = quiet and not harness.other_tests_running()
-
-    from django.conf import settings
 
     from integrations.services import TASK_CHUNK
 
@@ -392,8 +393,7 @@ def main(argv: list[str] | None = None) -> int:
     cpu = figures["cpu_ms_per_delivery"]
     rss = figures["peak_rss_mb"]
     processes_count = f"{settings.CELERY_WORKER_POOL} x{settings.CELERY_WORKER_CONCURRENCY}"
-    if args.workers > 1:
-        processes_count = f"{args.workers} processes of {processes_count}"
+    processes_count = f"{args.workers} processes of {processes_count}"
     rows = [
         *(
             (
@@ -493,7 +493,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     harness.report(
         f"dispatch_{args.latency_ms}ms"
-        + (f"_{args.workers}_workers" if args.workers > 1 else "")
+        + (f"_{args.workers}_workers" if args.workers != procfile_workers else "")
         + ("_3_routes" if routed else ""),
         parameters={
             "orders": args.orders,

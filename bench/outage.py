@@ -5,7 +5,7 @@ with Retry-After beyond it) at ``--latency-ms``. ``--backlog`` orders are placed
 remote system answers 503 for ``--outage`` seconds, with no maintenance window declared (or,
 with ``--window``, one declared for exactly that time), and new orders keep arriving at
 ``--arrivals`` a second through the drain (from the remote system's return). The processes are
-the Procfile's: the worker (prefork) and
+the Procfile's: the worker (``REDRIVE_WORKER_PROCESSES`` processes of threads) and
 beat (the sweep, the release tick), on PostgreSQL and Redis. Nobody acts: the run ends when
 every order is done, or at ``--deadline``.
 
@@ -104,6 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     harness.configure()
     quiet = harness.wait_until_quiet(args.wait_quiet) if args.wait_quiet else True
 
+    from django.conf import settings
     from django.db.models import Count, Max, Min, Q
     from django.utils import timezone
 
@@ -139,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
                 ends_at=started + dt.timedelta(seconds=args.outage),
                 note="bench.outage",
             )
-        processes.start("worker", harness.procfile_worker_command("outage"), env=env)
+        workers = harness.procfile_workers(processes, prefix="outage", env=env)
         processes.start(
             "beat",
             [
@@ -154,7 +155,9 @@ def main(argv: list[str] | None = None) -> int:
             ],
             env=env,
         )
-        harness.wait_for(lambda: harness.workers_ready(1), timeout=60, what="the worker")
+        harness.wait_for(
+            lambda: harness.workers_ready(len(workers)), timeout=60, what="the workers"
+        )
         print(
             f"outage: {args.backlog:,} orders placed, the remote answering 503 for "
             f"{args.outage:.0f} s{' (a window declared)' if args.window else ''} ...",
@@ -314,6 +317,7 @@ def main(argv: list[str] | None = None) -> int:
             "latency_ms": args.latency_ms,
             "arrivals_per_s": args.arrivals,
             "window": args.window,
+            "worker_processes": settings.REDRIVE_WORKER_PROCESSES,
         },
         rows=rows,
         figures=figures,

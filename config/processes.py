@@ -31,9 +31,32 @@ def stop_grace_seconds() -> float:
     return seconds
 
 
+def worker_processes() -> int:
+    """``REDRIVE_WORKER_PROCESSES`` as the settings read it (one a core with shared pacing)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    from django.conf import settings
+
+    processes = settings.REDRIVE_WORKER_PROCESSES
+    if processes < 1:
+        sys.exit(f"REDRIVE_WORKER_PROCESSES must be at least 1, got {processes}.")
+    return processes
+
+
+def with_workers(argv: list[str]) -> list[str]:
+    """``start`` runs ``REDRIVE_WORKER_PROCESSES`` of the Procfile's worker (honcho's
+    concurrency; each is named worker.1, worker.2, ... in ``HONCHO_PROCESS_NAME``), unless the
+    command line sets a concurrency itself."""
+    if "start" not in argv or any(
+        a in ("-c", "--concurrency") or a.startswith("--concurrency=") for a in argv
+    ):
+        return argv
+    at = argv.index("start") + 1
+    return [*argv[:at], "--concurrency", f"worker={worker_processes()}", *argv[at:]]
+
+
 def main() -> None:
     honcho.manager.KILL_WAIT = stop_grace_seconds()
-    honcho.command.main()
+    honcho.command.main(with_workers(sys.argv[1:]))
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ file-based Celery broker under ``var/``). Production and the test suite use Post
 overrides.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -232,6 +233,13 @@ CELERY_WORKER_CONCURRENCY = env.int("CELERY_WORKER_CONCURRENCY", default=16)
 REDRIVE_LIMITS_URL = env.str(
     "REDRIVE_LIMITS_URL",
     default=CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else "memory://",
+)
+# Worker processes the Procfile starts (`make run`, honcho's concurrency): one a core when the
+# pacing is shared (a process's Python runs on one core at a time; at a fast remote its work,
+# not the network, bounds it), one when the pacing lives in that one process's memory.
+REDRIVE_WORKER_PROCESSES = env.int(
+    "REDRIVE_WORKER_PROCESSES",
+    default=1 if REDRIVE_LIMITS_URL.startswith("memory://") else (os.cpu_count() or 1),
 )
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_ACKS_LATE = True

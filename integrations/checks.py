@@ -9,8 +9,9 @@ def pacing_is_shared(app_configs, **kwargs):
     """The integrations' limits are kept in memory when there is no Redis: exact only if one
     worker process sends, as ``make run``'s does."""
     url = settings.REDRIVE_LIMITS_URL
-    several = settings.CELERY_WORKER_POOL not in ("threads", "solo") and (
-        settings.CELERY_WORKER_CONCURRENCY > 1
+    several = settings.REDRIVE_WORKER_PROCESSES > 1 or (
+        settings.CELERY_WORKER_POOL not in ("threads", "solo")
+        and settings.CELERY_WORKER_CONCURRENCY > 1
     )
     if url.startswith("memory://") and (
         several or not settings.CELERY_BROKER_URL.startswith("filesystem://")

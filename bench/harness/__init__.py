@@ -51,6 +51,7 @@ from bench.harness.processes import (
     peak_rss_mb,
     process_tree,
     procfile_worker_command,
+    procfile_workers,
     sandbox_command,
     sandbox_ready,
 )
@@ -86,6 +87,7 @@ __all__ = [
     "percentile",
     "process_tree",
     "procfile_worker_command",
+    "procfile_workers",
     "report",
     "reset_executing",
     "run_sql",

@@ -59,9 +59,23 @@ class Processes:
 
 
 def procfile_worker_command(name: str) -> list[str]:
-    """The worker as the Procfile starts it (``CELERY_WORKER_POOL`` and ``_CONCURRENCY`` from
-    the settings: one process of threads; every queue, first sends first)."""
+    """One worker process as the Procfile starts it (``CELERY_WORKER_POOL`` and
+    ``_CONCURRENCY`` from the settings: a process of threads; every queue, first sends first)."""
     return _worker(name)
+
+
+def procfile_workers(
+    processes: Processes, *, prefix: str, env: dict[str, str], count: int | None = None
+) -> list[str]:
+    """Start the worker processes the Procfile runs (``count``, by default
+    ``REDRIVE_WORKER_PROCESSES``: one a core with Redis); their names in ``processes``."""
+    from django.conf import settings
+
+    count = settings.REDRIVE_WORKER_PROCESSES if count is None else count
+    names = [f"{prefix}{n}" for n in range(1, count + 1)]
+    for name in names:
+        processes.start(name, procfile_worker_command(name), env=env)
+    return names
 
 
 def _worker(name: str, *options: str) -> list[str]:

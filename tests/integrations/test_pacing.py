@@ -144,5 +144,13 @@ def test_a_check_warns_when_limits_in_memory_meet_several_workers():
         REDRIVE_LIMITS_URL="memory://",
         CELERY_BROKER_URL="filesystem://",
         CELERY_WORKER_POOL="threads",
+        REDRIVE_WORKER_PROCESSES=1,
     ):
         assert pacing_is_shared(None) == []
+    with override_settings(
+        REDRIVE_LIMITS_URL="memory://",
+        CELERY_BROKER_URL="filesystem://",
+        CELERY_WORKER_POOL="threads",
+        REDRIVE_WORKER_PROCESSES=2,
+    ):
+        assert [w.id for w in pacing_is_shared(None)] == ["integrations.W001"]

@@ -15,6 +15,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from config import processes
 from integrations.models import Delivery
 from integrations.services.delivery import enqueue
 from orders.models import Order
@@ -73,6 +74,7 @@ def procfile_env(tmp_path: Path) -> dict[str, str]:
         "WEB_ADDR": f"127.0.0.1:{closed_port()}",
         "SANDBOX_PORT": str(closed_port()),
         "PYTHONUNBUFFERED": "1",
+        "REDRIVE_WORKER_PROCESSES": "2",  # as on this machine's two cores, with Redis
     }
 
 
@@ -98,8 +100,8 @@ def test_ctrl_c_lets_the_worker_finish_its_sends_and_everything_stops_cleanly(sa
     honcho = Honcho(procfile_env(tmp_path))
     try:
         wait_for(
-            lambda: "celery@" in honcho.output and " ready." in honcho.output,
-            "the worker to be ready",
+            lambda: honcho.output.count(" ready.") >= 2,
+            "both worker processes to be ready",
             DEADLINE,
         )
         # and: the worker holds sends that take seconds more to answer
@@ -119,13 +121,49 @@ def test_ctrl_c_lets_the_worker_finish_its_sends_and_everything_stops_cleanly(sa
     assert "Cold shutdown" not in output and "Hitting Ctrl+C again" not in output, output
     assert "SIGKILL" not in output, output
     assert not re.search(r"\bERROR\b|Traceback|CRITICAL", output), output
+    assert "worker.1@" in output and "worker.2@" in output, output  # named apart
     assert re.search(r"worker\.1 stopped \(rc=0\)", output), output
+    assert re.search(r"worker\.2 stopped \(rc=0\)", output), output
     assert re.search(r"beat\.1 stopped \(rc=0\)", output), output
     # and: the sends in flight were answered and recorded; nothing left for anyone
     for delivery in deliveries:
         delivery.refresh_from_db()
         assert delivery.state == Delivery.State.SUCCEEDED, delivery
         assert str(delivery.idempotency_key) in sandbox.accepted()
+
+
+def test_start_runs_the_configured_worker_processes_unless_the_command_line_says(settings):
+    settings.REDRIVE_WORKER_PROCESSES = 3
+
+    assert processes.with_workers(["start", "-f", "Procfile"]) == [
+        "start",
+        "--concurrency",
+        "worker=3",
+        "-f",
+        "Procfile",
+    ]
+    assert processes.with_workers(["start", "-c", "worker=1"]) == ["start", "-c", "worker=1"]
+    assert processes.with_workers(["check"]) == ["check"]
+
+
+def test_one_worker_process_with_the_pacing_in_memory_is_the_default():
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("REDRIVE_", "CELERY_"))}
+    code = "from django.conf import settings; print(settings.REDRIVE_WORKER_PROCESSES)"
+    shared = {**env, "CELERY_BROKER_URL": "redis://127.0.0.1:6379/15"}
+    embedded = {**env, "CELERY_BROKER_URL": "filesystem://localhost/"}
+
+    def processes_with(env):
+        return subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=settings.BASE_DIR,
+            env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+
+    assert processes_with(embedded) == "1"
+    assert processes_with(shared) == str(os.cpu_count())
 
 
 @pytest.mark.parametrize("given", ["soon", "0", "-5"])
