@@ -9,6 +9,7 @@ fix something first: validation errors, credentials). Sends go through the proce
 from __future__ import annotations
 
 import concurrent.futures
+import functools
 import json
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
@@ -18,7 +19,7 @@ from django.utils import timezone
 
 from integrations.codes import FailureCode
 from integrations.models import Attempt, Integration
-from integrations.transport import Answer, transport
+from integrations.transport import Answer, Request, transport
 
 Outcome = Attempt.Outcome
 MESSAGE_LIMIT = 2000
@@ -175,43 +176,70 @@ def http_push_start(
     """Start POSTing the order as JSON with its ``Idempotency-Key``; the future's result is the
     classified answer. Nothing is sent when the integration cannot send (no credential, no
     URL): the future is already done with what a person must fix."""
-    done: concurrent.futures.Future[SendResult] = concurrent.futures.Future()
-    headers = {"Idempotency-Key": idempotency_key, "User-Agent": "Redrive/0.1"}
+    return http_push_start_many(integration, [(payload, idempotency_key)])[0]
+
+
+def http_push_start_many(
+    integration: Integration, sends: list[tuple[dict, str]]
+) -> list[concurrent.futures.Future[SendResult]]:
+    """``http_push_start`` for each ``(payload, idempotency_key)`` of one integration, handed
+    to the transport together; a future each, in order."""
+    refused = _cannot_send(integration)
+    if refused is not None:
+        return [_done(refused) for _ in sends]
+    headers = {"User-Agent": "Redrive/0.1"}
     credential = integration.credential()
-    if credential == "":
-        done.set_result(
-            SendResult(
-                Outcome.ACTION_REQUIRED,
-                error_code=FailureCode.CREDENTIALS,
-                message=f"The environment variable {integration.credential_env_var} is not set; "
-                "nothing was sent.",
-            )
-        )
-        return done
     if credential:
         headers["Authorization"] = f"Bearer {credential}"
-    if integration.backend != Integration.Backend.HTTP_PUSH or not integration.endpoint_url:
-        done.set_result(
-            SendResult(
-                Outcome.ACTION_REQUIRED,
-                error_code=FailureCode.CONFIGURATION,
-                message=f"Integration {integration} has no endpoint URL to push to; nothing was "
-                "sent.",
+    url, timeout = integration.endpoint_url, integration.timeout_seconds
+    answers = transport().post_many(
+        [
+            Request(
+                url,
+                json.dumps(payload, separators=(",", ":")).encode(),
+                {"Idempotency-Key": key, **headers},
+                timeout,
             )
-        )
-        return done
-    answer = transport().post(
-        integration.endpoint_url,
-        body=json.dumps(payload, separators=(",", ":")).encode(),
-        headers=headers,
-        timeout=integration.timeout_seconds,
+            for payload, key in sends
+        ]
     )
+    results = []
+    for answer in answers:
+        done: concurrent.futures.Future[SendResult] = concurrent.futures.Future()
+        answer.add_done_callback(functools.partial(_classified, integration, done))
+        results.append(done)
+    return results
 
-    def classified(sent: concurrent.futures.Future) -> None:
-        done.set_result(_result(integration, sent.result()))
 
-    answer.add_done_callback(classified)
+def _classified(
+    integration: Integration, done: concurrent.futures.Future, sent: concurrent.futures.Future
+) -> None:
+    done.set_result(_result(integration, sent.result()))
+
+
+def _done(result: SendResult) -> concurrent.futures.Future[SendResult]:
+    done: concurrent.futures.Future[SendResult] = concurrent.futures.Future()
+    done.set_result(result)
     return done
+
+
+def _cannot_send(integration: Integration) -> SendResult | None:
+    """What a person must fix before anything can be pushed to ``integration``, if anything:
+    nothing is sent then."""
+    if integration.credential() == "":
+        return SendResult(
+            Outcome.ACTION_REQUIRED,
+            error_code=FailureCode.CREDENTIALS,
+            message=f"The environment variable {integration.credential_env_var} is not set; "
+            "nothing was sent.",
+        )
+    if integration.backend != Integration.Backend.HTTP_PUSH or not integration.endpoint_url:
+        return SendResult(
+            Outcome.ACTION_REQUIRED,
+            error_code=FailureCode.CONFIGURATION,
+            message=f"Integration {integration} has no endpoint URL to push to; nothing was sent.",
+        )
+    return None
 
 
 def _result(integration: Integration, answer: Answer) -> SendResult:

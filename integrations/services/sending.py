@@ -168,20 +168,27 @@ class Batch:
             if admission.count:
                 self._renew_if_needed(integration_id)
                 queue = self.waiting[integration_id]  # renewing may have dropped claims
-            for slot in admission.slots:
-                if not queue:
-                    pace().finished(integration_id, [slot])
-                    continue
-                self._start(queue.popleft(), slot)
+            starting = [(queue.popleft(), slot) for slot in admission.slots[: len(queue)]]
+            if spare := admission.slots[len(starting) :]:
+                pace().finished(integration_id, spare)
+            if starting:
+                self._start(starting)
             if admission.count < wanted:
                 wait = min(wait, max(admission.wait, 0.001))
         return wait
 
-    def _start(self, claim: Claim, slot: str) -> None:
-        claim.attempt.started_at = timezone.now()
-        future = backends.http_push_start(claim.integration, claim.payload, claim.idempotency_key)
-        self.in_flight[future] = (claim, slot)
-        future.add_done_callback(self.answers.put)
+    def _start(self, starting: list[tuple[Claim, str]]) -> None:
+        """Start the sends of one integration's claims (with their slots) in one hand-over."""
+        now = timezone.now()
+        for claim, _ in starting:
+            claim.attempt.started_at = now
+        futures = backends.http_push_start_many(
+            starting[0][0].integration,
+            [(claim.payload, claim.idempotency_key) for claim, _ in starting],
+        )
+        for future, started in zip(futures, starting, strict=True):
+            self.in_flight[future] = started
+            future.add_done_callback(self.answers.put)
 
     def _renew_if_needed(self, integration_id: int) -> None:
         """Renew the leases of an integration's waiting claims if the next to start would not

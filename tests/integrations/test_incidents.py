@@ -176,19 +176,20 @@ def test_site_agent_held_deliveries_return_to_the_pull_queue(django_capture_on_c
 
 @pytest.mark.django_db
 def test_a_send_that_raises_mid_batch_loses_nothing_and_sends_nothing_twice(sandbox, monkeypatch):
-    # given: six deliveries, two in flight at a time, and a send that raises on the third
+    # given: six deliveries, two in flight at a time (started two together), and starting the
+    # second two raises
     integration = integration_of(sandbox, max_in_flight=2)
     deliveries = resubmitted(integration, 6)
-    real_start = sending.backends.http_push_start
+    real_start = sending.backends.http_push_start_many
     calls = []
 
-    def start_or_raise(*args):
-        calls.append(args)
-        if len(calls) == 3:
+    def start_or_raise(integration, sends):
+        calls.append(sends)
+        if len(calls) == 2:
             raise RuntimeError("the client broke")
-        return real_start(*args)
+        return real_start(integration, sends)
 
-    monkeypatch.setattr(sending.backends, "http_push_start", start_or_raise)
+    monkeypatch.setattr(sending.backends, "http_push_start_many", start_or_raise)
 
     # when
     with pytest.raises(RuntimeError, match="the client broke"):
@@ -199,7 +200,7 @@ def test_a_send_that_raises_mid_batch_loses_nothing_and_sends_nothing_twice(sand
     assert len(sandbox.send_counts()) == 2
 
     # when: the leases of the claims never sent run out, and the sweep hands them out again
-    monkeypatch.setattr(sending.backends, "http_push_start", real_start)
+    monkeypatch.setattr(sending.backends, "http_push_start_many", real_start)
     with time_machine.travel(timezone.now() + timedelta(minutes=5)):
         assert services.sweep_due().reclaimed == 4
         services.deliveries_send(delivery_ids=ids(deliveries))  # what the handed-out task does
