@@ -45,7 +45,7 @@ class BulkOperationAdmin(admin.ModelAdmin):
         "resubmitted",
         "skipped_count",
         "outcomes",
-        "skipped",
+        "skipped_reasons",
         "filters",
         "created",
         "started_at",
@@ -163,7 +163,7 @@ class BulkOperationAdmin(admin.ModelAdmin):
         )
 
     @admin.display(description="skipped, by reason")
-    def skipped(self, operation):
+    def skipped_reasons(self, operation):
         if not operation.skipped_by_reason:
             return "-"
         items = format_html_join(
