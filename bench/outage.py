@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import threading
 import time
 
@@ -87,6 +88,28 @@ class Arrivals(threading.Thread):
                 self.stopping.wait(max(0.0, next_at - time.time()))
         finally:
             connection.close()
+
+
+def database_commits() -> int:
+    """Transactions committed in this database so far (PostgreSQL's statistics)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_force_next_flush()")
+        cursor.execute(
+            "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()"
+        )
+        return cursor.fetchone()[0]
+
+
+def timeline(orders, *, since: dt.datetime, step: int = 10) -> list[int]:
+    """Backlog orders done in each ``step`` seconds from ``since``."""
+    done = orders.filter(completed_at__isnull=False).values_list("completed_at", flat=True)
+    buckets: dict[int, int] = {}
+    for at in done:
+        index = max(0, int((at - since).total_seconds() // step))
+        buckets[index] = buckets.get(index, 0) + 1
+    return [buckets.get(i, 0) for i in range(max(buckets, default=-1) + 1)]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -167,6 +190,10 @@ def main(argv: list[str] | None = None) -> int:
         for start in range(0, len(backlog), 1000):
             place(backlog[start : start + 1000])
         time.sleep(max(0.0, outage_started + args.outage - time.time()))
+        meter = harness.CpuMeter(
+            {name: processes.running[name].pid for name in [*workers, "beat", "sandbox"]}
+        ).start()
+        commits_before = database_commits()
         harness.sandbox(url, "/_sandbox/mode", {"maintenance": False})
         recovered_at = timezone.now()
         arrivals = Arrivals(later, per_second=args.arrivals)
@@ -180,6 +207,8 @@ def main(argv: list[str] | None = None) -> int:
             what="the backlog done",
         )
         drained_at = orders.aggregate(last=Max("completed_at"))["last"]
+        cpu = meter.stop()
+        commits = database_commits() - commits_before
         arrivals.stopping.set()
         arrivals.join()
         placed = dict(arrivals.placed)
@@ -254,6 +283,9 @@ def main(argv: list[str] | None = None) -> int:
         "first_send_at": first_send["first"],
         "recovered_at": recovered_at,
         "drained_at": drained_at,
+        "done_each_10_s": timeline(orders, since=recovered_at),
+        "drain_cpu_seconds": cpu,
+        "drain_commits": commits,
     }
     rows = [
         ("backlog, placed during the outage", f"{args.backlog:,} orders"),
@@ -274,6 +306,19 @@ def main(argv: list[str] | None = None) -> int:
             "new orders during the drain: placing to first attempt",
             f"p50 {figures['first_attempt_p50_s']} s, p95 {figures['first_attempt_p95_s']} s "
             f"({len(during_drain)} orders)",
+        ),
+        (
+            "backlog orders done in each 10 s from the return",
+            " ".join(str(n) for n in figures["done_each_10_s"]),
+        ),
+        (
+            "CPU seconds during the drain",
+            ", ".join(f"{name} {seconds:.1f}" for name, seconds in cpu.items() if name != "wall")
+            + f" (of {cpu['wall']:.1f} s wall, {os.cpu_count()} cores)",
+        ),
+        (
+            "database commits during the drain",
+            f"{commits:,} ({commits / max(1, len(backlog) + len(placed)):.2f} an order)",
         ),
         (
             "incidents",

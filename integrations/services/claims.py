@@ -14,7 +14,7 @@ from datetime import datetime
 from itertools import groupby
 
 from django.db import transaction
-from django.db.models import DateTimeField, F, Q, Value
+from django.db.models import DateTimeField, Exists, F, OuterRef, Q, Value
 from django.utils import timezone
 
 from core.sql import insert_select
@@ -44,6 +44,7 @@ ROW = (
     "pending_incident_id",
     "order__state",
     *(f"order__{name}" for name in backends.PAYLOAD_FIELDS),
+    "shared",
 )
 NEW_ATTEMPT = [
     "delivery",
@@ -74,6 +75,10 @@ class Claim:
     idempotency_key: str = ""
     payload: dict | None = None
     lease_expires_at: datetime | None = None
+    shared: bool = True
+    """Does the order have other deliveries (other routes)? Only then can its completion wait
+    for another delivery, or another wait for this one. Routes' deliveries are made together
+    when the order is queued, so what the claim saw holds while the claim does."""
 
     @property
     def integration(self) -> Integration:
@@ -104,6 +109,7 @@ def deliveries_claim(*, delivery_ids: list[int]) -> list[Claim]:
             dict(zip(ROW, row, strict=True))
             for row in Delivery.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(pk__any=delivery_ids)
+            .annotate(shared=Exists(_siblings))
             .filter(
                 Q(state=Delivery.State.QUEUED)
                 | Q(state=Delivery.State.IN_FLIGHT, lease_expires_at__lt=now)
@@ -137,6 +143,9 @@ def deliveries_claim(*, delivery_ids: list[int]) -> list[Claim]:
         for integration_id, group in groupby(sendable, key=lambda row: row["integration_id"]):
             claims += _claim_group(integrations[integration_id], list(group), now=now)
     return claims
+
+
+_siblings = Delivery.objects.filter(order_id=OuterRef("order_id")).exclude(pk=OuterRef("pk"))
 
 
 def _fail_unsent(rows: list[dict], integrations: dict, *, now) -> None:
@@ -232,6 +241,7 @@ def _claim(row: dict, integration: Integration, *, attempt_id: int, expires, now
             mapping=integration.mapping,
         ),
         lease_expires_at=expires,
+        shared=row["shared"],
     )
 
 

@@ -44,15 +44,23 @@ from integrations.services.outcomes import attempt_record
 from integrations.services.successes import successes_record
 
 Sent = tuple[Claim, backends.SendResult]
-RECORD_EVERY = 0.2
-"""Seconds successes may wait to be recorded together (or ``RECORD_BATCH`` of them)."""
+RECORD_EVERY = {Lane.FIRST: 0.2, Lane.RECOVERY: 1.0}
+"""Seconds successes may wait to be recorded together (or ``RECORD_BATCH`` of them), by lane.
+A new order's done is shown within a fifth of a second; recovery traffic is spread over many
+tasks that each send a few a second, so each records about once a slice: a fixed number of
+queries a record, whatever it holds, makes few records the cheap way to drain a backlog."""
 RECORD_BATCH = 100
 RECOVERY_SLICE_SECONDS = 1.0
 """A recovery task's slice, on average: each is drawn between half and one and a half of it,
 so that tasks released together do not all end their slices (and wait out their last
 answers) together."""
 TOP_UP = 25
-"""A recovery task claims this many at a time, when fewer wait to be sent."""
+"""A recovery task claims at most this many at a time."""
+TOP_UP_FIRST = 5
+"""...and first this many: each time the pacing takes every claim waiting, the next claim is
+twice as large (up to ``TOP_UP``). Many recovery tasks share an integration's rate, each
+sending a few a second; what a task claimed and did not send by the end of its slice is given
+back, so claiming no more than it can send saves writing and removing attempt rows."""
 LONGEST_WAIT = 0.05
 """The longest the sender sleeps between looks at its sends and its pacing."""
 
@@ -91,6 +99,7 @@ class Batch:
         self.waiting: dict[int, deque[Claim]] = {}
         self.limits: dict[int, Limits] = {}
         self.unclaimed = deque(unclaimed or [])
+        self.top_up = TOP_UP_FIRST
         self._take(claims)
         self.in_flight: dict[concurrent.futures.Future, tuple[Claim, str]] = {}
         self.answers: SimpleQueue[concurrent.futures.Future] = SimpleQueue()
@@ -111,8 +120,12 @@ class Batch:
     def _top_up(self) -> None:
         """Claim the next few unclaimed deliveries when those waiting run low (a recovery
         task claims as it goes, so that what its slice does not send was never claimed)."""
-        while self.unclaimed and sum(map(len, self.waiting.values())) < TOP_UP:
-            ids = [self.unclaimed.popleft() for _ in range(min(TOP_UP, len(self.unclaimed)))]
+        while self.unclaimed:
+            waiting = sum(map(len, self.waiting.values()))
+            if waiting * 2 >= self.top_up:
+                return
+            count = min(self.top_up - waiting, len(self.unclaimed))
+            ids = [self.unclaimed.popleft() for _ in range(count)]
             self._take(deliveries_claim(delivery_ids=ids))
 
     def run(self) -> None:
@@ -173,6 +186,8 @@ class Batch:
                 pace().finished(integration_id, spare)
             if starting:
                 self._start(starting)
+            if self.unclaimed and starting and not queue:  # it could have sent more
+                self.top_up = min(TOP_UP, self.top_up * 2)
             if admission.count < wanted:
                 wait = min(wait, max(admission.wait, 0.001))
         return wait
@@ -225,7 +240,7 @@ class Batch:
 
     def _record_when_due(self) -> None:
         failed = any(result.outcome != Attempt.Outcome.SUCCESS for _, result in self.answered)
-        late = self.answered and time.monotonic() - self.oldest_answer > RECORD_EVERY
+        late = self.answered and time.monotonic() - self.oldest_answer > RECORD_EVERY[self.lane]
         if failed or late or len(self.answered) >= RECORD_BATCH:
             self._record()
 

@@ -69,10 +69,12 @@ def successes_record(*, sent: list[Sent]) -> None:
         finished = _deliveries_finish(sent, now=now)
         ours = [(c, r) for c, r in sent if c.attempt.delivery_id in finished]
         order_ids = list({claim.attempt.order_id for claim, _ in ours})
+        # Only an order with other deliveries can wait for one, or have one wait for it.
+        shared = {claim.attempt.order_id for claim, _ in ours if claim.shared}
         held_back: set[int] = set()
 
         def waiting(locked: list[int]) -> set[int]:
-            held_back.update(_orders_waiting_for_others(locked))
+            held_back.update(_orders_waiting_for_others([pk for pk in locked if pk in shared]))
             return held_back
 
         before = order_services.orders_complete(
@@ -85,7 +87,7 @@ def successes_record(*, sent: list[Sent]) -> None:
             now=now,
             waiting=waiting,
         )
-        deliveries_unblock(order_ids=order_ids, now=now)
+        deliveries_unblock(order_ids=[pk for pk in order_ids if pk in shared], now=now)
         for claim, result in sent:
             attempt_close(claim.attempt, result, now)
             if claim.attempt.delivery_id in finished:

@@ -80,6 +80,54 @@ def test_a_batch_of_25_takes_as_many_queries_as_a_batch_of_5(sandbox):
 
 
 @pytest.mark.django_db
+def test_a_single_route_batch_never_asks_about_other_deliveries(sandbox):
+    # given: orders with one route each (no other delivery to wait for, or waiting for them)
+    deliveries = queued(sandbox, 5)
+
+    # when
+    with CaptureQueriesContext(connection) as captured:
+        services.deliveries_send(delivery_ids=ids(deliveries))
+
+    # then: neither the waiting deliveries nor the unfinished required ones are looked up
+    assert states(deliveries) == ["done"] * 5
+    looked_up = [
+        sql
+        for sql in (q["sql"] for q in captured.captured_queries)
+        if sql.startswith("SELECT")
+        and 'FROM "integrations_delivery"' in sql
+        and ("'waiting'" in sql or '"integrations_delivery"."required"' in sql)
+    ]
+    assert looked_up == []
+
+
+@pytest.mark.django_db
+def test_a_recovery_task_claims_little_more_than_its_slice_sends(sandbox, monkeypatch):
+    # given: an integration allowing 4 sends a second, 60 deliveries in one recovery task
+    deliveries = queued(sandbox, 60, max_per_second=4)
+    claimed = []
+    claim = sending.deliveries_claim
+
+    def counting(*, delivery_ids):
+        claims = claim(delivery_ids=delivery_ids)
+        claimed.extend(claims)
+        return claims
+
+    monkeypatch.setattr(sending, "deliveries_claim", counting)
+
+    # when: one slice of the task (what it does not send goes back to the queue)
+    made = services.deliveries_send(delivery_ids=ids(deliveries), lane=Lane.RECOVERY)
+
+    # then: a few sent, and no more claimed than the slice could send and one top-up beyond
+    sent = sum(sandbox.send_counts().values())
+    assert 1 <= sent == len(made) < 60
+    assert len(claimed) - sent <= sending.TOP_UP_FIRST
+    rest = Delivery.objects.filter(pk__in=ids(deliveries)).exclude(state="succeeded")
+    assert rest.count() == 60 - sent
+    assert set(rest.values_list("state", "attempt_count")) == {(Delivery.State.QUEUED, 0)}
+    assert Attempt.objects.filter(delivery__in=deliveries).count() == sent
+
+
+@pytest.mark.django_db
 def test_each_answer_is_recorded_for_its_own_delivery_as_it_came(sandbox):
     # given: the second order lacks the postal code the sandbox requires
     sandbox.set_mode(require_postal_code=True)
