@@ -40,10 +40,28 @@ class Released:
         return self.held + self.orders
 
 
-def incident_failed(*, integration_id: int, attempt, now: datetime, message: str) -> int:
+def incident_ended_after(*, integration_id: int, answered_at: datetime) -> Incident | None:
+    """The integration's latest incident if it ended at or after ``answered_at``: a transient
+    failure answered then but recorded only now (its worker had many answers to record, say)
+    is that incident's, not the start of a new one: the remote system has answered again
+    since. One query on the incidents' (integration, started_at) index."""
+    latest = Incident.objects.filter(integration_id=integration_id).order_by("-started_at").first()
+    if latest is not None and latest.ended_at is not None and latest.ended_at >= answered_at:
+        return latest
+    return None
+
+
+def incident_failed(
+    *, integration_id: int, attempt, now: datetime, message: str, late: Incident | None = None
+) -> int:
     """Count a transient failure in the integration's open incident, opening one if there is
-    none; the attempt records it. Safe against concurrent failures (one open incident per
-    integration, by a partial unique constraint)."""
+    none; the attempt records it. A failure recorded after its incident ended (``late``, from
+    ``incident_ended_after``) counts in that one. Safe against concurrent failures (one open
+    incident per integration, by a partial unique constraint)."""
+    if late is not None:
+        Incident.objects.filter(pk=late.pk).update(failures=F("failures") + 1)
+        attempt.incident_id = late.pk
+        return late.pk
     open_incident = Incident.objects.filter(integration_id=integration_id, ended_at__isnull=True)
     for _ in range(3):
         pk = open_incident.values_list("pk", flat=True).first()

@@ -10,11 +10,19 @@ order. Each decision is a ``Decision``; the words the attempt shows are written 
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from integrations.backends import SendResult
 from integrations.codes import BreakerChange, Decision
-from integrations.models import Attempt, BreakerState, Delivery, HeldReason, Integration
+from integrations.models import (
+    Attempt,
+    BreakerState,
+    Delivery,
+    HeldReason,
+    Incident,
+    Integration,
+)
 from integrations.pacing import Lane
 from integrations.policy import next_retry
 from integrations.selectors import active_window
@@ -22,7 +30,7 @@ from integrations.services.alerting import alerts_for_attempt
 from integrations.services.breaker import breaker_record
 from integrations.services.claims import Claim, deliveries_hold
 from integrations.services.delivery import enqueue
-from integrations.services.incidents import incident_failed
+from integrations.services.incidents import incident_ended_after, incident_failed
 from integrations.services.logs import attempt_logged, attempt_observed
 from integrations.services.successes import attempt_close, attempt_details, successes_record
 from orders import services as order_services
@@ -30,6 +38,7 @@ from orders.models import Order, Trigger
 
 ACTION_REQUIRED = "no automatic retry: a person must act (edit the order or fix the integration)"
 THROTTLED = "rate limited: sent again at the integration's pace (not counted as a failure)"
+AFTER_RECOVERY = "sent again at once: the remote system has answered again since this failure"
 
 
 def hold(delivery: Delivery, reason: str) -> None:
@@ -62,32 +71,45 @@ def attempt_record(*, attempt: Attempt, result: SendResult) -> Attempt:
         if delivery.attempt_count != attempt.number or delivery.state != Delivery.State.IN_FLIGHT:
             _superseded(attempt, result)
             return attempt
-        breaker = breaker_record(
-            integration=delivery.integration,
-            outcome=result.outcome,
-            message=result.summary,
-            now=now,
-            throttled=result.throttled,
-        )
+        late = None
+        if result.outcome == Attempt.Outcome.TRANSIENT and not result.throttled:
+            late = incident_ended_after(integration_id=delivery.integration_id, answered_at=now)
+        # A failure answered before the remote system's return (recorded after it) is no news
+        # of its state: it neither counts toward the breaker nor opens a new incident.
+        breaker = BreakerChange.NONE
+        if late is None:
+            breaker = breaker_record(
+                integration=delivery.integration,
+                outcome=result.outcome,
+                message=result.summary,
+                now=now,
+                throttled=result.throttled,
+            )
         order = Order.objects.select_related("offering").get(pk=delivery.order_id)
-        decision = _decide(delivery, attempt, order, result, now, breaker=breaker)
+        decision = _decide(delivery, attempt, order, result, now, breaker=breaker, late=late)
         attempt.save()
         alerts_for_attempt(attempt=attempt, breaker=breaker, decision=decision)
     attempt_logged(attempt=attempt, order_number=order.number, order_uuid=order.uuid, result=result)
     return attempt
 
 
-def _decide(delivery, attempt, order, result: SendResult, now, *, breaker) -> Decision:
+def _decide(delivery, attempt, order, result: SendResult, now, *, breaker, late) -> Decision:
     """What follows a failed answer: a 429 slows down, a transient failure counts in the
     incident and is retried or held, anything else waits for a person."""
     if result.throttled:
         return _throttled(delivery, attempt, now)
     if result.outcome == Attempt.Outcome.TRANSIENT:
         incident_failed(
-            integration_id=delivery.integration_id, attempt=attempt, now=now, message=result.summary
+            integration_id=delivery.integration_id,
+            attempt=attempt,
+            now=now,
+            message=result.summary,
+            late=late,
         )
         opened = breaker == BreakerChange.OPENED
-        return _failed_transiently(delivery, attempt, order, result, now, breaker_opened=opened)
+        return _failed_transiently(
+            delivery, attempt, order, result, now, breaker_opened=opened, late=late
+        )
     _finish(delivery, Delivery.State.FAILED, result)
     attempt.decision = ACTION_REQUIRED
     _fail_order(delivery, order, attempt, result, kind=Order.FailureKind.ACTION_REQUIRED)
@@ -115,6 +137,34 @@ def _throttled(delivery: Delivery, attempt: Attempt, now) -> Decision:
     )
     transaction.on_commit(lambda: enqueue([delivery.pk], lane=Lane.RECOVERY))
     return Decision.THROTTLED
+
+
+def _send_again_after_recovery(delivery: Delivery, attempt: Attempt, now, *, incident) -> Decision:
+    """Queue a late failure's delivery again at once, on the recovery lane, as its incident's
+    release (the attempt counts toward giving up, as any transient failure does)."""
+    attempt.decision = AFTER_RECOVERY
+    delivery.state = Delivery.State.QUEUED
+    delivery.lease_expires_at = None
+    delivery.next_attempt_at = now
+    delivery.pending_trigger = Trigger.RELEASE
+    delivery.pending_actor = None
+    delivery.pending_incident = incident
+    delivery.save(
+        update_fields=[
+            "state",
+            "lease_expires_at",
+            "next_attempt_at",
+            "pending_trigger",
+            "pending_actor",
+            "pending_incident",
+            "counted_attempts",
+            "first_failed_at",
+            "modified",
+        ]
+    )
+    Incident.objects.filter(pk=incident.pk).update(released=F("released") + 1)
+    transaction.on_commit(lambda: enqueue([delivery.pk], lane=Lane.RECOVERY))
+    return Decision.RETRY
 
 
 def _superseded(attempt: Attempt, result: SendResult) -> None:
@@ -187,12 +237,18 @@ def _count_failure(delivery: Delivery, now) -> None:
     delivery.first_failed_at = delivery.first_failed_at or now
 
 
-def _failed_transiently(delivery, attempt, order, result, now, *, breaker_opened: bool) -> Decision:
+def _failed_transiently(
+    delivery, attempt, order, result, now, *, breaker_opened: bool, late=None
+) -> Decision:
     """Hold the delivery (maintenance window, open breaker) or schedule the retry, or give
-    up when the policy is used up."""
-    window = active_window(integration_id=delivery.integration_id, now=attempt.started_at) or (
-        active_window(integration_id=delivery.integration_id, now=now)
-    )
+    up when the policy is used up. A failure recorded after its incident ended (``late``) is
+    sent again at once with what that incident released, its order left executing."""
+    if late is not None:  # the window it was sent in (if any) has ended since: only a new one
+        window = active_window(integration_id=delivery.integration_id, now=timezone.now())
+    else:
+        window = active_window(
+            integration_id=delivery.integration_id, now=attempt.started_at
+        ) or active_window(integration_id=delivery.integration_id, now=now)
     if window:
         attempt.counts_toward_give_up = False
         attempt.decision = f"held: maintenance window until {window.ends_at:%Y-%m-%d %H:%M} UTC"
@@ -219,6 +275,8 @@ def _failed_transiently(delivery, attempt, order, result, now, *, breaker_opened
         now=now,
         retry_after_seconds=result.retry_after_seconds,
     )
+    if late is not None and not retry.exhausted:
+        return _send_again_after_recovery(delivery, attempt, now, incident=late)
     attempt.decision = retry.reason
     _finish(delivery, Delivery.State.FAILED, result)
     if retry.exhausted:

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from integrations import services, tasks
+from integrations.backends import SendResult
 from integrations.codes import Decision
 from integrations.models import (
     Attempt,
@@ -84,6 +85,47 @@ def test_orders_that_failed_before_the_breaker_opened_go_out_with_the_held_ones(
     assert released.filter(outcome="success").count() == 5  # the probe, and the four after it
     assert released.filter(incident=incident).count() == 4
     assert len(sandbox.accepted()) == 5
+
+
+@pytest.mark.django_db
+def test_a_failure_recorded_after_the_remote_answered_again_opens_nothing_and_goes_again(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    # given: three deliveries in flight; the first and third answered 503, the second 201
+    # in between, but the third's answer is recorded last (its worker was busy recording)
+    integration = IntegrationFactory(breaker_threshold=2)
+    deliveries = resubmitted(integration, 3)
+    first, second, third = services.deliveries_claim(delivery_ids=ids(deliveries))
+    now = timezone.now()
+    for claim, seconds in ((first, 0.0), (third, 0.1), (second, 0.2)):
+        claim.attempt.finished_at = now + timedelta(seconds=seconds)
+    down = SendResult(outcome="transient", remote_status=503, message="maintenance")
+    queued = []
+    monkeypatch.setattr(outcomes, "enqueue", lambda ids, lane: queued.append((ids, lane)))
+
+    # when
+    outcomes.attempt_record(attempt=first.attempt, result=down)
+    services.successes_record(sent=[(second, SendResult(outcome="success", remote_status=201))])
+    with django_capture_on_commit_callbacks(execute=True):
+        outcomes.attempt_record(attempt=third.attempt, result=down)
+
+    # then: one incident, ended by the success, with both failures; the breaker closed with
+    # nothing counted (the late failure would have opened it: its threshold is two)
+    [incident] = Incident.objects.filter(integration=integration)
+    assert (incident.ended_by, incident.failures) == (Incident.End.ANSWERED, 2)
+    integration.refresh_from_db()
+    assert (integration.breaker_state, integration.breaker_failures) == (BreakerState.CLOSED, 0)
+    # and the late failure's order goes again at once as the incident's release
+    late = Delivery.objects.get(pk=third.attempt.delivery_id)
+    assert (late.state, late.pending_trigger, late.pending_incident_id) == (
+        Delivery.State.QUEUED,
+        Trigger.RELEASE,
+        incident.pk,
+    )
+    assert queued == [([late.pk], Lane.RECOVERY)]
+    assert Order.objects.get(pk=late.order_id).state == Order.State.EXECUTING
+    attempt = Attempt.objects.get(pk=third.attempt.pk)
+    assert (attempt.incident_id, attempt.decision) == (incident.pk, outcomes.AFTER_RECOVERY)
 
 
 @pytest.mark.django_db
