@@ -80,8 +80,12 @@ run: install dashboard
 	$(BIN)/python -m config.processes start -f Procfile
 
 # The dashboard is built before the suite: its browser tests (tests/dashboard/) open the build.
+# Two processes (pytest-xdist, a test file each at a time), each with its own test database and
+# Redis databases (tests/settings.py): much of the suite waits on HTTP, workers and a browser.
+# PYTEST_WORKERS=0 runs it in one process.
+PYTEST_WORKERS ?= 2
 test: install-test services browser dashboard dashboard-test
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadfile) $(PYTEST_ARGS)
 
 # ruff, and the direction of imports between the apps (pyproject.toml's import-linter
 # contracts; see docs/architecture.md).
