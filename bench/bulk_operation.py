@@ -9,8 +9,9 @@ a run SIGKILLed half-way and resumed (orders resubmitted twice).
     .venv/bin/python -m bench.bulk_operation                   # 1,000,000 orders
     .venv/bin/python -m bench.bulk_operation --orders 20000    # a quick look
 
-WAL is read from ``pg_stat_wal`` and ``pg_current_wal_lsn()``, which are the whole server's:
-other databases' writes meanwhile count too (the report says whether other tests ran).
+WAL is read back between ``pg_current_wal_lsn()`` before and after with ``pg_walinspect``,
+counting only the records that touch this database's relations (``bench.wal_breakdown``
+attributes them to each table and index).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import time
 
 from bench import harness
 from bench.bulk_resubmit import erred, reset
+from bench.wal_breakdown import database_wal, retained_wal
 
 TARGET_SECONDS = 60.0
 TARGET_RATIO = 1.3
@@ -55,22 +57,22 @@ BARE_STATEMENTS = [
 BARE_RANGE = 10_000
 
 
-def wal() -> tuple[int, int, int]:
-    """(bytes by LSN, records, bytes) of the whole server so far."""
+def wal() -> str:
+    """The server's WAL position now."""
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_current_wal_lsn() - '0/0'::pg_lsn, wal_records, wal_bytes FROM pg_stat_wal"
-        )
-        lsn, records, size = cursor.fetchone()
-    return int(lsn), int(records), int(size)
+        cursor.execute("SELECT pg_current_wal_lsn()")
+        return cursor.fetchone()[0]
 
 
-def wal_per_order(before, after, orders: int) -> dict:
+def wal_per_order(before: str, after: str, orders: int) -> dict:
+    """WAL records and bytes of this database between two positions, an order (read back
+    with ``pg_walinspect``: other databases' writes meanwhile do not count)."""
+    records, size = database_wal(before, after)
     return {
-        "bytes_per_order": round((after[0] - before[0]) / orders, 1),
-        "records_per_order": round((after[1] - before[1]) / orders, 2),
+        "bytes_per_order": round(size / orders, 1),
+        "records_per_order": round(records / orders, 2),
     }
 
 
@@ -322,17 +324,17 @@ def main(argv: list[str] | None = None) -> int:
     print(f"full resubmit of {args.orders:,} as a bulk operation ...", flush=True)
     reset(dataset)
     meter = ChunkMeter()
-    before = wal()
-    full_seconds, operation = full_run(selection, staff, meter)
-    full_wal = wal_per_order(before, wal(), args.orders)
+    with retained_wal("bench_bulk_operation") as before:
+        full_seconds, operation = full_run(selection, staff, meter)
+        full_wal = wal_per_order(before, wal(), args.orders)
     assert operation.resubmitted == args.orders, operation
     harness.broker_flush()
 
     print("bare set-based statements on the same rows ...", flush=True)
     reset(dataset)
-    before = wal()
-    bare_seconds = bare_run(dataset, staff, args.orders)
-    bare_wal = wal_per_order(before, wal(), args.orders)
+    with retained_wal("bench_bulk_operation") as before:
+        bare_seconds = bare_run(dataset, staff, args.orders)
+        bare_wal = wal_per_order(before, wal(), args.orders)
 
     print("previews ...", flush=True)
     reset(dataset)

@@ -115,10 +115,10 @@ class OrderFilter(filters.FilterSet):
         field_name="created", lookup_expr="lt", help_text="Placed before."
     )
     failed_after = UtcDateTimeFilter(
-        field_name="erred_at", lookup_expr="gte", help_text="Failed at or after."
+        method="filter_failed_window", help_text="Erred orders that failed at or after."
     )
     failed_before = UtcDateTimeFilter(
-        field_name="erred_at", lookup_expr="lt", help_text="Failed before."
+        method="filter_failed_window", help_text="Erred orders that failed before."
     )
     failure_kind = filters.MultipleChoiceFilter(choices=Order.FailureKind.choices, distinct=False)
     retry_scheduled = StrictBooleanFilter(
@@ -157,6 +157,12 @@ class OrderFilter(filters.FilterSet):
             if value
             else queryset.filter(state=Order.State.ERRED).exclude(scheduled)
         )
+
+    def filter_failed_window(self, queryset, name, value):
+        """Only an erred order has a failure time (a retry clears it); naming the state lets
+        the failure-time index (``order_erred_at``, erred orders only) serve the window."""
+        lookup = "erred_at__gte" if name == "failed_after" else "erred_at__lt"
+        return queryset.filter(state=Order.State.ERRED, **{lookup: value})
 
     def filter_search(self, queryset, name, value):
         return orders_matching(queryset, value)

@@ -143,7 +143,12 @@ class Order(ConcurrentTransitionMixin, models.Model):
         ordering = ["-created"]
         constraints = [models.UniqueConstraint(fields=["number"], name="order_unique_number")]
         indexes = [
-            models.Index(fields=["state", "erred_at"], name="order_state_erred_at"),
+            # The Failed orders queue by failure time. Erred orders only: a resubmit (erred to
+            # executing) writes no entry here, where a (state, erred_at) index took one for
+            # every order in every state (only an erred order has an ``erred_at``).
+            models.Index(
+                fields=["erred_at"], name="order_erred_at", condition=models.Q(state="erred")
+            ),
             models.Index(fields=["state", "created"], name="order_state_created"),
             models.Index(
                 fields=["next_retry_at"],

@@ -3896,9 +3896,9 @@ export interface operations {
                 created_before?: string;
                 /** @description The `next` or `previous` link's cursor; any other value is a 400. */
                 cursor?: string;
-                /** @description Failed at or after. ISO 8601 date-time; without an offset it is UTC; offsets from -14:00 to +14:00. */
+                /** @description Erred orders that failed at or after. ISO 8601 date-time; without an offset it is UTC; offsets from -14:00 to +14:00. */
                 failed_after?: string;
-                /** @description Failed before. ISO 8601 date-time; without an offset it is UTC; offsets from -14:00 to +14:00. */
+                /** @description Erred orders that failed before. ISO 8601 date-time; without an offset it is UTC; offsets from -14:00 to +14:00. */
                 failed_before?: string;
                 /**
                  * @description Why it is erred now.
@@ -4947,9 +4947,9 @@ export interface operations {
                 created_after?: string;
                 /** @description Placed before. ISO 8601 date-time; without an offset it is UTC; offsets from -14:00 to +14:00. */
                 created_before?: string;
-                /** @description Failed at or after. ISO 8601 date-time; without an offset it is UTC; offsets from -14:00 to +14:00. */
+                /** @description Erred orders that failed at or after. ISO 8601 date-time; without an offset it is UTC; offsets from -14:00 to +14:00. */
                 failed_after?: string;
-                /** @description Failed before. ISO 8601 date-time; without an offset it is UTC; offsets from -14:00 to +14:00. */
+                /** @description Erred orders that failed before. ISO 8601 date-time; without an offset it is UTC; offsets from -14:00 to +14:00. */
                 failed_before?: string;
                 /**
                  * @description Why it is erred now.
