@@ -156,6 +156,7 @@ class OrderResubmitApi(StrictQueryParams, APIView):
                 skipped_limit=SKIPPED_LIMIT,
             )
             return Response(_answer(result, operation, [], 0))
+        patch = data.get("attributes_patch")
         visible = order_list(user=request.user)
         missing = []
         if "uuids" in data:
@@ -186,6 +187,7 @@ class OrderResubmitApi(StrictQueryParams, APIView):
                 orders=orders,
                 filters=recorded_filters,
                 source=BulkOperation.Source.API,
+                patch=patch,
             )
             return _accepted(operation)
         result, operation = orders_resubmit_recorded(
@@ -195,8 +197,11 @@ class OrderResubmitApi(StrictQueryParams, APIView):
             filters=recorded_filters,
             dry_run=data["dry_run"],
             skipped_limit=SKIPPED_LIMIT,
+            patch=patch,
         )
         answer = _answer(result, operation, missing, left_out)
+        if patch is not None:
+            answer["attributes_patch"] = patch
         if result.dry_run:
             answer["would_send_deliveries"] = result.deliveries
             resubmittable = orders_resubmittable(orders=orders, user=request.user)
@@ -206,6 +211,7 @@ class OrderResubmitApi(StrictQueryParams, APIView):
                 orders=resubmittable,
                 filters=recorded_filters,
                 source=BulkOperation.Source.API,
+                patch=patch,
             )
             answer["preview_token"] = frozen.token
             answer["preview_expires_at"] = frozen.expires_at

@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from core.api.serializers import StrictSerializer
 from orders.models import BulkOperation
+from orders.services.bulk_edit import patch_problem
 
 RESUBMIT_UUID_LIMIT = 1000
 SAMPLE_SIZE = 20
@@ -46,6 +47,15 @@ class ResubmitRequestSerializer(StrictSerializer):
         help_text="A dry run's `preview_token`: resubmit exactly the orders it counted (alone, "
         "without `uuids` or `filters`). Yours only, until it expires (15 minutes).",
     )
+    attributes_patch = serializers.JSONField(
+        required=False,
+        help_text="Edit many, then resend: a JSON Merge Patch (RFC 7396) applied to the "
+        "attributes of every order before it is sent again (objects merge key by key, `null` "
+        "removes a key), recorded in each order's history. An order the patched attributes "
+        "would leave without one of its offering's required attributes is skipped with a "
+        "reason naming it and keeps its attributes. With `dry_run`, counted per reason; the "
+        "preview token carries the patch, so confirm with the token alone.",
+    )
     leave_out_action_required = serializers.BooleanField(
         default=False,
         help_text="Leave out the orders whose failure needs a person's fix (failure kind "
@@ -64,7 +74,21 @@ class ResubmitRequestSerializer(StrictSerializer):
             raise serializers.ValidationError(
                 {"dry_run": ["A preview token confirms a preview: give it without dry_run."]}
             )
+        if "preview_token" in data and "attributes_patch" in data:
+            raise serializers.ValidationError(
+                {
+                    "attributes_patch": [
+                        "A preview token confirms the preview's own patch: give the token alone."
+                    ]
+                }
+            )
         return data
+
+    def validate_attributes_patch(self, value):
+        problem = patch_problem(value)
+        if problem:
+            raise serializers.ValidationError(problem)
+        return value
 
 
 class SkippedOrderSerializer(serializers.Serializer):
@@ -128,6 +152,11 @@ class ResubmitResultSerializer(serializers.Serializer):
         required=False,
         help_text="Only on a dry run: confirm with it to resubmit exactly the orders counted.",
     )
+    attributes_patch = serializers.JSONField(
+        required=False,
+        allow_null=True,
+        help_text="The attributes patch applied before resending (edit many); absent without.",
+    )
     preview_expires_at = serializers.DateTimeField(
         required=False, help_text="Only on a dry run: when `preview_token` stops confirming."
     )
@@ -176,6 +205,7 @@ class BulkOperationSerializer(serializers.ModelSerializer):
             "state",
             "requested_by",
             "filters",
+            "patch",
             "total",
             "processed",
             "resubmitted",

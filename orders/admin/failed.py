@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from orders.admin.actions import OrderActionsMixin
+from orders.admin.bulk_edit import BulkEditActionMixin
 from orders.admin.filters import (
     BulkOperationFilter,
     FailedBetweenFilter,
@@ -51,7 +52,7 @@ def _moment(moment):
 
 
 @admin.register(FailedOrder)
-class FailedOrderAdmin(OrderActionsMixin, admin.ModelAdmin):
+class FailedOrderAdmin(BulkEditActionMixin, OrderActionsMixin, admin.ModelAdmin):
     """The queue staff work from: every erred order, newest failure first, with counts."""
 
     list_display = [
@@ -80,7 +81,7 @@ class FailedOrderAdmin(OrderActionsMixin, admin.ModelAdmin):
     ordering = ["-erred_at", "-pk"]
     show_full_result_count = False
     show_facets = ShowFacets.NEVER
-    actions = ["retry_selected", "resubmit_selected"]
+    actions = ["retry_selected", "resubmit_selected", "edit_and_resubmit_selected"]
 
     def get_queryset(self, request):
         return (

@@ -56,6 +56,12 @@ class BulkOperation(models.Model):
         null=True, blank=True, help_text="When the selection was counted (the preview)."
     )
     chunk_size = models.PositiveIntegerField(default=1000)
+    patch = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="A JSON Merge Patch on attributes applied to each order before it is sent "
+        "again (edit many, then resend); none for a plain resubmit.",
+    )
     state = models.CharField(max_length=20, choices=State.choices, default=State.QUEUED)
     total = models.PositiveIntegerField(default=0)
     processed = models.PositiveIntegerField(default=0)

@@ -9,6 +9,8 @@ a rule lives here once.
 - ``history``: the history row a retry writes, alone or in bulk;
 - ``bulk``: every resubmit as a bulk operation, run in the background with progress, cancel
   and resume, confirmed from a frozen preview;
+- ``bulk_edit``: edit many, then resend (a JSON Merge Patch on the attributes of a bulk
+  resubmit's orders, checked and audited per order);
 - ``resources``: a resource follows its order.
 
 What each transition changes is defined in ``orders.models.changes``; an order entering

@@ -43,7 +43,7 @@ from orders.models import BulkOperation, BulkOperationChunk, BulkPreview, Order,
 from orders.models.bulk import runs_count, runs_slice
 from orders.roles import provider_scope
 from orders.selectors import resend_integrations, selection_runs
-from orders.services import resubmit
+from orders.services import bulk_edit, resubmit
 from orders.services.resubmit import ResubmitResult, SkippedOrder
 from orders.tasks import run_bulk_operation
 
@@ -85,10 +85,14 @@ def bulk_preview_create(
     orders: QuerySet[Order],
     filters: dict | None = None,
     source: str = BulkOperation.Source.API,
+    patch: dict | None = None,
 ) -> BulkPreview:
     """Freeze ``orders`` (the ones a dry run would resubmit) for ``actor``: a token that a
-    confirmation names, valid for ``REDRIVE_PREVIEW_SECONDS`` (15 minutes)."""
+    confirmation names, valid for ``REDRIVE_PREVIEW_SECONDS`` (15 minutes). ``patch``: the
+    attributes patch (a bulk edit) the confirmation applies before resending."""
     _require_permission(actor)
+    if patch is not None:
+        bulk_edit.require_patch(patch)
     now = timezone.now()
     runs = selection_runs(orders=orders)
     return BulkPreview.objects.create(
@@ -98,6 +102,7 @@ def bulk_preview_create(
         filters=filters or {},
         selection=runs,
         total=runs_count(runs),
+        patch=patch,
         created=now,
         expires_at=now + preview_lifetime(),
     )
@@ -140,10 +145,12 @@ def bulk_operation_start(
     source: str = BulkOperation.Source.ADMIN,
     queue: bool = True,
     size: int | None = None,
+    patch: dict | None = None,
 ) -> BulkOperation:
     """Record a resubmit of ``orders`` (counted now) or of the preview ``preview_token`` (the
-    set it froze) as ``actor``, and queue its run after commit (``queue=False``: the caller
-    runs it)."""
+    set it froze, with its attributes patch, if any) as ``actor``, and queue its run after
+    commit (``queue=False``: the caller runs it). ``patch``: a bulk edit's JSON Merge Patch on
+    attributes, applied to each order before it is sent again."""
     if action != BulkOperation.Action.RESUBMIT:
         raise ApplicationError(
             f"Unknown bulk action {action!r}; use one of {BulkOperation.Action.values}."
@@ -153,9 +160,17 @@ def bulk_operation_start(
     preview = None
     if preview_token is not None:
         preview = bulk_preview_take(token=preview_token, actor=actor)
-        runs, frozen_at = preview.selection, preview.created
+        if patch is not None and patch != preview.patch:
+            raise ApplicationError(
+                "A preview token confirms the preview's own attributes patch; give the token "
+                "alone (ask for a new dry run to change the patch).",
+                extra={"attributes_patch": ["The patch is the preview's."]},
+            )
+        runs, frozen_at, patch = preview.selection, preview.created, preview.patch
         filters = {**preview.filters, **(filters or {})}
     else:
+        if patch is not None:
+            bulk_edit.require_patch(patch)
         runs, frozen_at = selection_runs(orders=orders), now
     operation = BulkOperation.objects.create(
         action=action,
@@ -167,6 +182,7 @@ def bulk_operation_start(
         frozen_at=frozen_at,
         chunk_size=size or chunk_size(),
         total=runs_count(runs),
+        patch=patch,
         created=now,
     )
     if preview is not None:
@@ -189,12 +205,13 @@ def orders_resubmit_recorded(
     skipped_limit: int = 1000,
     batch_size: int | None = None,
     integration_ids: list[int] | None = None,
+    patch: dict | None = None,
 ) -> tuple[ResubmitResult, BulkOperation | None]:
     """A resubmit run here and now, recorded and run as a bulk operation (chunks of
     ``batch_size``, checkpoints, cancel; the resume sweep finishes it if this process dies).
     A dry run is ``orders_resubmit``'s, recorded nowhere. ``on_chunk(orders)`` after each
     chunk. ``integration_ids`` (a selection by integration, when ``filters`` do not name it):
-    only the deliveries to it are sent again."""
+    only the deliveries to it are sent again. ``patch``: a bulk edit's attributes patch."""
     if integration_ids:
         filters = {**(filters or {}), "integration": str(integration_ids[0])}
     if dry_run:
@@ -203,6 +220,7 @@ def orders_resubmit_recorded(
             actor=actor,
             skipped_limit=skipped_limit,
             integration_ids=resend_integrations(filters),
+            patch=bulk_edit.require_patch(patch) if patch is not None else None,
         )
         if on_chunk:
             on_chunk(result.matched)
@@ -215,6 +233,7 @@ def orders_resubmit_recorded(
         source=source,
         queue=False,
         size=batch_size,
+        patch=patch,
     )
     if not operation.total:
         BulkOperation.objects.filter(pk=operation.pk).delete()
@@ -416,6 +435,7 @@ def _chunk(run: _Run, seq: int) -> int:
                 dry_run=False,
                 integration_ids=run.integration_ids,
                 unchanged_since=operation.frozen_at,
+                patch=operation.patch,
             )
             run.skipped(skips)
             skipped = Counter(reason for _, reason in skips)

@@ -22,6 +22,7 @@ from core.errors import ApplicationError, ErrorCode
 from core.parallel import in_parallel
 from orders.models import Order, Trigger, changes
 from orders.roles import PROVIDER_SIDE, provider_scope
+from orders.services import bulk_edit
 from orders.services.history import retries_record
 from orders.services.resources import resources_follow
 from orders.signals import orders_to_send
@@ -167,11 +168,13 @@ def _resubmit_batch(
     dry_run: bool,
     integration_ids=None,
     unchanged_since: datetime | None = None,
+    patch: dict | None = None,
 ) -> tuple[list[tuple[dict, str]], int, list[int], int]:
     """One batch: the rows skipped (with why), how many were (or would be) resubmitted, the
     keys of those that were, and (a dry run) how many deliveries they would send. With
     ``unchanged_since`` (a preview's time), an order modified after it is skipped: the set
-    confirmed is the set previewed."""
+    confirmed is the set previewed. With ``patch`` (a bulk edit), each order is locked,
+    patched and then sent again, or, when the patch would leave it unfit, skipped as it is."""
     in_scope = (
         None
         if scope is None
@@ -196,16 +199,40 @@ def _resubmit_batch(
     if dry_run:
         deliveries = deliveries_to_resend([row["pk"] for row in candidates], integration_ids)
         return skips, len(candidates), [], deliveries
+    order_ids, refused = [row["pk"] for row in candidates], {}
+    if patch is not None:
+        locked = orders_lock_erred(order_ids=order_ids, unchanged_since=unchanged_since)
+        order_ids, refused = bulk_edit.orders_patch(order_ids=locked, patch=patch, actor=actor)
+        unchanged_since = None  # checked under the lock; the patch itself modified them
     sent = orders_send_again(
-        order_ids=[row["pk"] for row in candidates],
+        order_ids=order_ids,
         actor=actor,
         trigger=trigger,
         integration_ids=integration_ids,
         unchanged_since=unchanged_since,
     )
     done = set(sent)
-    skips += [(row, CHANGED_MEANWHILE) for row in candidates if row["pk"] not in done]
+    for row in candidates:
+        if row["pk"] in refused:
+            skips.append((row, refused[row["pk"]]))
+        elif row["pk"] not in done:
+            skips.append((row, CHANGED_MEANWHILE))
     return skips, len(done), sent, 0
+
+
+def orders_lock_erred(*, order_ids: list[int], unchanged_since: datetime | None) -> list[int]:
+    """Lock the still-erred orders of ``order_ids`` (unmodified since ``unchanged_since``, if
+    given) for the caller's transaction, skipping rows another transaction holds."""
+    candidates = Order.objects.filter(
+        pk__any=order_ids, state__in=Order.transition_sources("retry")
+    )
+    if unchanged_since is not None:
+        candidates = candidates.filter(modified__lte=unchanged_since)
+    return list(
+        candidates.order_by("pk")
+        .select_for_update(skip_locked=True, of=("self",))
+        .values_list("pk", flat=True)
+    )
 
 
 def deliveries_to_resend(
@@ -240,11 +267,13 @@ def orders_resubmit_dry_run(
     actor,
     skipped_limit: int = 1000,
     integration_ids: list[int] | None = None,
+    patch: dict | None = None,
 ) -> ResubmitResult:
     """What ``orders_resubmit`` would do, counted by the database (an aggregate, a sample of
     the skipped and the deliveries: three queries whatever the selection's size), with the
     same rules and reasons as a batch (``_resubmit_batch``): out of scope first, then not
-    erred."""
+    erred. With ``patch`` (a bulk edit), the orders it would leave unfit are counted by reason
+    too (their attributes read in chunks: ``bulk_edit.patch_refusals``)."""
     if actor is not None and not actor.has_perm("orders.resubmit_order"):
         raise ApplicationError("You are not allowed to resubmit orders.", code=ErrorCode.FORBIDDEN)
     scope = Q() if actor is None or actor.is_staff else provider_scope(actor)
@@ -274,6 +303,16 @@ def orders_resubmit_dry_run(
             .values("uuid", "number", "why")[:skipped_limit]
         )
         result.skipped = [SkippedOrder(str(r["uuid"]), r["number"], r["why"]) for r in rows]
+    if result.resubmitted and patch is not None:
+        refusals, sample = bulk_edit.patch_refusals(
+            orders=orders.filter(scope & erred), patch=patch, sample_limit=skipped_limit
+        )
+        for reason, count in refusals.items():
+            result.skipped_by_reason[reason] = count
+        result.skipped_count += sum(refusals.values())
+        result.resubmitted -= sum(refusals.values())
+        room = max(0, skipped_limit - len(result.skipped))
+        result.skipped += [SkippedOrder(*row) for row in sample[:room]]
     if result.resubmitted:
         result.deliveries = deliveries_to_resend(orders.filter(scope & erred), integration_ids)
     return result

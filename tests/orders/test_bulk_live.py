@@ -13,14 +13,16 @@ from django.conf import settings
 from django.db.models import Count
 
 from config.celery import app as celery_app
+from integrations.models import Attempt
 from orders.models import BulkOperation, BulkOperationChunk, Order, OrderTransition
 from orders.services import (
     bulk_operation_cancel,
     bulk_operation_run,
     bulk_operation_start,
     bulk_operations_resume,
+    order_approve,
 )
-from tests.factories import IntegrationFactory, OfferingFactory, staff_user
+from tests.factories import IntegrationFactory, OfferingFactory, OrderFactory, staff_user
 from tests.orders.test_resubmit import erred_orders
 from tests.support import process_env, wait_for
 
@@ -209,3 +211,50 @@ def test_what_a_bulk_operation_releases_goes_out_on_the_recovery_lane_at_the_lim
     load = sandbox.load()
     assert load["requests"] == 60 and load["peak_in_flight"] <= 3, load
     assert len(sandbox.accepted()) == 60
+
+
+def test_during_a_bulk_release_new_orders_go_first_and_the_rate_limit_holds(
+    workers, sandbox, settings
+):
+    # given: an integration allowing 10 requests a second and 3 in flight, as its remote does
+    sandbox.set_mode(latency_ms=20, rate_limit_per_second=10)
+    integration = IntegrationFactory(
+        endpoint_url=sandbox.orders_url, timeout_seconds=5, max_in_flight=3, max_per_second=10
+    )
+    offering = OfferingFactory(integration=integration)
+    settings.REDRIVE_BULK_CHUNK_SIZE = CHUNK
+    staff = staff_user()
+    resubmitted = erred_orders(40, offering=offering)
+    operation = bulk_operation_start(
+        actor=staff, orders=Order.objects.filter(pk__in=[o.pk for o in resubmitted])
+    )
+    # and: the bulk resubmit released (its sends queued on the recovery lane), then new
+    # orders approved (their first sends)
+    bulk_operation_run(operation_id=operation.pk)
+    new = [OrderFactory(state=Order.State.PENDING_PROVIDER, offering=offering) for _ in range(4)]
+    for order in new:
+        order_approve(order=order, actor=staff)
+    with celery_app.connection_for_read() as broker:
+        client = broker.default_channel.client
+        queued = {name: client.llen(name) for name in settings.REDRIVE_LANE_QUEUES.values()}
+    assert queued["deliveries"] >= len(new) and queued["recovery"] > 0, queued
+
+    # when: a worker serves both lanes
+    workers("lanes", ",".join(settings.REDRIVE_LANE_QUEUES.values()))
+    every = [o.pk for o in resubmitted + new]
+    wait_for(
+        lambda: Order.objects.filter(pk__in=every, state=Order.State.DONE).count() == len(every),
+        "every order done",
+        DEADLINE,
+    )
+
+    # then: the new orders' first attempts went before most of the released ones
+    def starts(orders):
+        return sorted(Attempt.objects.filter(order__in=orders).values_list("started_at", flat=True))
+
+    released = starts(resubmitted)
+    assert max(starts(new)) < released[len(released) // 2], (starts(new), released)
+    # and: the remote's rate limit never refused one, nor its in-flight limit was passed
+    load = sandbox.load()
+    assert load["requests"] == len(every) and load["rate_limited"] == 0, load
+    assert load["peak_in_flight"] <= 3, load

@@ -1056,6 +1056,8 @@ export interface components {
             readonly filters: {
                 [key: string]: unknown;
             };
+            /** @description A JSON Merge Patch on attributes applied to each order before it is sent again (edit many, then resend); none for a plain resubmit. */
+            readonly patch: unknown;
             readonly total: number;
             readonly processed: number;
             readonly resubmitted: number;
@@ -1090,6 +1092,8 @@ export interface components {
             readonly filters: {
                 [key: string]: unknown;
             };
+            /** @description A JSON Merge Patch on attributes applied to each order before it is sent again (edit many, then resend); none for a plain resubmit. */
+            readonly patch: unknown;
             readonly total: number;
             readonly processed: number;
             readonly resubmitted: number;
@@ -1969,6 +1973,8 @@ export interface components {
             dry_run: boolean;
             /** @description A dry run's `preview_token`: resubmit exactly the orders it counted (alone, without `uuids` or `filters`). Yours only, until it expires (15 minutes). */
             preview_token?: string;
+            /** @description Edit many, then resend: a JSON Merge Patch (RFC 7396) applied to the attributes of every order before it is sent again (objects merge key by key, `null` removes a key), recorded in each order's history. An order the patched attributes would leave without one of its offering's required attributes is skipped with a reason naming it and keeps its attributes. With `dry_run`, counted per reason; the preview token carries the patch, so confirm with the token alone. */
+            attributes_patch?: unknown;
             /**
              * @description Leave out the orders whose failure needs a person's fix (failure kind action_required), in the dry run and the real run alike; `left_out_action_required` says how many.
              * @default false
@@ -1997,6 +2003,8 @@ export interface components {
             bulk_operation: number | null;
             /** @description Only on a dry run: confirm with it to resubmit exactly the orders counted. */
             preview_token?: string;
+            /** @description The attributes patch applied before resending (edit many); absent without. */
+            attributes_patch?: unknown;
             /**
              * Format: date-time
              * @description Only on a dry run: when `preview_token` stops confirming.
