@@ -17,6 +17,9 @@ class AlertFilter(filters.FilterSet):
     )
     needs_action = StrictBooleanFilter()
     order = filters.UUIDFilter(field_name="order__uuid", help_text="Order UUID.")
+    problem = filters.NumberFilter(
+        field_name="problem_id", help_text="A problem's id: the alerts (orders) under it."
+    )
 
     class Meta:
         model = Alert

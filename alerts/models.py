@@ -3,6 +3,8 @@
 One open alert per (integration, order, kind): a repeat raises its ``occurrences`` and
 ``last_seen_at`` instead of adding a row. Alerts about no particular order (a product's
 inventory sync, an integration's credentials) are one per (integration, product code, kind).
+Every alert belongs to a ``Problem``: one open problem per (integration, kind, remote error
+code) groups the alerts of every order that failed the same way, and it is what is e-mailed.
 """
 
 from django.conf import settings
@@ -19,6 +21,7 @@ class Kind(models.TextChoices):
     VALIDATION = "validation", "Rejected by the remote system"
     UNAVAILABLE = "unavailable", "Remote system unavailable"
     RETRY_EXHAUSTED = "retry_exhausted", "Retries exhausted"
+    GIVING_UP = "giving_up", "Orders about to be given up"
     SYNC_FAILED = "sync_failed", "Sync failed (tracking, inventory)"
 
 
@@ -36,6 +39,7 @@ KIND_NEEDS_ACTION: dict[str, bool] = {
     Kind.VALIDATION: True,
     Kind.UNAVAILABLE: False,
     Kind.RETRY_EXHAUSTED: True,
+    Kind.GIVING_UP: True,
     Kind.SYNC_FAILED: False,
 }
 """Whether a person must act: those kinds are e-mailed at once to immediate contacts."""
@@ -47,8 +51,78 @@ KIND_SEVERITY: dict[str, str] = {
     Kind.VALIDATION: Severity.ERROR,
     Kind.UNAVAILABLE: Severity.WARNING,
     Kind.RETRY_EXHAUSTED: Severity.ERROR,
+    Kind.GIVING_UP: Severity.WARNING,
     Kind.SYNC_FAILED: Severity.WARNING,
 }
+
+
+class Problem(models.Model):
+    """What people think in: "the warehouse API is down", "12 orders lack a postal code".
+
+    One open problem per (integration, kind, remote error code); each alert opened (or opened
+    again) under that key counts in it (``alerts``), so an outage erring 10,000 orders is one
+    problem with a count, not 10,000 e-mails. ``incident`` is the integration's outage it
+    belongs to (``integrations.Incident``, the one the recovery work tracks) for the kinds an
+    outage causes. It is resolved when the last open alert under it is closed (its orders
+    succeeded, or they were dismissed) or its incident ends; the next failure of the same key
+    opens a new problem.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open"
+        RESOLVED = "resolved"
+
+    integration = models.ForeignKey(
+        "integrations.Integration", on_delete=models.CASCADE, related_name="problems"
+    )
+    incident = models.ForeignKey(
+        "integrations.Incident",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="problems",
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    code = models.CharField(
+        max_length=100, blank=True, help_text="The remote system's error code; may be empty."
+    )
+    severity = models.CharField(max_length=20, choices=Severity.choices)
+    needs_action = models.BooleanField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    message = models.TextField(help_text="The remote system's message, the latest one.")
+    alerts_count = models.PositiveIntegerField(
+        default=1, help_text="Alerts opened under it: one per order (or per product) affected."
+    )
+    first_seen_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_reason = models.TextField(blank=True)
+    mailed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When its last opened or update e-mail was queued."
+    )
+    mailed_count = models.PositiveIntegerField(
+        default=0, help_text="The count its last opened or update e-mail told."
+    )
+    updates_mailed = models.PositiveIntegerField(
+        default=0, help_text="Update e-mails so far: each waits twice as long as the one before."
+    )
+
+    class Meta:
+        ordering = ["-last_seen_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["integration", "kind", "code"],
+                condition=Q(status="open"),
+                name="problem_one_open",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "last_seen_at"], name="problem_status_last_seen"),
+        ]
+
+    def __str__(self) -> str:
+        code = f" ({self.code})" if self.code else ""
+        return f"{self.get_kind_display()}{code} at {self.integration}"
 
 
 class Alert(models.Model):
@@ -70,6 +144,14 @@ class Alert(models.Model):
         "orders.Order", on_delete=models.CASCADE, null=True, blank=True, related_name="alerts"
     )
     product_code = models.CharField(max_length=100, blank=True)
+    problem = models.ForeignKey(
+        Problem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="alerts",
+        help_text="The problem it was last opened under.",
+    )
     kind = models.CharField(max_length=30, choices=Kind.choices)
     severity = models.CharField(max_length=20, choices=Severity.choices)
     message = models.TextField(help_text="The remote system's own message, the latest one.")
@@ -129,11 +211,21 @@ class Frequency(models.TextChoices):
     OFF = "off", "Off"
 
 
+class Channel(models.TextChoices):
+    EMAIL = "email", "E-mail"
+    WEBHOOK = "webhook", "Webhook (signed JSON; Slack and Teams incoming webhooks too)"
+
+
+def _email_only() -> list[str]:
+    return [Channel.EMAIL]
+
+
 class AlertContact(models.Model):
     """Who hears of alerts: a user or an e-mail address, for an organization or an integration.
 
     An organization contact hears of the alerts of its offerings' orders and of the
-    integrations its offerings use. ``kinds`` empty means every kind.
+    integrations its offerings use. ``kinds`` empty means every kind. ``channels`` say how:
+    e-mail, a webhook (``webhook_url``, signed with ``webhook_secret``), or both.
     """
 
     user = models.ForeignKey(
@@ -167,6 +259,25 @@ class AlertContact(models.Model):
     digest_covered_until = models.DateTimeField(
         null=True, blank=True, help_text="Alerts seen up to this time were put in a digest."
     )
+    channels = models.JSONField(
+        default=_email_only, blank=True, help_text=f"How it hears: some of {Channel.values}."
+    )
+    webhook_url = models.URLField(
+        max_length=500, blank=True, help_text="Where the webhook channel posts (https)."
+    )
+    webhook_secret = models.CharField(
+        max_length=100, blank=True, help_text="Signs each webhook post (HMAC-SHA256)."
+    )
+    refused_address = models.CharField(
+        max_length=254,
+        blank=True,
+        help_text="The address the mail server refused for good (a 5xx); no mail goes to it "
+        "until the contact's address (or its user's) is another, or this is cleared.",
+    )
+    refused_at = models.DateTimeField(null=True, blank=True)
+    refused_reason = models.TextField(
+        blank=True, help_text="What the mail server said when it refused the address."
+    )
     created = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -193,13 +304,34 @@ class AlertContact(models.Model):
 
     @property
     def address(self) -> str:
-        """Where the mail goes; empty for a user without an address or no longer active."""
+        """Where the mail goes; empty for a user without an address or no longer active, and
+        for an address the mail server refused for good."""
+        address = self.mailbox
+        if address and self.refused_address and address.lower() == self.refused_address.lower():
+            return ""
+        return address
+
+    @property
+    def mailbox(self) -> str:
+        """The contact's address, refused or not."""
         if self.user_id:
             return self.user.email if self.user.is_active else ""
         return self.email
 
+    @property
+    def refused(self) -> bool:
+        return bool(self.refused_address) and self.mailbox.lower() == self.refused_address.lower()
+
     def wants(self, kind: str) -> bool:
         return not self.kinds or kind in self.kinds
+
+    @property
+    def mails(self) -> bool:
+        return Channel.EMAIL in (self.channels or [])
+
+    @property
+    def posts(self) -> bool:
+        return Channel.WEBHOOK in (self.channels or []) and bool(self.webhook_url)
 
     def clean(self):
         problems = {}
@@ -217,28 +349,44 @@ class AlertContact(models.Model):
             unknown = sorted(str(kind) for kind in self.kinds if kind not in Kind.values)
             if unknown:
                 problems["kinds"] = f"Unknown kinds {unknown}; use some of {Kind.values}."
+        if not isinstance(self.channels, list) or not self.channels:
+            problems["channels"] = f"Channels must be a non-empty list of {Channel.values}."
+        else:
+            unknown = sorted(str(c) for c in self.channels if c not in Channel.values)
+            if unknown:
+                problems["channels"] = f"Unknown channels {unknown}; use some of {Channel.values}."
+            elif Channel.WEBHOOK in self.channels and not self.webhook_url:
+                problems["webhook_url"] = "The webhook channel needs a webhook_url."
+        if self.webhook_url and not self.webhook_url.startswith(("https://", "http://")):
+            problems["webhook_url"] = "Give an http(s) URL."
         if problems:
             raise ValidationError(problems)
 
 
 class AlertNotification(models.Model):
-    """One alert put in one e-mail to one contact for one period, and whether it went out.
+    """One problem put in one e-mail to one contact for one period, and whether it went out.
 
-    The unique (contact, alert, period) row is what stops a second mail about the same alert
-    in the same period; a row stays ``pending`` until the mail server took it, so a failed send
-    is tried again, not lost. ``period`` is ``immediate:<n>`` (the n-th opening of the alert),
-    ``hourly:2025-05-01T10`` or ``daily:2025-05-01``.
+    The unique (contact, problem, period) row is what stops a second mail about the same
+    problem in the same period; a row stays ``pending`` until the mail server took it, so a
+    failed send is tried again, not lost. ``period`` is ``opened``, ``update:<count>`` or
+    ``resolved`` for the at-once mails, ``hourly:2025-05-01T10`` or ``daily:2025-05-01`` for
+    digests. Rows from before problems name an ``alert`` (and ``immediate:<n>``) instead.
     """
 
     class Status(models.TextChoices):
         PENDING = "pending"
         SENT = "sent"
-        SKIPPED = "skipped", "Skipped (no e-mail address)"
+        SKIPPED = "skipped", "Skipped (no e-mail address, or the address was refused)"
 
     contact = models.ForeignKey(
         AlertContact, on_delete=models.CASCADE, related_name="notifications"
     )
-    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="notifications")
+    alert = models.ForeignKey(
+        Alert, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+    )
+    problem = models.ForeignKey(
+        Problem, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+    )
     period = models.CharField(max_length=40)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(default=0)
@@ -251,7 +399,15 @@ class AlertNotification(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["contact", "alert", "period"], name="alert_notification_once_per_period"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["contact", "problem", "period"],
+                name="problem_notification_once_per_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(alert__isnull=False) | Q(problem__isnull=False),
+                name="alert_notification_alert_or_problem",
+            ),
         ]
         indexes = [
             models.Index(
@@ -262,4 +418,51 @@ class AlertNotification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.alert_id} to {self.contact_id} ({self.period}, {self.status})"
+        about = f"problem {self.problem_id}" if self.problem_id else f"alert {self.alert_id}"
+        return f"{about} to {self.contact_id} ({self.period}, {self.status})"
+
+
+class WebhookDelivery(models.Model):
+    """One event posted (or to be posted) to one contact's webhook, and how each try went.
+
+    ``body`` is the exact JSON text that is signed and posted, fixed when the event happened,
+    so a retry sends the same bytes under the same ``X-Redrive-Delivery`` id (a receiver can
+    drop a repeat). A try claims the row by moving ``next_attempt_at`` past the post's timeout
+    in a short transaction of its own, posts with no lock held, then records the answer.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        DELIVERED = "delivered"
+        FAILED = "failed", "Failed (gave up after every retry)"
+
+    contact = models.ForeignKey(
+        AlertContact, on_delete=models.CASCADE, related_name="webhook_deliveries"
+    )
+    event = models.CharField(max_length=40)
+    delivery_id = models.UUIDField(unique=True)
+    url = models.URLField(max_length=500)
+    body = models.TextField()
+    problem = models.ForeignKey(
+        Problem, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    last_status = models.PositiveIntegerField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="webhook_delivery_due",
+                condition=Q(status="pending"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} to {self.url} ({self.status})"

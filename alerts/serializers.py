@@ -52,6 +52,12 @@ class AlertSerializer(serializers.ModelSerializer):
     dismissed_by = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True, help_text="Who dismissed it."
     )
+    problem = serializers.PrimaryKeyRelatedField(
+        read_only=True,
+        allow_null=True,
+        help_text="The problem it was last opened under (GET /api/alerts/?problem={id} lists "
+        "the alerts under one).",
+    )
 
     class Meta:
         model = Alert
@@ -65,6 +71,7 @@ class AlertSerializer(serializers.ModelSerializer):
             "message",
             "integration",
             "order",
+            "problem",
             "product_code",
             "occurrences",
             "first_seen_at",

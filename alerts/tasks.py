@@ -1,10 +1,12 @@
-"""Alert e-mail tasks: the at-once mail (queued on commit) and the digests (Celery beat)."""
+"""Alert e-mail tasks: the at-once mail (queued on commit), problem updates and the digests
+(Celery beat)."""
 
 import logging
 
 from celery import shared_task
 
 from alerts import services
+from alerts.services.webhooks import RETRY_DELAYS as WEBHOOK_DELAYS
 
 logger = logging.getLogger(__name__)
 
@@ -43,3 +45,24 @@ def send_alert_digests(frequency: str = "all") -> int:
         result = services.alert_digests_send(frequency=each)
         sent += result.mail.sent
     return sent
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def send_problem_updates() -> int:
+    """Queue the update mail of every problem that grew and was last mailed at least
+    ``REDRIVE_PROBLEM_UPDATE_MINUTES`` ago (Celery beat, every minute); returns how many."""
+    return services.problem_updates_queue()
+
+
+@shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=len(WEBHOOK_DELAYS))
+def send_webhooks(self, delivery_ids: list[int] | None = None) -> int:
+    """Post these webhook deliveries (or every due one: Celery beat, every minute); a failed
+    post is tried again after its backoff. Safe to run twice: a post claims its row first."""
+    result = services.webhooks_send(ids=delivery_ids)
+    if delivery_ids is not None and result.retry_in is not None:
+        raise self.retry(countdown=result.retry_in, exc=WebhookNotDelivered(result.failed))
+    return result.delivered
+
+
+class WebhookNotDelivered(Exception):
+    """A webhook receiver did not answer 2xx; the delivery is tried again."""

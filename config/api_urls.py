@@ -4,6 +4,8 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from alerts.apis import AlertDetailApi, AlertDismissApi, AlertListApi
+from alerts.contact_apis import AlertContactDetailApi, AlertContactListCreateApi
+from alerts.problem_apis import ProblemDetailApi, ProblemListApi
 from config.api_root import ApiRootApi
 from config.me_api import MeApi
 from core.api.token_apis import ApiTokenDetailApi, ApiTokenListCreateApi
@@ -20,6 +22,7 @@ from integrations.apis import (
     OrderAttemptListApi,
 )
 from integrations.delivery_apis import OrderDeliveryListApi, OrderDeliveryRetryApi
+from integrations.incident_apis import IncidentDetailApi, IncidentListApi
 from orders.apis import (
     OrderApproveApi,
     OrderCancelApi,
@@ -125,6 +128,16 @@ urlpatterns = [
         MaintenanceWindowEndApi.as_view(),
         name="maintenance-window-end",
     ),
+    path(
+        "integrations/<int:integration_id>/incidents/",
+        IncidentListApi.as_view(),
+        name="incident-list",
+    ),
+    path(
+        "integrations/<int:integration_id>/incidents/<int:id>/",
+        IncidentDetailApi.as_view(),
+        name="incident-detail",
+    ),
     path("organizations/", OrganizationListApi.as_view(), name="organization-list"),
     path(
         "organizations/<uuid:uuid>/",
@@ -133,7 +146,11 @@ urlpatterns = [
     ),
     path("offerings/", OfferingListApi.as_view(), name="offering-list"),
     path("offerings/<uuid:uuid>/", OfferingDetailApi.as_view(), name="offering-detail"),
+    path("problems/", ProblemListApi.as_view(), name="problem-list"),
+    path("problems/<int:pk>/", ProblemDetailApi.as_view(), name="problem-detail"),
     path("alerts/", AlertListApi.as_view(), name="alert-list"),
     path("alerts/<int:pk>/", AlertDetailApi.as_view(), name="alert-detail"),
     path("alerts/<int:pk>/dismiss/", AlertDismissApi.as_view(), name="alert-dismiss"),
+    path("alert-contacts/", AlertContactListCreateApi.as_view(), name="alert-contact-list"),
+    path("alert-contacts/<int:pk>/", AlertContactDetailApi.as_view(), name="alert-contact-detail"),
 ]

@@ -167,6 +167,8 @@ SPECTACULAR_SETTINGS = {
         "BulkOperationStateEnum": "orders.models.BulkOperation.State",
         "DeliveryStateEnum": "integrations.models.Delivery.State",
         "BreakerStateEnum": "integrations.models.BreakerState",
+        "KindEnum": "alerts.models.Kind",
+        "ProblemStatusEnum": "alerts.models.Problem.Status",
     },
 }
 
@@ -254,6 +256,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "integrations.tasks.releases_due",
         "schedule": env.float("REDRIVE_RELEASE_TICK_SECONDS", default=2.0),
     },
+    "problem-updates": {"task": "alerts.tasks.send_problem_updates", "schedule": 60.0},
+    "webhooks-due": {"task": "alerts.tasks.send_webhooks", "schedule": 60.0},
+    "warn-exhausting": {"task": "integrations.tasks.warn_exhausting", "schedule": 900.0},
     "alert-digests-hourly": {
         "task": "alerts.tasks.send_alert_digests",
         "schedule": crontab(minute=0),
@@ -330,6 +335,19 @@ REDRIVE_BULK_WORKERS = env.int("REDRIVE_BULK_WORKERS", default=2)
 if REDRIVE_BULK_WORKERS < 1:
     raise ImproperlyConfigured(
         f"REDRIVE_BULK_WORKERS must be 1 or more, got {REDRIVE_BULK_WORKERS}."
+    )
+# A problem that grows is e-mailed again at most once in this many minutes (its opened and
+# resolved mails go at once).
+REDRIVE_PROBLEM_UPDATE_MINUTES = env.int("REDRIVE_PROBLEM_UPDATE_MINUTES", default=15)
+if REDRIVE_PROBLEM_UPDATE_MINUTES < 1:
+    raise ImproperlyConfigured(
+        f"REDRIVE_PROBLEM_UPDATE_MINUTES must be 1 or more, got {REDRIVE_PROBLEM_UPDATE_MINUTES}."
+    )
+# Orders that will be given up within this many hours raise a warning (alert, e-mail, webhook).
+REDRIVE_GIVE_UP_WARNING_HOURS = env.int("REDRIVE_GIVE_UP_WARNING_HOURS", default=24)
+if REDRIVE_GIVE_UP_WARNING_HOURS < 1:
+    raise ImproperlyConfigured(
+        f"REDRIVE_GIVE_UP_WARNING_HOURS must be 1 or more, got {REDRIVE_GIVE_UP_WARNING_HOURS}."
     )
 REDRIVE_ADMIN_PER_ORDER_LIMIT = env.int("REDRIVE_ADMIN_PER_ORDER_LIMIT", default=200)
 

@@ -23,11 +23,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import connection
-from django.db.models import OuterRef, Subquery
+from django.db.models import Max, Min, OuterRef, Subquery
 from django.utils import timezone
 
 from alerts import services as alert_services
-from alerts.models import Alert, AlertNotification, Kind
+from alerts.models import Alert, AlertNotification, Kind, Problem
 from core.errors import ApplicationError
 from core.sql import update_from_values
 from demo import history as demo_history
@@ -98,9 +98,15 @@ def history_alerts(orders: list[Order]) -> int:
         rows=[(pk, adapt(last[order_id].finished_at)) for pk, order_id in raised],
         assign={name: "v.first_seen_at" for name in ("first_seen_at", "last_seen_at", "opened_at")},
     )
-    seen = Alert.objects.filter(pk=OuterRef("alert_id")).values("first_seen_at")[:1]
+    problems = Problem.objects.filter(alerts__pk__in=[pk for pk, _ in raised]).distinct()
+    for problem in problems:
+        span = problem.alerts.aggregate(first=Min("first_seen_at"), last=Max("last_seen_at"))
+        Problem.objects.filter(pk=problem.pk).update(
+            first_seen_at=span["first"], last_seen_at=span["last"], mailed_at=span["first"]
+        )
+    seen = Problem.objects.filter(pk=OuterRef("problem_id")).values("first_seen_at")[:1]
     AlertNotification.objects.filter(
-        alert_id__in=[pk for pk, _ in raised], status=AlertNotification.Status.PENDING
+        problem__in=problems.values("pk"), status=AlertNotification.Status.PENDING
     ).update(status=AlertNotification.Status.SENT, created=Subquery(seen), sent_at=Subquery(seen))
     return len(raised)
 
@@ -136,6 +142,13 @@ def scenes_play(world: World, demo: DemoOrders, *, now: datetime) -> Played:
         kind=Kind.SYNC_FAILED,
         product_code="PALLET-SHIPPING",
         message="Inventory sync failed: the warehouse feed answered 502 Bad Gateway",
+    )
+    alert_services.alert_raise(
+        integration=world.integrations[CARRIER],
+        kind=Kind.GIVING_UP,
+        code="24h",
+        message="3 orders will be given up within 24 h unless the carrier answers or they are "
+        "resent.",
     )
     quantity = Alert.objects.get(order__in=failures, kind=Kind.VALIDATION, order__offering=cloud)
     alert_services.alert_dismiss(

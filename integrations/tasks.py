@@ -51,3 +51,12 @@ def prune_history() -> str:
     from integrations.services import history_prune
 
     return str(history_prune())
+
+
+@shared_task(ignore_result=True)
+def warn_exhausting() -> int:
+    """The before-give-up warnings (Celery beat, every 15 minutes); returns how many
+    integrations have orders about to be given up."""
+    from integrations.services.exhausting import exhausting_warn
+
+    return len(exhausting_warn())

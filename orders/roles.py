@@ -75,6 +75,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "alerts.change_alertcontact",
         "alerts.delete_alertcontact",
         "alerts.view_alertnotification",
+        "alerts.view_problem",
+        "alerts.view_webhookdelivery",
+        "integrations.view_incident",
         "orders.view_failedorder",
         "orders.view_bulkoperation",
         "integrations.view_delivery",
@@ -90,6 +93,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "orders.add_order",
         "orders.cancel_order",
         "integrations.change_integration_limits",
+        # the contacts of their organizations and of the integrations only they use
+        "alerts.view_alertcontact",
+        "alerts.add_alertcontact",
+        "alerts.change_alertcontact",
+        "alerts.delete_alertcontact",
     ],
     OFFERING_MANAGERS: list(PROVIDER_ACTIONS),
 }

@@ -1,5 +1,6 @@
-"""Raise (deduplicated, reopening), resolve and dismiss alerts. The delivery pipeline decides
-which alert an attempt means (``integrations.services.alerting``) and calls these."""
+"""Raise (deduplicated, reopening, counted in its problem), resolve and dismiss alerts. The
+delivery pipeline decides which alert an attempt means (``integrations.services.alerting``)
+and calls these."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from django.utils import timezone
 
 from alerts.models import KIND_NEEDS_ACTION, KIND_SEVERITY, Alert, Kind
 from alerts.selectors import alert_scope
-from alerts.services.emails import queue_immediate
+from alerts.services.emails import queue_problem_mail
+from alerts.services.problems import problem_count, problem_seen, problems_settle
 from core.errors import ApplicationError, ErrorCode
 
 RAISE_TRIES = 3
@@ -25,15 +27,25 @@ def _product_code(order) -> str:
 
 @transaction.atomic
 def alert_raise(
-    *, integration, kind: str, message: str, order=None, product_code: str = ""
+    *,
+    integration,
+    kind: str,
+    message: str,
+    order=None,
+    product_code: str = "",
+    code: str = "",
+    incident_id: int | None = None,
 ) -> Alert:
     """Raise an alert: count a repeat of the open one, reopen a closed one, or create it.
 
     Safe inside the caller's transaction and against concurrent raises of the same alert: the
     repeat is one ``UPDATE ... SET occurrences = occurrences + 1``; a first raise inserts under
     the partial unique constraint (one open alert per key) in a savepoint, and the loser of a
-    race gets ``IntegrityError`` once the winner commits, then counts the winner's row. A newly
-    opened alert that needs action queues its e-mail after commit.
+    race gets ``IntegrityError`` once the winner commits, then counts the winner's row. An
+    alert opened (or reopened) counts in the open problem of (integration, kind, ``code``, the
+    remote error code), in the same savepoint; the problem's opening queues its e-mail after
+    commit, and later alerts under it only count (``problem_updates_queue`` mails the growth).
+    ``incident_id`` is the integration's outage the failure belongs to, if any.
     """
     if kind not in Kind.values:
         raise ApplicationError(
@@ -51,14 +63,26 @@ def alert_raise(
     seen = {"last_seen_at": now, "message": message, "occurrences": F("occurrences") + 1}
     for _ in range(RAISE_TRIES):
         if Alert.objects.filter(status=Alert.Status.OPEN, **key).update(**seen):
-            return Alert.objects.get(status=Alert.Status.OPEN, **key)
+            alert = Alert.objects.get(status=Alert.Status.OPEN, **key)
+            problem_seen(problem_id=alert.problem_id, message=message, now=now)
+            return alert
         try:
             with transaction.atomic():
+                problem_id, opened = problem_count(
+                    integration_id=integration.pk,
+                    kind=kind,
+                    code=code,
+                    message=message,
+                    now=now,
+                    incident_id=incident_id,
+                )
+                seen["problem_id"] = problem_id
                 alert = _open(key, seen, now=now, order=order, product_code=product_code)
         except IntegrityError:
+            seen.pop("problem_id", None)
             continue
-        if alert.needs_action:
-            queue_immediate(alert=alert)
+        if opened and alert.needs_action:
+            queue_problem_mail(problem=alert.problem, event="opened")
         return alert
     raise ApplicationError(
         "The alert changed under us too often; try again.",
@@ -96,6 +120,7 @@ def _open(key: dict, seen: dict, *, now, order, product_code: str) -> Alert:
         severity=KIND_SEVERITY[kind],
         needs_action=KIND_NEEDS_ACTION[kind],
         message=seen["message"],
+        problem_id=seen["problem_id"],
         first_seen_at=now,
         last_seen_at=now,
         opened_at=now,
@@ -113,12 +138,16 @@ def alerts_resolve_for(
     alerts = alerts.filter(order=order) if order is not None else alerts.filter(order__isnull=True)
     if kinds:
         alerts = alerts.filter(kind__in=kinds)
-    return alerts.update(
+    problem_ids = set(alerts.values_list("problem_id", flat=True))
+    resolved = alerts.update(
         status=Alert.Status.RESOLVED,
         resolved_at=timezone.now(),
         resolved_by=actor,
         resolved_reason=reason,
     )
+    if resolved:
+        problems_settle(problem_ids=problem_ids, reason=f"its last alert resolved: {reason}")
+    return resolved
 
 
 def _require_dismisser(actor) -> None:
@@ -167,6 +196,9 @@ def alert_dismiss(*, alert: Alert, actor, reason: str = "") -> Alert:
             "resolved_reason",
         ]
     )
+    problems_settle(
+        problem_ids=[locked.problem_id], reason=f"its alerts were {locked.resolved_reason}"
+    )
     return locked
 
 
@@ -187,7 +219,12 @@ def alerts_dismiss(*, alerts: QuerySet[Alert], actor, reason: str = "") -> Dismi
     _require_dismisser(actor)
     result = DismissResult(matched=alerts.count())
     selected = alerts.order_by().values("pk")
-    result.dismissed = Alert.objects.filter(
-        alert_scope(actor), pk__in=selected, status=Alert.Status.OPEN
-    ).update(**_dismissal(actor, reason, timezone.now()))
+    dismissing = Alert.objects.filter(alert_scope(actor), pk__in=selected, status=Alert.Status.OPEN)
+    problem_ids = set(dismissing.values_list("problem_id", flat=True))
+    dismissal = _dismissal(actor, reason, timezone.now())
+    result.dismissed = dismissing.update(**dismissal)
+    if result.dismissed:
+        problems_settle(
+            problem_ids=problem_ids, reason=f"its alerts were {dismissal['resolved_reason']}"
+        )
     return result

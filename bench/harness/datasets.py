@@ -68,6 +68,11 @@ class Dataset:
                 " OR order_id BETWEEN %(first)s AND %(last)s)",
                 "DELETE FROM alerts_alert WHERE integration_id = %(integration)s "
                 "OR order_id BETWEEN %(first)s AND %(last)s",
+                "DELETE FROM alerts_alertnotification WHERE problem_id IN "
+                "(SELECT id FROM alerts_problem WHERE integration_id = %(integration)s)",
+                "DELETE FROM alerts_webhookdelivery WHERE problem_id IN "
+                "(SELECT id FROM alerts_problem WHERE integration_id = %(integration)s)",
+                "DELETE FROM alerts_problem WHERE integration_id = %(integration)s",
                 "DELETE FROM integrations_attempt WHERE integration_id = %(integration)s",
                 "DELETE FROM integrations_retryclaim WHERE order_id BETWEEN %(first)s AND %(last)s",
                 *deliveries,

@@ -19,6 +19,14 @@ ALERT_KIND_BY_CODE: dict[str, str] = {
 """An action-required attempt's ``error_code`` -> alert kind; any other code: validation."""
 
 
+def problem_code(attempt: Attempt) -> str:
+    """What tells one problem from another of the same kind at an integration: the remote
+    system's error code, else its HTTP status; empty when it gave neither."""
+    if attempt.error_code:
+        return attempt.error_code
+    return f"HTTP {attempt.remote_status}" if attempt.remote_status else ""
+
+
 def alerts_for_attempt(
     *, attempt: Attempt, breaker: BreakerChange = BreakerChange.NONE, decision: Decision
 ) -> None:
@@ -37,6 +45,14 @@ def alerts_for_attempt(
             integration=attempt.integration,
             kind=Kind.UNAVAILABLE,
             message=f"Circuit breaker opened: {reason or attempt.message}",
+            incident_id=attempt.incident_id,
+        )
+        alert_services.integration_webhooks(
+            integration=attempt.integration,
+            event="integration.breaker_opened",
+            text=f"Redrive: {attempt.integration} is unavailable, its circuit breaker opened: "
+            f"{reason or attempt.message}",
+            data={"reason": reason or attempt.message, "incident": attempt.incident_id},
         )
     if breaker == BreakerChange.CLOSED:
         alerts_breaker_closed(
@@ -48,6 +64,8 @@ def alerts_for_attempt(
             order=attempt.order,
             kind=Kind.RETRY_EXHAUSTED,
             message=f"{attempt.decision}. Last error: {attempt.message}",
+            code=problem_code(attempt),
+            incident_id=attempt.incident_id,
         )
 
 
@@ -76,6 +94,7 @@ def alerts_record_attempt(*, attempt: Attempt) -> Alert | None:
             kind=ALERT_KIND_BY_CODE.get(attempt.error_code, Kind.VALIDATION),
             message=message,
             order=attempt.order,
+            code=problem_code(attempt),
         )
     return None
 

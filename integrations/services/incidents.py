@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from alerts import services as alert_services
 from integrations.models import Delivery, Incident, Integration
 from integrations.pacing import Lane, pace
 from integrations.services.delivery import enqueue
@@ -95,6 +96,24 @@ def incident_end(*, integration_id: int, by: str, now: datetime | None = None) -
         return None
     incident.ended_at, incident.ended_by = now, by
     incident.save(update_fields=["ended_at", "ended_by"])
+    alert_services.problems_resolve_for_incident(
+        incident_id=incident.pk, reason=f"the outage ended ({incident.get_ended_by_display()})"
+    )
+    alert_services.integration_webhooks(
+        integration=incident.integration,
+        event="integration.recovered",
+        text=f"Redrive: {incident.integration} recovered ({incident.get_ended_by_display()}); "
+        "what the outage left behind is being sent again.",
+        data={
+            "incident": {
+                "id": incident.pk,
+                "started_at": incident.started_at,
+                "ended_at": incident.ended_at,
+                "ended_by": incident.ended_by,
+                "failures": incident.failures,
+            }
+        },
+    )
     return incident
 
 

@@ -35,7 +35,7 @@ def run(*args) -> str:
 def test_sends_the_digests(contact):
     output = run("--frequency", "hourly")
 
-    assert f"{contact.email} gets 1 alert" in output
+    assert f"{contact.email} gets 1 problem" in output
     assert "1 e-mail(s) sent, 0 failed" in output
     assert [m.to for m in mail.outbox] == [[contact.email]]
 
@@ -50,7 +50,7 @@ def test_all_runs_hourly_and_daily(contact):
 def test_dry_run_sends_nothing(contact):
     output = run("--frequency", "all", "--dry-run")
 
-    assert f"{contact.email} would get 1 alert" in output
+    assert f"{contact.email} would get 1 problem" in output
     assert "dry run, nothing sent" in output
     assert mail.outbox == []
     assert not AlertNotification.objects.exists()

@@ -1,4 +1,5 @@
-"""Hourly and daily digests: what each contact has not heard of yet, never twice a period."""
+"""Hourly and daily digests: the problems each contact has not heard of yet, with counts,
+never twice a period."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -11,7 +12,7 @@ from alerts.models import AlertContact, AlertNotification, Frequency, Kind
 from alerts.services import alert_digests_send, alert_raise
 from core.errors import ApplicationError
 from tests.alerts.factories import AlertContactFactory
-from tests.factories import OrderFactory
+from tests.factories import OfferingFactory, OrderFactory
 
 pytestmark = pytest.mark.django_db
 DAY = datetime(2030, 3, 1, tzinfo=UTC)
@@ -32,18 +33,22 @@ def digest(frequency: str, hours: float, **kwargs):
         return alert_digests_send(frequency=frequency, **kwargs)
 
 
-def test_hourly_digest_carries_what_is_new_since_the_last_one():
-    # given
+def test_hourly_digest_lists_problems_with_counts_not_orders():
+    # given: three orders under one problem, one under another
     first = OrderFactory(state="erred")
     offering = first.offering
-    second, third = (OrderFactory(state="erred", offering=offering) for _ in range(2))
     contact = AlertContactFactory(organization=offering.provider, frequency=Frequency.HOURLY)
     with at(10.25):
-        raise_for(first, message="first: postal_code is required")
+        for order in [first] + [OrderFactory(state="erred", offering=offering) for _ in range(2)]:
+            raise_for(order, message="postal_code is required")
     with at(10.5):
-        raise_for(second, kind=Kind.MAPPING_MISSING, message="second: no ship method EXPRESS-2")
+        raise_for(
+            OrderFactory(state="erred", offering=offering),
+            kind=Kind.MAPPING_MISSING,
+            message="no ship method EXPRESS-2",
+        )
 
-    # when / then: the 11:00 run mails both, in one mail
+    # when / then: the 11:00 run mails both problems, in one mail
     result = digest("hourly", 11)
     assert (result.period, result.recipients, result.mail.sent) == (
         "hourly:2030-03-01T11",
@@ -52,31 +57,44 @@ def test_hourly_digest_carries_what_is_new_since_the_last_one():
     )
     assert len(mail.outbox) == 1
     body = mail.outbox[0].body
-    assert mail.outbox[0].subject == "[Redrive] hourly digest: 2 alerts (2030-03-01T11)"
-    assert "first: postal_code is required" in body and "second: no ship method" in body
-    assert first.number in body and f"/dashboard/orders/{first.uuid}\n" in body
+    assert mail.outbox[0].subject == "[Redrive] hourly digest: 2 problems (2030-03-01T11)"
+    assert f"1. Invalid address at {offering.integration}: 3 orders" in body
+    assert f"2. Mapping missing (e.g. shipping method) at {offering.integration}: 1 order" in body
+    assert "no ship method EXPRESS-2" in body
+    assert first.number not in body
 
     # when / then: a second run in the same hour sends nothing
     assert digest("hourly", 11.3).mail.sent == 0
 
-    # when / then: the next hour carries only what happened since
+    # when / then: the next hour carries only the problem that grew since
     with at(11.5):
-        raise_for(third, message="third: street is required")
+        raise_for(OrderFactory(state="erred", offering=offering), message="street is required")
     digest("hourly", 12)
     assert len(mail.outbox) == 2
-    assert "third: street is required" in mail.outbox[1].body
-    assert "first:" not in mail.outbox[1].body
-
-    # when / then: an alert seen again is in the next digest again
-    with at(12.2):
-        raise_for(first, message="first: postal_code is still required")
-    digest("hourly", 13)
-    assert len(mail.outbox) == 3
-    assert "first: postal_code is still required" in mail.outbox[2].body
-    assert "Seen 2 times" in mail.outbox[2].body
+    assert ": 4 orders" in mail.outbox[1].body
+    assert "Mapping missing" not in mail.outbox[1].body
 
 
-def test_nobody_gets_the_same_alert_twice_in_the_same_period():
+def test_an_organization_hears_the_count_of_its_own_orders():
+    # given: two providers' orders under one problem of a shared integration
+    order = OrderFactory(state="erred")
+    shared = order.offering.integration
+    other = OrderFactory(state="erred", offering=OfferingFactory(integration=shared))
+    mine = AlertContactFactory(organization=order.offering.provider, frequency=Frequency.HOURLY)
+    theirs = AlertContactFactory(organization=other.offering.provider, frequency=Frequency.HOURLY)
+    with at(10.5):
+        raise_for(order)
+        raise_for(other)
+        raise_for(OrderFactory(state="erred", offering=other.offering))
+
+    digest("hourly", 11)
+
+    bodies = {m.to[0]: m.body for m in mail.outbox}
+    assert ": 1 order (" in bodies[mine.email]
+    assert ": 2 orders (" in bodies[theirs.email]
+
+
+def test_nobody_gets_the_same_problem_twice_in_the_same_period():
     # given: a digest went out at 11:00, then its bookmark was lost
     order = OrderFactory(state="erred")
     contact = AlertContactFactory(organization=order.offering.provider, frequency=Frequency.HOURLY)
@@ -101,7 +119,11 @@ def test_a_missed_run_loses_nothing():
         raise_for(order)
     digest("hourly", 11)
     with at(11.5):
-        raise_for(OrderFactory(state="erred", offering=order.offering), message="later")
+        raise_for(
+            OrderFactory(state="erred", offering=order.offering),
+            kind=Kind.VALIDATION,
+            message="later",
+        )
 
     digest("hourly", 14)  # the 12:00 and 13:00 runs never happened
 
@@ -143,14 +165,14 @@ def test_immediate_contacts_get_in_the_hourly_digest_only_what_was_not_sent_at_o
     # when
     result = digest("hourly", 11)
 
-    # then: the at-once mail (still pending) and the digest with the unavailable alert
+    # then: the at-once mail (still pending) and the digest with the unavailable problem
     assert result.recipients == [(contact.email, 1)]
     assert sorted(AlertNotification.objects.values_list("period", flat=True)) == [
         "hourly:2030-03-01T11",
-        "immediate:1",
+        "opened",
     ]
     digest_mail = next(
-        m for m in mail.outbox if m.subject.startswith("[Redrive] hourly digest: 1 alert ")
+        m for m in mail.outbox if m.subject.startswith("[Redrive] hourly digest: 1 problem ")
     )
     assert "Remote system unavailable" in digest_mail.body
     assert "Invalid address" not in digest_mail.body
@@ -177,7 +199,7 @@ def test_an_unknown_frequency_is_refused():
     assert "weekly" in refused.value.message and "hourly" in refused.value.message
 
 
-def test_celery_beat_runs_the_digest_task_hourly_and_daily(settings):
+def test_celery_beat_runs_the_digest_task_hourly_and_daily_and_updates_every_minute(settings):
     # given
     order = OrderFactory(state="erred")
     contact = AlertContactFactory(organization=order.offering.provider, frequency=Frequency.DAILY)
@@ -193,3 +215,5 @@ def test_celery_beat_runs_the_digest_task_hourly_and_daily(settings):
     # then
     assert {entry["task"] for entry in entries} == {tasks.send_alert_digests.name}
     assert [m.to for m in mail.outbox] == [[contact.email]]
+    updates = settings.CELERY_BEAT_SCHEDULE["problem-updates"]
+    assert (updates["task"], updates["schedule"]) == (tasks.send_problem_updates.name, 60.0)

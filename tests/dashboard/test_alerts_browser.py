@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from alerts.models import Alert, Kind
+from alerts.services import alert_raise
 from tests.admin.conftest import orders_in_state
 from tests.alerts.factories import AlertFactory
 from tests.dashboard.conftest import check_screen, log_in, open_page
@@ -194,3 +195,34 @@ def test_a_user_without_a_provider_role_is_refused_the_alerts(live_server, dashb
         check_screen(page, "no_access_alerts")
 
     assert Alert.objects.filter(status=Alert.Status.OPEN).count() == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_problem_mails_link_opens_the_orders_under_it(live_server, dashboard_built):
+    # given: two of Acme's orders under one problem (one resolved since), another order apart
+    alerts = alert_world()
+    vm = alerts["vm"]
+    offering = vm.order.offering
+    problem_alerts = [
+        alert_raise(
+            integration=offering.integration,
+            kind=Kind.VALIDATION,
+            message="E-77: quantity too large",
+            order=order,
+            code="E-77",
+        )
+        for order in orders_in_state(2, offering=offering)
+    ]
+    problem = problem_alerts[0].problem_id
+    Alert.objects.filter(pk=problem_alerts[1].pk).update(status=Alert.Status.RESOLVED)
+    with open_page() as page:
+        # when: the owner follows the problem e-mail's link
+        log_in(page, live_server.url, "owner", start=f"/dashboard/alerts?problem={problem}")
+
+        # then: the problem's two orders, open and resolved, and nothing else
+        rows = page.locator("#alerts tbody tr")
+        expect(rows).to_have_count(2)
+        expect(page.locator("#problem-filter")).to_contain_text(f"problem #{problem}")
+        for alert in problem_alerts:
+            expect(page.locator(f'tr[data-alert="{alert.pk}"]')).to_contain_text(alert.order.number)
+        check_screen(page, "alerts_problem")

@@ -8,7 +8,7 @@ from core.errors import ApplicationError
 class Command(BaseCommand):
     help = (
         "Send the hourly and/or daily alert digests now (Celery beat does this on schedule; "
-        "use this from cron or by hand). Each contact gets the alerts seen since its last "
+        "use this from cron or by hand). Each contact gets the problems seen since its last "
         "digest; running it twice sends nothing twice. Pending mails that failed earlier are "
         "sent again.\n\n"
         "Example: python manage.py send_alert_digests --frequency hourly --dry-run"
@@ -39,10 +39,10 @@ class Command(BaseCommand):
                 raise CommandError(error.message) from error
             verb = "would get" if dry_run else "gets"
             for address, count in result.recipients:
-                self.stdout.write(f"  {address} {verb} {count} alert{'s' if count != 1 else ''}")
+                self.stdout.write(f"  {address} {verb} {count} problem{'s' if count != 1 else ''}")
             summary = (
                 f"{each} digest ({result.period}): {len(result.recipients)} recipient(s), "
-                f"{result.alerts} alert(s)"
+                f"{result.problems} problem(s)"
             )
             if dry_run:
                 self.stdout.write(f"{summary}; dry run, nothing sent.")

@@ -56,6 +56,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/alert-contacts/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List alert contacts
+         * @description The contacts you may manage: staff all; an owner those of their organizations and of the integrations only their organizations' offerings use.
+         */
+        get: operations["alert_contacts_list"];
+        put?: never;
+        /**
+         * Add an alert contact
+         * @description A user (by username: an owner or manager of the scope, for non-staff) or an e-mail address; an organization or an integration in your scope (403 outside it); frequency (immediate, hourly, daily, off), kinds (empty: all) and channels (email, webhook; webhook needs webhook_url, and its signing secret is made here and shown as webhook_secret).
+         */
+        post: operations["alert_contacts_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alert-contacts/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One alert contact
+         * @description Mixed into every API view (``tests/api/test_query_params.py`` checks each).
+         */
+        get: operations["alert_contacts_retrieve"];
+        put?: never;
+        post?: never;
+        /**
+         * Remove an alert contact
+         * @description Mixed into every API view (``tests/api/test_query_params.py`` checks each).
+         */
+        delete: operations["alert_contacts_destroy"];
+        options?: never;
+        head?: never;
+        /**
+         * Change an alert contact
+         * @description Send only what changes: frequency, kinds, channels, email (an address contact's), webhook_url; clear_refusal: true sends to an address the mail server refused again (a new address does that by itself).
+         */
+        patch: operations["alert_contacts_partial_update"];
+        trace?: never;
+    };
     "/api/alerts/": {
         parameters: {
             query?: never;
@@ -278,6 +330,46 @@ export interface paths {
          * @description Sends again every erred order of this integration that is waiting on a credentials, configuration or mapping error (for a fix made outside Redrive, such as a new credential in the environment). Staff resend all of them; the owners and managers of the offerings that use the integration resend their offerings' orders. `count` is how many were sent again, `matched` how many were waiting, `skipped` the difference (changed by someone else meanwhile), by reason.
          */
         post: operations["integrations_resend_waiting_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/integrations/{integration_id}/incidents/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Incidents of an integration
+         * @description Its outages, newest first: when each began and ended (and how: the remote system answered, a window ended, a person released it), the transient failures counted in it, what its end sent again, the orders it affected (count) and the problems it caused.
+         */
+        get: operations["integrations_incidents_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/integrations/{integration_id}/incidents/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One incident, with the orders it affected
+         * @description Mixed into every API view (``tests/api/test_query_params.py`` checks each).
+         */
+        get: operations["integrations_incidents_retrieve"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -728,6 +820,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/problems/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List problems
+         * @description Problems first, newest first: one per integration, kind and remote error code, each counting the orders that failed that way (orders, open_orders: those you may see) with first and last seen and the latest remote message; the orders inside are GET /api/alerts/?problem={id}. Filter by status, kind, code, integration (id or name), incident and needs_action.
+         */
+        get: operations["problems_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/problems/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One problem, with its latest orders
+         * @description Mixed into every API view (``tests/api/test_query_params.py`` checks each).
+         */
+        get: operations["problems_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/schema/": {
         parameters: {
             query?: never;
@@ -841,12 +973,14 @@ export interface components {
             readonly severity: components["schemas"]["SeverityEnum"];
             readonly needs_action: boolean;
             /** @default open */
-            readonly status: components["schemas"]["StatusEnum"];
+            readonly status: components["schemas"]["AlertStatusEnum"];
             /** @description The remote system's own message, the latest one. */
             readonly message: string;
             readonly integration: components["schemas"]["AlertIntegration"];
             /** @description Null for an alert about no order. */
             readonly order: components["schemas"]["AlertOrder"] | null;
+            /** @description The problem it was last opened under (GET /api/alerts/?problem={id} lists the alerts under one). */
+            readonly problem: number | null;
             /** @default  */
             readonly product_code: string;
             readonly occurrences: number;
@@ -873,6 +1007,55 @@ export interface components {
             /** @description The note the person who dismissed it last gave; may be empty. */
             readonly dismissed_note: string;
         };
+        AlertContact: {
+            readonly id: number;
+            /** @description Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only. */
+            readonly user: string | null;
+            /** Format: email */
+            readonly email: string;
+            /** @description Where its e-mail goes now: empty for an inactive user, a user without an address, or an address the mail server refused. */
+            readonly address: string;
+            readonly organization: components["schemas"]["ScopeRef"] | null;
+            readonly integration: components["schemas"]["ScopeRef"] | null;
+            readonly frequency: components["schemas"]["FrequencyEnum"];
+            /** @description Kinds wanted, a list of ['address_invalid', 'mapping_missing', 'credentials', 'validation', 'unavailable', 'retry_exhausted', 'giving_up', 'sync_failed']; empty: all. */
+            readonly kinds: unknown;
+            /** @description How it hears: some of ['email', 'webhook']. */
+            readonly channels: unknown;
+            /**
+             * Format: uri
+             * @description Where the webhook channel posts (https).
+             */
+            readonly webhook_url: string;
+            /** @description Signs each webhook post (HMAC-SHA256). */
+            readonly webhook_secret: string;
+            /** @description The mail server refused its address for good (refused_reason says how); no mail goes to it until the address changes or clear_refusal is sent. */
+            readonly refused: boolean;
+            /** @description The address the mail server refused for good (a 5xx); no mail goes to it until the contact's address (or its user's) is another, or this is cleared. */
+            readonly refused_address: string;
+            /** Format: date-time */
+            readonly refused_at: string | null;
+            /** @description What the mail server said when it refused the address. */
+            readonly refused_reason: string;
+            /** Format: date-time */
+            readonly created: string;
+        };
+        /**
+         * @description Refuses fields it does not know, instead of silently ignoring a typo, and values of the
+         *     wrong JSON type, instead of converting them (the schema says ``additionalProperties:
+         *     false`` for its bodies: ``core.api.schema``).
+         */
+        AlertContactCreate: {
+            email?: string;
+            frequency?: components["schemas"]["FrequencyEnum"];
+            kinds?: components["schemas"]["KindEnum"][];
+            channels?: components["schemas"]["ChannelsEnum"][];
+            webhook_url?: string;
+            /** @description A user (by username), or give email. */
+            user?: string | null;
+            organization?: number | null;
+            integration?: number | null;
+        };
         /**
          * @description The note is optional: a dismissal without one is still recorded (who and when), as the
          *     admin's bulk dismiss allows; the dashboard asks for one.
@@ -898,6 +1081,13 @@ export interface components {
             /** @description The order in the API. */
             readonly url: string;
         };
+        /**
+         * @description * `open` - Open
+         *     * `resolved` - Resolved
+         *     * `dismissed` - Dismissed
+         * @enum {string}
+         */
+        AlertStatusEnum: "open" | "resolved" | "dismissed";
         ApiRoot: {
             /**
              * Format: uri
@@ -1129,6 +1319,12 @@ export interface components {
          * @enum {string}
          */
         BulkOperationStateEnum: "queued" | "running" | "done" | "failed" | "cancelled";
+        /**
+         * @description * `email` - E-mail
+         *     * `webhook` - Webhook (signed JSON; Slack and Teams incoming webhooks too)
+         * @enum {string}
+         */
+        ChannelsEnum: "email" | "webhook";
         Count: {
             name: string;
             count: number;
@@ -1163,6 +1359,13 @@ export interface components {
             /** Format: date-time */
             readonly modified: string;
         };
+        /**
+         * @description * `answered` - The remote system answered
+         *     * `window` - The maintenance window ended
+         *     * `person` - Released by a person
+         * @enum {string}
+         */
+        EndedByEnum: "answered" | "window" | "person";
         Error: {
             /** @description invalid, not_authenticated, authentication_failed, forbidden, not_found, conflict, ... */
             code: string;
@@ -1196,6 +1399,14 @@ export interface components {
          * @enum {string}
          */
         FailureKindEnum: "transient" | "action_required" | "exhausted";
+        /**
+         * @description * `immediate` - At once (kinds that need action); the rest hourly
+         *     * `hourly` - Hourly digest
+         *     * `daily` - Daily digest
+         *     * `off` - Off
+         * @enum {string}
+         */
+        FrequencyEnum: "immediate" | "hourly" | "daily" | "off";
         Held: {
             total: number;
             /** @description Held by the circuit breaker. */
@@ -1204,6 +1415,51 @@ export interface components {
             maintenance: number;
             /** @description Held because the integration is disabled. */
             disabled: number;
+        };
+        Incident: {
+            readonly id: number;
+            /** Format: date-time */
+            readonly started_at: string;
+            /** Format: date-time */
+            readonly ended_at: string | null;
+            readonly ended_by: components["schemas"]["EndedByEnum"];
+            readonly first_error: string;
+            /** @description Transient failures recorded during it. */
+            readonly failures: number;
+            /** @description Deliveries sent again when it ended (held and erred). */
+            readonly released: number;
+            /** @description Orders with an attempt in it (failed in it or released). */
+            readonly orders: number;
+            readonly problems: components["schemas"]["IncidentProblem"][];
+        };
+        IncidentDetail: {
+            readonly id: number;
+            /** Format: date-time */
+            readonly started_at: string;
+            /** Format: date-time */
+            readonly ended_at: string | null;
+            readonly ended_by: components["schemas"]["EndedByEnum"];
+            readonly first_error: string;
+            /** @description Transient failures recorded during it. */
+            readonly failures: number;
+            /** @description Deliveries sent again when it ended (held and erred). */
+            readonly released: number;
+            /** @description Orders with an attempt in it (failed in it or released). */
+            readonly orders: number;
+            readonly problems: components["schemas"]["IncidentProblem"][];
+            /** @description The first 100 orders it affected that you may see. */
+            readonly affected: {
+                [key: string]: unknown;
+            }[];
+        };
+        IncidentProblem: {
+            readonly id: number;
+            readonly kind: components["schemas"]["KindEnum"];
+            /** @description The remote system's error code; may be empty. */
+            readonly code: string;
+            readonly status: components["schemas"]["ProblemStatusEnum"];
+            /** @description Alerts opened under it: one per order (or per product) affected. */
+            readonly alerts_count: number;
         };
         /** @description An integration's configuration and its live status, computed by ``integration_list``. */
         Integration: {
@@ -1376,10 +1632,11 @@ export interface components {
          *     * `validation` - Rejected by the remote system
          *     * `unavailable` - Remote system unavailable
          *     * `retry_exhausted` - Retries exhausted
+         *     * `giving_up` - Orders about to be given up
          *     * `sync_failed` - Sync failed (tracking, inventory)
          * @enum {string}
          */
-        KindEnum: "address_invalid" | "mapping_missing" | "credentials" | "validation" | "unavailable" | "retry_exhausted" | "sync_failed";
+        KindEnum: "address_invalid" | "mapping_missing" | "credentials" | "validation" | "unavailable" | "retry_exhausted" | "giving_up" | "sync_failed";
         Limits: {
             /** @description Most requests in flight at once. */
             max_in_flight: number;
@@ -1694,6 +1951,19 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["AgentOrder"][];
         };
+        PaginatedAlertContactList: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["AlertContact"][];
+        };
         PaginatedAlertList: {
             /**
              * Format: uri
@@ -1758,6 +2028,19 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["Delivery"][];
+        };
+        PaginatedIncidentList: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["Incident"][];
         };
         PaginatedIntegrationList: {
             /**
@@ -1836,6 +2119,33 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["Organization"][];
+        };
+        PaginatedProblemList: {
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cD00ODY%3D"
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?cursor=cj0xJnA9NDg3
+             */
+            previous?: string | null;
+            results: components["schemas"]["Problem"][];
+        };
+        /**
+         * @description Refuses fields it does not know, instead of silently ignoring a typo, and values of the
+         *     wrong JSON type, instead of converting them (the schema says ``additionalProperties:
+         *     false`` for its bodies: ``core.api.schema``).
+         */
+        PatchedAlertContactUpdate: {
+            email?: string;
+            frequency?: components["schemas"]["FrequencyEnum"];
+            kinds?: components["schemas"]["KindEnum"][];
+            channels?: components["schemas"]["ChannelsEnum"][];
+            webhook_url?: string;
+            /** @description true: send to the refused address again. */
+            clear_refusal?: boolean;
         };
         /**
          * @description The settable fields: ``name`` and ``backend`` are required on create, the others get
@@ -1918,6 +2228,78 @@ export interface components {
             customer_name?: string;
             customer_email?: string;
         };
+        Problem: {
+            readonly id: number;
+            readonly kind: components["schemas"]["KindEnum"];
+            readonly kind_label: string;
+            /**
+             * @description The remote system's error code; may be empty.
+             * @default
+             */
+            readonly code: string;
+            readonly severity: components["schemas"]["SeverityEnum"];
+            readonly needs_action: boolean;
+            /** @default open */
+            readonly status: components["schemas"]["ProblemStatusEnum"];
+            /** @description The remote system's message, the latest one. */
+            readonly message: string;
+            readonly integration: components["schemas"]["AlertIntegration"];
+            readonly incident: number | null;
+            /** @description Its alerts you may see: one per order (or product) affected, open or not. */
+            readonly orders: number;
+            /** @description Of those, the ones still open. */
+            readonly open_orders: number;
+            /** Format: date-time */
+            readonly first_seen_at: string;
+            /** Format: date-time */
+            readonly last_seen_at: string;
+            /** Format: date-time */
+            readonly resolved_at: string | null;
+            readonly resolved_reason: string;
+            /** @description The orders inside, in the API. */
+            readonly alerts_url: string;
+        };
+        ProblemDetail: {
+            readonly id: number;
+            readonly kind: components["schemas"]["KindEnum"];
+            readonly kind_label: string;
+            /**
+             * @description The remote system's error code; may be empty.
+             * @default
+             */
+            readonly code: string;
+            readonly severity: components["schemas"]["SeverityEnum"];
+            readonly needs_action: boolean;
+            /** @default open */
+            readonly status: components["schemas"]["ProblemStatusEnum"];
+            /** @description The remote system's message, the latest one. */
+            readonly message: string;
+            readonly integration: components["schemas"]["AlertIntegration"];
+            readonly incident: number | null;
+            /** @description Its alerts you may see: one per order (or product) affected, open or not. */
+            readonly orders: number;
+            /** @description Of those, the ones still open. */
+            readonly open_orders: number;
+            /** Format: date-time */
+            readonly first_seen_at: string;
+            /** Format: date-time */
+            readonly last_seen_at: string;
+            /** Format: date-time */
+            readonly resolved_at: string | null;
+            readonly resolved_reason: string;
+            /** @description The orders inside, in the API. */
+            readonly alerts_url: string;
+            /** @description The 20 orders under it seen last (all: alerts_url). */
+            readonly latest: {
+                [key: string]: unknown;
+            }[];
+        };
+        /**
+         * @description * `open` - Open
+         *     * `resolved` - Resolved
+         * @enum {string}
+         */
+        ProblemStatusEnum: "open" | "resolved";
         ResendWaitingResult: {
             /** @description Orders sent again (resubmitted). */
             count: number;
@@ -2038,6 +2420,10 @@ export interface components {
             failure_kind: string;
             error_message: string;
         };
+        ScopeRef: {
+            readonly id: number;
+            readonly name: string;
+        };
         /**
          * @description * `info` - Info
          *     * `warning` - Warning
@@ -2060,13 +2446,6 @@ export interface components {
          * @enum {string}
          */
         SourceEnum: "admin" | "api" | "command";
-        /**
-         * @description * `open` - Open
-         *     * `resolved` - Resolved
-         *     * `dismissed` - Dismissed
-         * @enum {string}
-         */
-        StatusEnum: "open" | "resolved" | "dismissed";
         /**
          * @description * `automatic` - Automatic
          *     * `release` - Release
@@ -2300,6 +2679,362 @@ export interface operations {
             };
         };
     };
+    alert_contacts_list: {
+        parameters: {
+            query?: {
+                /** @description The `next` or `previous` link's cursor; any other value is a 400. */
+                cursor?: string;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedAlertContactList"];
+                };
+            };
+            /** @description Bad input: `details` names each field and what is wrong with it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this to an object you can see. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The URL is longer than 4,096 characters. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    alert_contacts_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["AlertContactCreate"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertContact"];
+                };
+            };
+            /** @description Bad input: `details` names each field and what is wrong with it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this to an object you can see. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than the server takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The URL is longer than 4,096 characters. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not JSON (the API reads `application/json` only). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    alert_contacts_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertContact"];
+                };
+            };
+            /** @description Bad input: `details` names each field and what is wrong with it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this to an object you can see. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or it is outside your organizations and offerings. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The URL is longer than 4,096 characters. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    alert_contacts_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad input: `details` names each field and what is wrong with it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this to an object you can see. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or it is outside your organizations and offerings. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The URL is longer than 4,096 characters. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    alert_contacts_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedAlertContactUpdate"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertContact"];
+                };
+            };
+            /** @description Bad input: `details` names each field and what is wrong with it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this to an object you can see. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or it is outside your organizations and offerings. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than the server takes. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The URL is longer than 4,096 characters. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not JSON (the API reads `application/json` only). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     alerts_list: {
         parameters: {
             query?: {
@@ -2316,14 +3051,17 @@ export interface operations {
                  *     * `validation` - Rejected by the remote system
                  *     * `unavailable` - Remote system unavailable
                  *     * `retry_exhausted` - Retries exhausted
+                 *     * `giving_up` - Orders about to be given up
                  *     * `sync_failed` - Sync failed (tracking, inventory)
                  */
-                kind?: ("address_invalid" | "credentials" | "mapping_missing" | "retry_exhausted" | "sync_failed" | "unavailable" | "validation")[];
+                kind?: ("address_invalid" | "credentials" | "giving_up" | "mapping_missing" | "retry_exhausted" | "sync_failed" | "unavailable" | "validation")[];
                 needs_action?: boolean;
                 /** @description Order UUID. */
                 order?: string;
                 /** @description Number of results to return per page. */
                 page_size?: number;
+                /** @description A problem's id: the alerts (orders) under it. */
+                problem?: number;
                 /**
                  * @description open, resolved or dismissed; repeatable.
                  *
@@ -3198,6 +3936,144 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ResendWaitingResult"];
+                };
+            };
+            /** @description Bad input: `details` names each field and what is wrong with it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this to an object you can see. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or it is outside your organizations and offerings. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The URL is longer than 4,096 characters. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    integrations_incidents_list: {
+        parameters: {
+            query?: {
+                /** @description The `next` or `previous` link's cursor; any other value is a 400. */
+                cursor?: string;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                integration_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedIncidentList"];
+                };
+            };
+            /** @description Bad input: `details` names each field and what is wrong with it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this to an object you can see. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or it is outside your organizations and offerings. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The URL is longer than 4,096 characters. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    integrations_incidents_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                integration_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentDetail"];
                 };
             };
             /** @description Bad input: `details` names each field and what is wrong with it. */
@@ -5227,6 +6103,159 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Organization"];
+                };
+            };
+            /** @description Bad input: `details` names each field and what is wrong with it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this to an object you can see. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object, or it is outside your organizations and offerings. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The URL is longer than 4,096 characters. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    problems_list: {
+        parameters: {
+            query?: {
+                /** @description The remote system's error code, exactly. */
+                code?: string;
+                /** @description The `next` or `previous` link's cursor; any other value is a 400. */
+                cursor?: string;
+                /** @description An incident's id. */
+                incident?: number;
+                /** @description Integration id, or its exact name (a name in another case is accepted when only one integration has it); an unknown one is a 400 naming it. An erred order matches where its delivery to that integration failed (an order sent to several systems); any other order where its offering sends orders there. */
+                integration?: string;
+                /**
+                 * @description Repeatable.
+                 *
+                 *     * `address_invalid` - Invalid address
+                 *     * `mapping_missing` - Mapping missing (e.g. shipping method)
+                 *     * `credentials` - Credentials refused
+                 *     * `validation` - Rejected by the remote system
+                 *     * `unavailable` - Remote system unavailable
+                 *     * `retry_exhausted` - Retries exhausted
+                 *     * `giving_up` - Orders about to be given up
+                 *     * `sync_failed` - Sync failed (tracking, inventory)
+                 */
+                kind?: ("address_invalid" | "credentials" | "giving_up" | "mapping_missing" | "retry_exhausted" | "sync_failed" | "unavailable" | "validation")[];
+                needs_action?: boolean;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                /**
+                 * @description open or resolved; repeatable.
+                 *
+                 *     * `open` - Open
+                 *     * `resolved` - Resolved
+                 */
+                status?: ("open" | "resolved")[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedProblemList"];
+                };
+            };
+            /** @description Bad input: `details` names each field and what is wrong with it. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, or credentials that are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this to an object you can see. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The URL is longer than 4,096 characters. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    problems_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetail"];
                 };
             };
             /** @description Bad input: `details` names each field and what is wrong with it. */

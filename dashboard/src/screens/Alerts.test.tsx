@@ -63,11 +63,25 @@ afterEach(() => {
 
 describe("the alerts' filters", () => {
   it("are the open alerts when the address names no status, and survive the address", () => {
-    expect(alertFiltersFrom("")).toEqual({ status: ["open"], kind: "", integration: "" });
+    expect(alertFiltersFrom("")).toEqual({ status: ["open"], kind: "", integration: "", problem: "" });
     const filters = alertFiltersFrom("?status=resolved&status=dismissed&status=bogus&kind=credentials&integration=3");
-    expect(filters).toEqual({ status: ["resolved", "dismissed"], kind: "credentials", integration: "3" });
+    expect(filters).toEqual({ status: ["resolved", "dismissed"], kind: "credentials", integration: "3", problem: "" });
     expect(alertFiltersFrom(alertAddress(filters))).toEqual(filters);
-    expect(alertQuery(filters)).toEqual({ status: ["resolved", "dismissed"], kind: ["credentials"], integration: "3", cursor: undefined });
+    expect(alertQuery(filters)).toEqual({
+      status: ["resolved", "dismissed"],
+      kind: ["credentials"],
+      integration: "3",
+      problem: undefined,
+      cursor: undefined,
+    });
+  });
+
+  it("are the orders of one problem, of every status, where a problem e-mail links", () => {
+    const filters = alertFiltersFrom("?problem=7");
+    expect(filters).toEqual({ status: ["open", "resolved", "dismissed"], kind: "", integration: "", problem: "7" });
+    expect(alertFiltersFrom(alertAddress(filters))).toEqual(filters);
+    expect(alertQuery(filters).problem).toBe(7);
+    expect(alertFiltersFrom("?problem=7x").problem).toBe("");
   });
 });
 

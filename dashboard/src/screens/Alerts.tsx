@@ -1,6 +1,7 @@
 // Alerts: the caller's alerts (GET /api/alerts/), open by default, filtered by status, kind and
 // integration (kept in the address), each linked to its order (the Order page) and its
 // integration; one alert's page at /alerts/{id} (alert e-mails link there); dismiss with a note.
+// ?problem={id} (where problem e-mails link) shows the orders under one problem, any status.
 import { useEffect, useState, type FormEvent } from "react";
 
 import { alertEndpoints, type Alert, type AlertQuery } from "../api/alertsAndIntegrations";
@@ -24,19 +25,24 @@ export const ALERT_KINDS: { value: Kind; label: string }[] = [
   { value: "validation", label: "Rejected by the remote system" },
   { value: "unavailable", label: "Remote system unavailable" },
   { value: "retry_exhausted", label: "Retries exhausted" },
+  { value: "giving_up", label: "Orders about to be given up" },
   { value: "sync_failed", label: "Sync failed" },
 ];
 
-export type AlertFilters = { status: Status[]; kind: string; integration: string };
+export type AlertFilters = { status: Status[]; kind: string; integration: string; problem: string };
 
-/** The filters an address holds; no status at all means the open ones. */
+/** The filters an address holds; no status at all means the open ones (every status for the
+ * orders of one problem, as its e-mail counts them). */
 export function alertFiltersFrom(search: string): AlertFilters {
   const params = new URLSearchParams(search);
   const status = params.getAll("status").filter((s) => STATUSES.some((one) => one.value === s));
+  const problem = /^\d+$/.test(params.get("problem") ?? "") ? (params.get("problem") as string) : "";
+  const fallback: Status[] = problem ? STATUSES.map((one) => one.value) : ["open"];
   return {
-    status: (status.length ? status : ["open"]) as Status[],
+    status: status.length ? (status as Status[]) : fallback,
     kind: params.get("kind") ?? "",
     integration: params.get("integration") ?? "",
+    problem,
   };
 }
 
@@ -45,6 +51,7 @@ export function alertAddress(filters: AlertFilters): string {
   for (const status of filters.status) params.append("status", status);
   if (filters.kind) params.set("kind", filters.kind);
   if (filters.integration) params.set("integration", filters.integration);
+  if (filters.problem) params.set("problem", filters.problem);
   return `?${params.toString()}`;
 }
 
@@ -53,6 +60,7 @@ export function alertQuery(filters: AlertFilters, cursor?: string): AlertQuery {
     status: filters.status,
     kind: filters.kind ? [filters.kind as Kind] : undefined,
     integration: filters.integration || undefined,
+    problem: filters.problem ? Number(filters.problem) : undefined,
     cursor,
   };
 }
@@ -142,6 +150,12 @@ function AlertList() {
   return (
     <section aria-labelledby="screen-title">
       <h1 id="screen-title">Alerts</h1>
+      {filters.problem && (
+        <p id="problem-filter">
+          The orders under problem #{filters.problem}, one alert each.{" "}
+          <Link to="/alerts">All alerts</Link>
+        </p>
+      )}
       <form className="card filters" onSubmit={submit} role="search" aria-label="Alerts">
         <div className="fields">
           <fieldset className="statuses">

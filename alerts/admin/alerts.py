@@ -1,14 +1,13 @@
-from django import forms
 from django.contrib import admin, messages
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
-from alerts.models import Alert, AlertContact, AlertNotification, Kind
+from alerts.models import Alert
 from alerts.selectors import alert_list
 from alerts.services import alerts_dismiss
-from core.admin import two_step
+from core.admin import RecordAdmin, two_step
 from orders.admin import order_page_shows
 from orders.models import Offering, Organization
 
@@ -19,6 +18,7 @@ ALERT_FIELDS = [
     "needs_action",
     "integration",
     "order",
+    "problem",
     "product_code",
     "message",
     "occurrences",
@@ -56,7 +56,7 @@ class OrganizationFilter(admin.SimpleListFilter):
 
 
 @admin.register(Alert)
-class AlertAdmin(admin.ModelAdmin):
+class AlertAdmin(RecordAdmin):
     """Alerts change only through the services: raised by the pipeline, dismissed here."""
 
     list_display = [
@@ -66,13 +66,14 @@ class AlertAdmin(admin.ModelAdmin):
         "needs_action",
         "order_link",
         "integration",
+        "problem_link",
         "occurrences",
         "last_seen_at",
         "short_message",
     ]
     list_filter = ["status", "kind", "integration", OrganizationFilter, "needs_action"]
     search_fields = ["=order__number", "message"]
-    list_select_related = ["integration", "order"]
+    list_select_related = ["integration", "order", "problem"]
     readonly_fields = ALERT_FIELDS
     fields = ALERT_FIELDS
     actions = ["dismiss_selected"]
@@ -80,15 +81,6 @@ class AlertAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return alert_list(user=request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_dismiss_permission(self, request):
         return request.user.has_perm("alerts.dismiss_alert")
@@ -99,6 +91,13 @@ class AlertAdmin(admin.ModelAdmin):
             return alert.product_code or "-"
         url = reverse("admin:orders_order_change", args=[alert.order_id])
         return format_html('<a href="{}">{}</a>', url, alert.order.number)
+
+    @admin.display(description="problem", ordering="problem_id")
+    def problem_link(self, alert):
+        if not alert.problem_id:
+            return "-"
+        url = reverse("admin:alerts_problem_change", args=[alert.problem_id])
+        return format_html('<a href="{}">#{}</a>', url, alert.problem_id)
 
     @admin.display(description="message")
     def short_message(self, alert):
@@ -173,65 +172,4 @@ class AlertInline(admin.TabularInline):
         return False
 
     def has_change_permission(self, request, obj=None):
-        return False
-
-
-class AlertContactForm(forms.ModelForm):
-    """Kinds as checkboxes (none ticked: every kind), not a JSON list."""
-
-    kinds = forms.MultipleChoiceField(
-        choices=Kind.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="The kinds this contact hears of; none ticked: every kind.",
-    )
-
-    class Meta:
-        model = AlertContact
-        fields = ["user", "email", "organization", "integration", "frequency", "kinds"]
-
-    def clean_kinds(self):
-        chosen = set(self.cleaned_data["kinds"])
-        return [kind for kind in Kind.values if kind in chosen]  # in the kinds' own order
-
-
-@admin.register(AlertContact)
-class AlertContactAdmin(admin.ModelAdmin):
-    form = AlertContactForm
-    list_display = ["__str__", "user", "email", "organization", "integration", "frequency", "kinds"]
-    list_filter = ["frequency", "organization", "integration"]
-    search_fields = ["email", "user__username", "user__email"]
-    autocomplete_fields = ["user", "organization", "integration"]
-    readonly_fields = ["digest_covered_until", "created"]
-    fieldsets = [
-        ("Who", {"fields": ["user", "email"], "description": "A user, or an e-mail address."}),
-        (
-            "For what",
-            {
-                "fields": ["organization", "integration"],
-                "description": "An organization (its offerings' orders and the integrations "
-                "they use), or one integration.",
-            },
-        ),
-        ("How often, and which kinds", {"fields": ["frequency", "kinds"]}),
-        ("Digests", {"fields": ["digest_covered_until", "created"]}),
-    ]
-
-
-@admin.register(AlertNotification)
-class AlertNotificationAdmin(admin.ModelAdmin):
-    """What was e-mailed to whom: a record, nobody edits it."""
-
-    list_display = ["alert", "contact", "period", "status", "attempts", "sent_at", "last_error"]
-    list_filter = ["status"]
-    search_fields = ["=alert__order__number", "contact__email", "period"]
-    list_select_related = ["alert__order", "alert__integration", "contact__user"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
         return False
