@@ -203,7 +203,13 @@ class Batch:
         )
         for future, started in zip(futures, starting, strict=True):
             self.in_flight[future] = started
-            future.add_done_callback(self.answers.put)
+            future.add_done_callback(self._answered)
+
+    def _answered(self, future: concurrent.futures.Future) -> None:
+        """A send's answer came (on the transport's thread): note when, for the attempt's
+        ``finished_at``. This thread may collect it much later, busy recording others."""
+        future.answered_at = timezone.now()
+        self.answers.put(future)
 
     def _renew_if_needed(self, integration_id: int) -> None:
         """Renew the leases of an integration's waiting claims if the next to start would not
@@ -225,7 +231,7 @@ class Batch:
         for future in done:
             claim, slot = self.in_flight.pop(future)
             result = future.result()
-            claim.attempt.finished_at = timezone.now()
+            claim.attempt.finished_at = getattr(future, "answered_at", None) or timezone.now()
             integration_id = claim.integration.pk
             finished.setdefault(integration_id, []).append(slot)
             if result.outcome == Attempt.Outcome.SUCCESS:

@@ -1,6 +1,7 @@
 """A task's deliveries as one batch: claimed together, sent in order over real HTTP, recorded
 in runs (successes together, each failure alone), handed back when the remote side goes away."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -98,6 +99,27 @@ def test_a_single_route_batch_never_asks_about_other_deliveries(sandbox):
         and ("'waiting'" in sql or '"integrations_delivery"."required"' in sql)
     ]
     assert looked_up == []
+
+
+@pytest.mark.django_db
+def test_an_answer_collected_late_keeps_the_time_it_came(sandbox, monkeypatch):
+    # given: a worker thread that gets to the answers only 0.5 s after they came
+    deliveries = queued(sandbox, 3)
+    collect = sending.Batch._collect
+
+    def busy(batch, done):
+        time.sleep(0.5)  # the thread is busy elsewhere (recording), not waiting for work
+        collect(batch, done)
+
+    monkeypatch.setattr(sending.Batch, "_collect", busy)
+
+    # when
+    made = services.deliveries_send(delivery_ids=ids(deliveries))
+
+    # then: each attempt finished when its answer came, not when it was collected
+    assert states(deliveries) == ["done"] * 3
+    for attempt in Attempt.objects.filter(pk__in=[a.pk for a in made]):
+        assert (attempt.finished_at - attempt.started_at).total_seconds() < 0.4
 
 
 @pytest.mark.django_db

@@ -96,9 +96,9 @@ def test_a_failure_recorded_after_the_remote_answered_again_opens_nothing_and_go
     integration = IntegrationFactory(breaker_threshold=2)
     deliveries = resubmitted(integration, 3)
     first, second, third = services.deliveries_claim(delivery_ids=ids(deliveries))
-    now = timezone.now()
+    answers_began = timezone.now() - timedelta(seconds=1)
     for claim, seconds in ((first, 0.0), (third, 0.1), (second, 0.2)):
-        claim.attempt.finished_at = now + timedelta(seconds=seconds)
+        claim.attempt.finished_at = answers_began + timedelta(seconds=seconds)
     down = SendResult(outcome="transient", remote_status=503, message="maintenance")
     queued = []
     monkeypatch.setattr(outcomes, "enqueue", lambda ids, lane: queued.append((ids, lane)))
