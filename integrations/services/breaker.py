@@ -117,7 +117,7 @@ def _answered(integration: Integration, *, now: datetime) -> BreakerChange:
     if Integration.objects.filter(pk=integration.pk, breaker_failures__gt=0).update(
         breaker_failures=0
     ):
-        integration_recovered(integration=integration, by=Incident.End.ANSWERED)
+        integration_recovered(integration=integration, by=Incident.End.ANSWERED, slow_start=False)
     return BreakerChange.NONE
 
 

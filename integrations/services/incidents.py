@@ -117,13 +117,18 @@ def incident_end(*, integration_id: int, by: str, now: datetime | None = None) -
     return incident
 
 
-def integration_recovered(*, integration: Integration, by: str) -> Incident | None:
+def integration_recovered(
+    *, integration: Integration, by: str, slow_start: bool = True
+) -> Incident | None:
     """The remote system answered again: end the incident, release its held deliveries now
     (one UPDATE, in the transaction that recorded the answer) and, right after commit, send
     again the orders that failed during it (in batches of their own, so that this transaction
-    stays short)."""
+    stays short). After an outage (``slow_start``: the breaker had opened) the pacing starts
+    again from one request in flight; after a few failures that never opened it, sends went on
+    all along and keep their pace."""
     incident = incident_end(integration_id=integration.pk, by=by)
-    pace().restart(integration.pk)
+    if slow_start:
+        pace().restart(integration.pk)
     held = held_release(integration=integration, incident=incident)
     if incident is not None:
         Incident.objects.filter(pk=incident.pk).update(released=F("released") + held)

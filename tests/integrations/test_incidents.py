@@ -129,6 +129,22 @@ def test_a_failure_recorded_after_the_remote_answered_again_opens_nothing_and_go
 
 
 @pytest.mark.django_db
+def test_a_success_after_a_few_failures_ends_the_incident_and_keeps_the_pace():
+    # given: one failure (the breaker, at five, stays closed), then a success
+    integration = IntegrationFactory(breaker_threshold=5, max_in_flight=50)
+    failed, succeeded = services.deliveries_claim(delivery_ids=ids(resubmitted(integration, 2)))
+    outcomes.attempt_record(
+        attempt=failed.attempt, result=SendResult(outcome="transient", remote_status=503)
+    )
+    services.successes_record(sent=[(succeeded, SendResult(outcome="success", remote_status=201))])
+
+    # then: the incident ended, and sends were never stopped, so nothing starts slowly again
+    [incident] = Incident.objects.filter(integration=integration)
+    assert incident.ended_by == Incident.End.ANSWERED
+    assert pace().admit(Limits.of(integration), wanted=20).count == 20
+
+
+@pytest.mark.django_db
 def test_a_429_slows_the_integration_and_leaves_the_breaker_closed(
     sandbox, django_capture_on_commit_callbacks
 ):
