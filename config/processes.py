@@ -32,14 +32,17 @@ def stop_grace_seconds() -> float:
 
 
 def worker_processes() -> int:
-    """``REDRIVE_WORKER_PROCESSES`` as the settings read it (one a core with shared pacing)."""
+    """``REDRIVE_WORKER_PROCESSES`` as the settings read it (one a core with shared pacing);
+    a value the settings refuse (not a whole number, below 1) ends ``make run`` with their
+    message naming it, before honcho starts anything."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
 
-    processes = settings.REDRIVE_WORKER_PROCESSES
-    if processes < 1:
-        sys.exit(f"REDRIVE_WORKER_PROCESSES must be at least 1, got {processes}.")
-    return processes
+    try:
+        return settings.REDRIVE_WORKER_PROCESSES
+    except ImproperlyConfigured as error:
+        sys.exit(str(error))
 
 
 def with_workers(argv: list[str]) -> list[str]:

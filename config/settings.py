@@ -16,7 +16,26 @@ from kombu import Exchange, Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-env = environ.Env()
+
+class Env(environ.Env):
+    """django-environ's reader, whose numbers name their variable when they are none (its own
+    ``int("two")`` says only "invalid literal for int()", and not which setting)."""
+
+    def int(self, var, default=environ.Env.NOTSET):
+        return self._number(super().int, var, default, "a whole number")
+
+    def float(self, var, default=environ.Env.NOTSET):
+        return self._number(super().float, var, default, "a number")
+
+    def _number(self, read, var, default, kind):
+        try:
+            return read(var, default=default)
+        except ValueError:
+            given = self.ENVIRON.get(var)
+            raise ImproperlyConfigured(f"{var} must be {kind}, got {given!r}.") from None
+
+
+env = Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 VAR_DIR = Path(env.str("REDRIVE_VAR_DIR", default=str(BASE_DIR / "var")))
 
@@ -243,6 +262,10 @@ REDRIVE_WORKER_PROCESSES = env.int(
     "REDRIVE_WORKER_PROCESSES",
     default=1 if REDRIVE_LIMITS_URL.startswith("memory://") else (os.cpu_count() or 1),
 )
+if REDRIVE_WORKER_PROCESSES < 1:
+    raise ImproperlyConfigured(
+        f"REDRIVE_WORKER_PROCESSES must be 1 or more, got {REDRIVE_WORKER_PROCESSES}."
+    )
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

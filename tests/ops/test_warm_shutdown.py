@@ -166,18 +166,65 @@ def test_one_worker_process_with_the_pacing_in_memory_is_the_default():
     assert processes_with(shared) == str(os.cpu_count())
 
 
-@pytest.mark.parametrize("given", ["soon", "0", "-5"])
-def test_a_stop_grace_that_is_not_a_positive_number_is_refused_by_name(given):
-    result = subprocess.run(
+def started_with(**environment: str) -> subprocess.CompletedProcess:
+    """``make run``'s ``python -m config.processes start -f Procfile`` with ``environment``."""
+    return subprocess.run(
         [sys.executable, "-m", "config.processes", "start", "-f", "Procfile"],
         cwd=settings.BASE_DIR,
-        env={**os.environ, "STOP_GRACE_SECONDS": given},
+        env={**os.environ, **environment},
         capture_output=True,
         text=True,
         timeout=DEADLINE,
     )
 
+
+@pytest.mark.parametrize("given", ["soon", "0", "-5"])
+def test_a_stop_grace_that_is_not_a_positive_number_is_refused_by_name(given):
+    result = started_with(STOP_GRACE_SECONDS=given)
+
     assert result.returncode == 1
     assert f"STOP_GRACE_SECONDS must be a number of seconds above 0, got {given!r}." in (
         result.stderr
+    )
+
+
+@pytest.mark.parametrize(
+    ("given", "problem"),
+    [
+        ("two", "REDRIVE_WORKER_PROCESSES must be a whole number, got 'two'."),
+        ("1.5", "REDRIVE_WORKER_PROCESSES must be a whole number, got '1.5'."),
+        ("0", "REDRIVE_WORKER_PROCESSES must be 1 or more, got 0."),
+    ],
+)
+def test_worker_processes_that_are_not_a_whole_number_above_0_are_refused_by_name(given, problem):
+    # when: make run starts with it (honcho would start nothing: the check comes first)
+    result = started_with(REDRIVE_WORKER_PROCESSES=given)
+
+    # then: one line naming the variable, no traceback, nothing started
+    assert result.returncode == 1
+    assert problem in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "started (pid=" not in result.stdout + result.stderr
+
+
+def test_a_number_setting_that_is_not_one_names_its_variable():
+    # when: any process loads the settings (a worker, gunicorn, manage.py)
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=settings.BASE_DIR,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "REDRIVE_WORKER_PROCESSES": "four",
+        },
+        capture_output=True,
+        text=True,
+        timeout=DEADLINE,
+    )
+
+    # then
+    assert result.returncode == 1
+    assert (
+        "ImproperlyConfigured: REDRIVE_WORKER_PROCESSES must be a whole number, got 'four'."
+        in result.stderr
     )
