@@ -68,6 +68,7 @@ def test_an_owner_resubmits_all_that_match_leaving_out_action_required(
         # then: the preview of a dry run, with the action-required warning
         dialog = page.get_by_role("dialog", name="Resubmit all 5 orders that match?")
         expect(dialog.locator("#preview-count")).to_contain_text("5 orders would be sent again")
+        expect(dialog.locator("#preview-deliveries")).to_have_text("5 deliveries")
         expect(dialog.locator("#action-required")).to_contain_text(
             "2 orders failed as action required"
         )

@@ -8,6 +8,7 @@ function preview(leaveOut: boolean) {
   return {
     matched: leaveOut ? 3 : 5,
     would_resubmit: leaveOut ? 3 : 5,
+    would_send_deliveries: leaveOut ? 4 : 7,
     skipped_count: 1,
     skipped_by_reason: { "not erred (executing)": 1 },
     skipped: [],
@@ -77,6 +78,9 @@ describe("Resubmit's preview", () => {
     );
 
     expect((await screen.findByText(/would be sent again/)).textContent).toContain("5 orders would be sent again");
+    expect(document.querySelector("#preview-count")?.textContent).toContain(
+      "5 orders would be sent again: 7 deliveries (only the failed ones; an order may go to several systems).",
+    );
     expect(screen.getByRole("note").textContent).toContain("2 orders failed as action required");
     expect(screen.getByRole("note").textContent).toContain("1 of them have not been edited since they failed");
     expect(document.querySelector("#skipped")?.textContent).toContain("1 — not erred (executing)");
@@ -86,6 +90,7 @@ describe("Resubmit's preview", () => {
 
     expect((await screen.findByText(/Left out:/)).textContent).toContain("2 orders that failed as action required");
     expect(document.querySelector("#preview-count")?.textContent).toContain("3 orders would be sent again");
+    expect(document.querySelector("#preview-deliveries")?.textContent).toBe("4 deliveries");
     expect(bodies[1]).toEqual({ filters: QUERY, leave_out_action_required: true, dry_run: true });
 
     fireEvent.click(screen.getByRole("button", { name: "Confirm: resubmit 3 orders" }));

@@ -27,6 +27,7 @@ import {
 
 const POLL_MS = 1000;
 const orders = (n: number) => `${n} ${n === 1 ? "order" : "orders"}`;
+const deliveries = (n: number) => `${n} ${n === 1 ? "delivery" : "deliveries"}`;
 
 export function SelectionBar({
   selection,
@@ -129,8 +130,15 @@ function Preview({
     <>
       <p id="preview-count">
         <strong>{orders(would)}</strong> would be sent again
-        {result.matched !== would ? ` (of the ${result.matched} selected)` : ""}. This was a dry
-        run: nothing has changed yet.
+        {result.matched !== would ? ` (of the ${result.matched} selected)` : ""}
+        {result.would_send_deliveries !== undefined && (
+          <>
+            :{" "}
+            <strong id="preview-deliveries">{deliveries(result.would_send_deliveries)}</strong>{" "}
+            (only the failed ones; an order may go to several systems)
+          </>
+        )}
+        . This was a dry run: nothing has changed yet.
       </p>
       {(needing.count > 0 || leaveOut) && (
         <div className="callout warning-box" id="action-required" role="note">
