@@ -2,7 +2,7 @@
 goes ``done``; or ``erred`` with an automatic retry at a time the policy chose, nothing until a
 person acts, or given up; or the delivery is ``held`` while the integration's breaker is open
 or it is in maintenance. A failed delivery errs its order only if its route is required (the
-order's error names the integration where it goes to several); an optional one is retried on
+order's error names the integration, as ``ERP: HTTP 422 ...``); an optional one is retried on
 its own schedule (the sweep's ``deliveries_retry_due``) and alerted, and never holds the
 order. Each decision is a ``Decision``; the words the attempt shows are written from it.
 """
@@ -200,12 +200,11 @@ OPTIONAL = " (an optional delivery: the order does not wait for it)"
 
 
 def failure_message(delivery: Delivery, result: SendResult) -> str:
-    """An order's error for a failed delivery: what the integration answered, after its name
-    where the order goes to several (one sent to a single system reads as it always did)."""
-    several = Delivery.objects.filter(order_id=delivery.order_id).exclude(pk=delivery.pk)
-    if several.exists():
-        return f"{delivery.integration.name}: {result.summary}"
-    return result.summary
+    """An order's error for a failed delivery: the integration's name, then what it answered
+    (``ERP: HTTP 422 ...``), whether the order goes to one system or several, so the error
+    says where it failed the same way everywhere (and a second failure at another system
+    reads like the first when it joins the error)."""
+    return f"{delivery.integration.name}: {result.summary}"
 
 
 def _fail_order(delivery, order, attempt, result, *, kind, next_retry_at=None) -> None:

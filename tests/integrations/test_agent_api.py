@@ -64,7 +64,7 @@ def test_agent_reports_done():
     ("retryable", "outcome"), [(True, "transient"), (False, "action_required")]
 )
 def test_agent_reports_erred(retryable, outcome):
-    _, order, client = agent_world()
+    integration, order, client = agent_world()
     response = client.post(
         f"/api/agent/orders/{order.uuid}/erred/",
         {"message": "Disk full on rack 7", "traceback": "Traceback ...", "retryable": retryable},
@@ -74,7 +74,7 @@ def test_agent_reports_erred(retryable, outcome):
     order.refresh_from_db()
     assert (order.state, order.error_message, order.error_traceback) == (
         Order.State.ERRED,
-        "agent_error: Disk full on rack 7",
+        f"{integration.name}: agent_error: Disk full on rack 7",  # where, as for any failure
         "Traceback ...",
     )
     assert Attempt.objects.get(order=order).outcome == outcome

@@ -169,8 +169,9 @@ def test_each_answer_is_recorded_for_its_own_delivery_as_it_came(sandbox):
     assert states(deliveries) == ["done", "erred", "done", "done"]
     rejected = Order.objects.get(pk=deliveries[1].order_id)
     assert rejected.failure_kind == Order.FailureKind.ACTION_REQUIRED
-    assert (
-        rejected.error_message == "HTTP 422 address_invalid: Shipping address needs a postal code"
+    assert rejected.error_message == (
+        f"{rejected.offering.integration.name}: "
+        "HTTP 422 address_invalid: Shipping address needs a postal code"
     )
     assert outcome[deliveries[1].pk].decision.startswith("no automatic retry")
     assert Integration.objects.get(pk=deliveries[0].integration_id).breaker_failures == 0

@@ -70,7 +70,11 @@ def test_order_the_sandbox_rejects_ends_erred_with_the_remote_message(sandbox, c
     # then
     wait_for(lambda: state_of(order) == Order.State.ERRED, "the order to be erred")
     order.refresh_from_db()
-    assert order.error_message == "HTTP 422 address_invalid: Shipping address needs a postal code"
+    # the error names the integration, as for an order sent to several systems
+    integration = order.offering.integration.name
+    assert order.error_message == (
+        f"{integration}: HTTP 422 address_invalid: Shipping address needs a postal code"
+    )
     assert order.erred_at is not None
     assert order.resource.state == Resource.State.ERRED
     attempt = Attempt.objects.get(order=order)
