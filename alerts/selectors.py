@@ -9,16 +9,21 @@ from orders.roles import may_read, provider_scope
 
 def alert_scope(user) -> Q:
     """A filter on Alert: staff all; owners and managers the alerts of their offerings' orders
-    and the order-less alerts of the integrations those offerings use; anyone else none."""
+    and the order-less alerts of the integrations those offerings route to; anyone else none."""
     if not (user and user.is_authenticated and user.is_active):
         return Q(pk__in=[])
     if user.is_staff:
         return Q()
     offerings = Offering.objects.filter(Q(provider__owners=user) | Q(managers=user))
     return Q(order__in=Order.objects.filter(provider_scope(user)).values("pk")) | Q(
-        order__isnull=True,
-        integration__in=offerings.filter(integration__isnull=False).values("integration"),
+        order__isnull=True, integration__in=_routed_to(offerings)
     )
+
+
+def _routed_to(offerings):
+    """The integrations ``offerings`` send orders to: every route's (an offering may send to
+    several systems; its main integration is one of its routes)."""
+    return offerings.filter(routes__isnull=False).values("routes__integration")
 
 
 def alert_list(*, user, filters: dict | None = None) -> QuerySet[Alert]:
@@ -41,9 +46,7 @@ def alerts_for_contact(*, contact: AlertContact) -> QuerySet[Alert]:
     orders' and the order-less alerts of the integrations those offerings use."""
     if contact.integration_id:
         return Alert.objects.filter(integration_id=contact.integration_id)
-    used = Offering.objects.filter(
-        provider_id=contact.organization_id, integration__isnull=False
-    ).values("integration")
+    used = _routed_to(Offering.objects.filter(provider_id=contact.organization_id))
     return Alert.objects.filter(
         Q(order__offering__provider_id=contact.organization_id)
         | Q(order__isnull=True, integration__in=used)
@@ -55,7 +58,7 @@ def contacts_for(*, alert: Alert, frequencies: list[str]) -> list[AlertContact]:
     if alert.order_id:
         organizations = Offering.objects.filter(pk=alert.order.offering_id).values("provider")
     else:
-        organizations = Offering.objects.filter(integration_id=alert.integration_id).values(
+        organizations = Offering.objects.filter(routes__integration_id=alert.integration_id).values(
             "provider"
         )
     contacts = AlertContact.objects.filter(

@@ -1,10 +1,13 @@
 """The integrations' gauges on ``/metrics``, read from the database when scraped
 (``core.metrics``): failed orders per integration, held deliveries, breakers. Every
-integration appears in each family (at 0 when it has nothing)."""
+integration appears in each family (at 0 when it has nothing). An erred order counts at each
+integration a delivery of it failed at (an order failing at two counts at both), as the
+failed-orders queue and the ``integration`` filter count it."""
 
 from __future__ import annotations
 
-from django.db.models import Count
+from django.db.models import Count, FilteredRelation, Q
+from django.db.models.functions import Coalesce
 from prometheus_client.core import GaugeMetricFamily, Metric
 
 from core.metrics import grid
@@ -13,6 +16,7 @@ from orders.models import Order
 
 BREAKER_VALUES = {BreakerState.CLOSED: 0, BreakerState.HALF_OPEN: 1, BreakerState.OPEN: 2}
 NO_INTEGRATION = "none"
+FAILED = Delivery.State.FAILED
 
 
 def integration_families() -> list[Metric]:
@@ -20,10 +24,14 @@ def integration_families() -> list[Metric]:
     names = [name for name, _ in integrations]
     failed = _per_integration(
         "redrive_failed_orders",
-        "Erred orders by integration and failure kind.",
+        "Erred orders by integration (each one a delivery of it failed at, else its offering's "
+        "main integration) and failure kind.",
         ["integration", "failure_kind"],
-        Order.objects.filter(state=Order.State.ERRED),
-        ("offering__integration__name", "failure_kind"),
+        Order.objects.filter(state=Order.State.ERRED).annotate(
+            failed=FilteredRelation("deliveries", condition=Q(deliveries__state=FAILED)),
+            at=Coalesce("failed__integration__name", "offering__integration__name"),
+        ),
+        ("at", "failure_kind"),
         names,
         Order.FailureKind.values,
         blank="unclassified",

@@ -14,6 +14,7 @@ from integrations.models import (
     HeldReason,
     Integration,
     MaintenanceWindow,
+    Route,
 )
 from orders.models import Offering, Order
 from orders.roles import may_read, provider_scope
@@ -31,8 +32,9 @@ def _last_attempt_finished(*, outcomes: list[str]) -> Subquery:
 
 def integration_list(*, user) -> QuerySet[Integration]:
     """Integrations ``user`` may see, each with ``held_deliveries``, ``last_success_at`` and
-    ``last_failure_at``: as staff all, else those used by the offerings of the organizations
-    they own and by the offerings they manage; for a user with ``integrations.view_integration``.
+    ``last_failure_at``: as staff all, else those the offerings of the organizations they own
+    and the offerings they manage route orders to; for a user with
+    ``integrations.view_integration``.
     A fixed number of queries for any page size.
     """
     if not may_read(user, "integrations.view_integration"):
@@ -40,7 +42,9 @@ def integration_list(*, user) -> QuerySet[Integration]:
     integrations = Integration.objects.all()
     if not user.is_staff:
         offerings = Offering.objects.filter(Q(provider__owners=user) | Q(managers=user))
-        integrations = integrations.filter(pk__in=offerings.values("integration_id"))
+        integrations = integrations.filter(
+            pk__in=Route.objects.filter(offering__in=offerings).values("integration_id")
+        )
     held = (
         Delivery.objects.filter(integration=OuterRef("pk"), state=Delivery.State.HELD)
         .order_by()

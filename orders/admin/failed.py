@@ -4,7 +4,7 @@ that send orders again."""
 
 from django.contrib import admin
 from django.contrib.admin.options import ShowFacets
-from django.db.models import Count
+from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +24,7 @@ from orders.admin.filters import (
     filtered,
 )
 from orders.models import FailedOrder, Order
-from orders.selectors import SEARCH_HELP, order_list
+from orders.selectors import SEARCH_HELP, order_facets, order_list
 
 ERROR_CHARS = 120
 KIND_LABELS = {
@@ -131,7 +131,10 @@ class FailedOrderAdmin(BulkEditActionMixin, OrderActionsMixin, admin.ModelAdmin)
             label,
         )
 
-    @admin.display(description="integration", ordering="offering__integration__name")
+    @admin.display(
+        description="integration",
+        ordering=Coalesce(Order.first_failed_integration(), "offering__integration__name"),
+    )
     def integration(self, order):
         """Where it failed: each integration a delivery of it failed at."""
         return _clipped(", ".join(order.failed_integrations) or "-")
@@ -173,35 +176,30 @@ class FailedOrderAdmin(BulkEditActionMixin, OrderActionsMixin, admin.ModelAdmin)
         return response
 
     def failure_counts(self, cl) -> dict:
-        """Counts of the listed orders by failure kind and by integration: one grouped query."""
-        rows = (
-            cl.queryset.order_by()
-            .values("failure_kind", "offering__integration_id", "offering__integration__name")
-            .annotate(count=Count("pk"))
-        )
-        kinds: dict[str, int] = {}
-        integrations: dict[tuple, int] = {}
-        for row in rows:
-            kinds[row["failure_kind"]] = kinds.get(row["failure_kind"], 0) + row["count"]
-            key = (row["offering__integration_id"], row["offering__integration__name"])
-            integrations[key] = integrations.get(key, 0) + row["count"]
+        """Counts of the listed orders by failure kind and by integration, as the API's facets
+        count them (``order_facets``: an order failing at two integrations counts at each; a
+        fixed number of queries)."""
+        facets = order_facets(orders=cl.queryset)
         labels = dict(Order.FailureKind.choices)
+        kinds = [row for row in facets.by_failure_kind if row["count"]]
         return {
-            "total": sum(kinds.values()),
+            "total": facets.total,
             "by_kind": [
                 (
-                    labels.get(kind, "unclassified"),
-                    count,
-                    cl.get_query_string({"failure_kind": kind}) if kind else None,
+                    labels.get(row["failure_kind"], "unclassified"),
+                    row["count"],
+                    cl.get_query_string({"failure_kind": row["failure_kind"]})
+                    if row["failure_kind"]
+                    else None,
                 )
-                for kind, count in sorted(kinds.items(), key=lambda item: -item[1])
+                for row in sorted(kinds, key=lambda row: -row["count"])
             ],
             "by_integration": [
                 (
-                    name or "no integration",
-                    count,
-                    cl.get_query_string({"integration": pk}) if pk else None,
+                    row["name"] or "no integration",
+                    row["count"],
+                    cl.get_query_string({"integration": row["id"]}) if row["id"] else None,
                 )
-                for (pk, name), count in sorted(integrations.items(), key=lambda item: -item[1])
+                for row in facets.by_integration
             ],
         }

@@ -298,6 +298,17 @@ class Order(ConcurrentTransitionMixin, models.Model):
         relation, so that orders need not import it)."""
         return cls._meta.get_field("deliveries").related_model
 
+    @classmethod
+    def first_failed_integration(cls) -> models.Subquery:
+        """The name of the first (by name) integration a delivery of the order failed at: what
+        the failed-orders queue sorts its integration column by."""
+        Delivery = cls.delivery_model()
+        return models.Subquery(
+            Delivery.objects.filter(order=models.OuterRef("pk"), state=Delivery.State.FAILED)
+            .order_by("integration__name")
+            .values("integration__name")[:1]
+        )
+
     @property
     def failed_integrations(self) -> list[str]:
         """The names of the integrations its failed deliveries go to (an order sent to

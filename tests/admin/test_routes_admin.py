@@ -5,7 +5,7 @@ import pytest
 
 from integrations.models import Delivery, Route
 from orders.models import Order
-from tests.admin.conftest import messages_of, orders_in_state, post_back
+from tests.admin.conftest import FAILED_ORDERS, messages_of, orders_in_state, post_back
 from tests.factories import IntegrationFactory, OfferingFactory
 
 pytestmark = pytest.mark.django_db
@@ -113,3 +113,49 @@ def test_the_offering_page_lists_and_adds_routes(client, staff):
     assert response.status_code == 200
     assert "These routes wait for each other in a circle." in response.content.decode()
     assert Route.objects.get(pk=main.pk).after_id is None
+
+
+def test_the_queue_counts_and_sorts_by_the_integrations_the_orders_failed_at(
+    client, staff, django_assert_max_num_queries
+):
+    # given: one order failed at the ERP only, one at the warehouse (the offering's main
+    # integration) only, one at both
+    warehouse = IntegrationFactory(name="Warehouse")
+    offering = OfferingFactory(integration=warehouse)
+    erp_only, warehouse_only, both = orders_in_state(3, offering=offering)
+    erp = erred_at_two(erp_only)[1].integration
+    Delivery.objects.create(order=warehouse_only, integration=warehouse, state="failed")
+    Delivery.objects.create(order=both, integration=warehouse, state="failed")
+    Delivery.objects.create(order=both, integration=erp, state="failed")
+
+    # when
+    response = client.get(FAILED_ORDERS)
+
+    # then: every order once, each integration counted by its failed deliveries
+    counts = response.context["failure_counts"]
+    assert counts["total"] == 3
+    by_integration = {name: (count, url) for name, count, url in counts["by_integration"]}
+    assert {name: count for name, (count, _) in by_integration.items()} == {
+        "ERP": 2,
+        "Warehouse": 2,
+    }
+    assert len(response.context["cl"].result_list) == 3
+    # and: a count's link lists exactly what it counts
+    erp_listed = client.get(FAILED_ORDERS + by_integration["ERP"][1])
+    assert {o.number for o in erp_listed.context["cl"].result_list} == {
+        erp_only.number,
+        both.number,
+    }
+    # and: the integration column names both where both failed, and sorts by it
+    page = response.content.decode()
+    assert "ERP, Warehouse" in page
+    column = response.context["cl"].list_display.index("integration")
+    by_name = client.get(FAILED_ORDERS, {"o": str(column)})
+    first, *_, last = [o.number for o in by_name.context["cl"].result_list]
+    assert first in {erp_only.number, both.number}
+    assert last == warehouse_only.number
+
+    # and: the counts' queries do not grow with the orders
+    cl = response.context["cl"]
+    with django_assert_max_num_queries(6):
+        cl.model_admin.failure_counts(cl)

@@ -2,6 +2,9 @@
 an order failed at (once per order), the integration filter selects by failed delivery, and a
 resubmit by integration counts and sends only the deliveries to it."""
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from integrations.models import Delivery, Route
 from orders.models import Order
 from orders.services import bulk_operation_run
@@ -99,3 +102,99 @@ def test_a_dry_run_of_orders_never_sent_counts_a_delivery_per_route(world):
     )
 
     assert response.json()["would_send_deliveries"] == 2
+
+
+def facets_by_name(body) -> dict[str, int]:
+    return {row["name"]: row["count"] for row in body["by_integration"]}
+
+
+def test_the_facets_count_each_order_at_every_integration_it_failed_at(world):
+    # given: three erred orders of the managed offering (at the ERP, the warehouse, both), one
+    # erred before it was sent (no delivery) and one in flight to both
+    orders = with_erp(world)
+    never_sent = world.order(Order.State.ERRED)
+    world.order(Order.State.EXECUTING)
+    client = world.client("owner")
+    scope = {"offering": str(world.managed.uuid)}
+
+    # when
+    erred = client.get("/api/orders/facets/", scope | {"state": "erred"}).json()
+    everything = client.get("/api/orders/facets/", scope).json()
+
+    # then: each order once in the total, at every integration it failed at; the one never
+    # sent at its offering's main integration; the one in flight at both of its routes
+    assert erred["total"] == 4
+    assert facets_by_name(erred) == {"Acme VMs": 3, "Acme ERP": 2}
+    assert everything["total"] == 5
+    assert facets_by_name(everything) == {"Acme VMs": 4, "Acme ERP": 3}
+    # and: each count is the length of the list its integration filter gives
+    for query, body in ((scope | {"state": "erred"}, erred), (scope, everything)):
+        for row in body["by_integration"]:
+            listed = client.get("/api/orders/", query | {"integration": row["id"]}).json()
+            assert len(listed["results"]) == row["count"], (query, row)
+    assert never_sent.number in numbers(
+        client.get("/api/orders/", {"state": "erred", "integration": "Acme VMs"})
+    )
+    assert orders["both"].number in numbers(
+        client.get("/api/orders/", {"state": "erred", "integration": "Acme ERP"})
+    )
+
+
+def test_the_facets_take_as_many_queries_for_orders_sent_to_several_systems(world):
+    with_erp(world)
+    client = world.client("owner")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/api/orders/facets/").status_code == 200
+        return len(captured)
+
+    queries()  # the first request of a token also records its use
+    few = queries()
+    failed, done = Delivery.State.FAILED, Delivery.State.SUCCEEDED
+    for _ in range(3):
+        failing(world, warehouse=failed, erp=failed)
+        failing(world, warehouse=done, erp=failed)
+        world.order(Order.State.EXECUTING)
+        world.order(Order.State.ERRED, offering=world.unmanaged)
+    assert queries() == few
+
+
+def test_a_dry_run_breaks_down_by_the_integrations_the_orders_failed_at(world):
+    with_erp(world)
+
+    response = world.client("owner").post(
+        "/api/orders/resubmit/",
+        {"filters": {"offering": str(world.managed.uuid)}, "dry_run": True},
+        format="json",
+    )
+
+    body = response.json()
+    assert body["would_resubmit"] == 3
+    breakdown = {row["name"]: row["count"] for row in body["breakdown"]["integration"]}
+    assert breakdown == {"Acme VMs": 2, "Acme ERP": 2}
+
+
+def test_an_alert_about_a_system_an_offering_only_routes_to_reaches_its_provider(world):
+    # given: the managed offering also sends to an ERP, whose breaker opened (an alert about
+    # no order); an organization's contact of Acme, another of the other provider
+    from alerts.models import Frequency, Kind
+    from alerts.selectors import contacts_for
+    from tests.alerts.factories import AlertContactFactory, AlertFactory
+
+    with_erp(world)
+    unavailable = AlertFactory(order=None, integration=world.erp, kind=Kind.UNAVAILABLE)
+    acme_ops = AlertContactFactory(organization=world.acme)
+    AlertContactFactory(organization=world.other_provider)
+
+    # when
+    seen = {
+        role: [row["id"] for row in world.client(role).get("/api/alerts/").json()["results"]]
+        for role in ("owner", "manager", "other_owner")
+    }
+    integrations = world.client("owner").get("/api/integrations/").json()["results"]
+
+    # then: Acme's people see it and its contact hears of it; the other provider's do not
+    assert seen == {"owner": [unavailable.pk], "manager": [unavailable.pk], "other_owner": []}
+    assert contacts_for(alert=unavailable, frequencies=[Frequency.IMMEDIATE]) == [acme_ops]
+    assert "Acme ERP" in {row["name"] for row in integrations}

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from core import metrics
 from integrations import gauges, services
-from integrations.models import BreakerState, Delivery, HeldReason
+from integrations.models import BreakerState, Delivery, HeldReason, Route
 from integrations.services import sweep_due
 from orders import services as order_services
 from orders.models import Offering, Order, Organization
@@ -106,6 +106,33 @@ def test_every_database_family_has_the_seeded_values(seeded, client):
     }
     assert breakers == {"Acme": 0, "Globex": 2, "Initech": 1}
     assert value(scraped, "redrive_database_metrics_up") == 1
+
+
+def test_an_order_failing_at_two_integrations_counts_at_each(db, client):
+    # given: an offering sending to a warehouse (its main integration) and an ERP; one order
+    # failed at both, one at the ERP only, one erred before it was sent
+    warehouse, erp = IntegrationFactory(name="Warehouse"), IntegrationFactory(name="ERP")
+    offering = OfferingFactory(integration=warehouse)
+    Route.objects.create(offering=offering, integration=erp, position=1)
+    transient = {"state": Order.State.ERRED, "failure_kind": Order.FailureKind.TRANSIENT}
+    both, erp_only, _never_sent = orders(offering, OrganizationFactory(), 3, **transient)
+    for order, integration, state in [
+        (both, warehouse, Delivery.State.FAILED),
+        (both, erp, Delivery.State.FAILED),
+        (erp_only, warehouse, Delivery.State.SUCCEEDED),
+        (erp_only, erp, Delivery.State.FAILED),
+    ]:
+        Delivery.objects.create(order=order, integration=integration, state=state)
+
+    # when
+    scraped = scrape(client)
+
+    # then
+    def failed(name):
+        return value(scraped, "redrive_failed_orders", integration=name, failure_kind="transient")
+
+    assert (failed("Warehouse"), failed("ERP")) == (2, 2)
+    assert value(scraped, "redrive_orders", state="erred") == 3
 
 
 def test_database_gauges_are_cached_briefly(seeded, client):
