@@ -358,15 +358,25 @@ class _RedisStore(_Store):
 
 
 _pace: dict[int, Pace] = {}
+_pace_building = threading.Lock()
 
 
 def pace() -> Pace:
     """This process's ``Pace`` (one per process: its Redis connection is not shared with a
-    forked child)."""
+    forked child).
+
+    Built by one thread while the others wait: a worker's first tasks, one a thread, ask for it
+    together, and building it is the first import of Redis's client where the broker did not
+    import it (RabbitMQ). limits reads the client's version off ``sys.modules``, so a thread
+    that found the module half-imported by another was refused ("minimum version of 3.0 for
+    'redis' could not be found", 32 tasks of a restarted worker in bench.hosts), and each
+    thread that got through built a ``Pace`` of its own."""
     import os
 
     pid = os.getpid()
     if pid not in _pace:
-        _pace.clear()
-        _pace[pid] = Pace(settings.REDRIVE_LIMITS_URL)
+        with _pace_building:
+            if pid not in _pace:
+                _pace.clear()
+                _pace[pid] = Pace(settings.REDRIVE_LIMITS_URL)
     return _pace[pid]

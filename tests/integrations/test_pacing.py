@@ -154,3 +154,53 @@ def test_a_check_warns_when_limits_in_memory_meet_several_workers():
         REDRIVE_WORKER_PROCESSES=2,
     ):
         assert [w.id for w in pacing_is_shared(None)] == ["integrations.W001"]
+
+
+FIRST_PACE_AT_ONCE = """
+import sys, threading, django
+django.setup()
+assert "redis" not in sys.modules, "redis was imported before the worker's threads"
+from integrations.pacing import pace
+start, made, errors = threading.Barrier(16), [], []
+def task():
+    start.wait()
+    try:
+        made.append(pace())
+    except Exception as error:
+        errors.append(repr(error))
+threads = [threading.Thread(target=task) for _ in range(16)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+print(len(errors), len({id(p) for p in made}), errors[:1])
+"""
+
+
+def test_a_worker_s_threads_asking_for_the_pace_at_once_share_one(settings):
+    """A RabbitMQ worker's first tasks, each on a thread of its own, ask for the pace together
+    and nothing imported Redis's client before them (the Redis broker does): one builds it, the
+    others wait for it (limits read Redis's version off a half-imported module and refused 32
+    tasks of a freshly started worker in bench.hosts)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("REDRIVE_", "CELERY_"))}
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "CELERY_BROKER_URL": "amqp://guest:guest@127.0.0.1:5672//",
+        "REDRIVE_LIMITS_URL": settings.REDRIVE_LIMITS_URL,
+    }
+
+    for _ in range(3):  # the race needed the import's timing: give it three chances
+        result = subprocess.run(
+            [sys.executable, "-c", FIRST_PACE_AT_ONCE],
+            cwd=settings.BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.split()[:2] == ["0", "1"], result.stdout
