@@ -60,6 +60,7 @@ from bench.hosts_lab import (
 # The chaos run's fast retries (from 0.5 s, at most 5 s) and breaker, with room for two hosts.
 INTEGRATION = {**chaos.INTEGRATION, "max_in_flight": 200, "max_per_second": 2000}
 SANDBOX_PORT = 8765
+SENT_STATES = ("executing", "done", "erred")
 WEB_PORT = 8000
 CELERY = str(harness.ROOT / ".venv" / "bin" / "celery")
 GUNICORN = str(harness.ROOT / ".venv" / "bin" / "gunicorn")
@@ -100,7 +101,9 @@ class Placer(threading.Thread):
                 raise RuntimeError(f"create: {created.status_code} {created.text[:200]}")
             uuid = created.json()["uuid"]
             approved = client.post(f"/api/orders/{uuid}/approve/", json={})
-            if approved.status_code != 200 or approved.json()["state"] != "executing":
+            # approved, it is sent after commit: a worker may have sent it (done) or seen it
+            # fail (erred, a retry due) before the answer was written
+            if approved.status_code != 200 or approved.json()["state"] not in SENT_STATES:
                 raise RuntimeError(f"approve: {approved.status_code} {approved.text[:200]}")
         except Exception as exc:
             with self.lock:
@@ -599,6 +602,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--deadline", type=float, default=900, help="Seconds per broker run.")
     parser.add_argument(
+        "--idle-in-transaction",
+        default="0",
+        help="The db host's idle_in_transaction_session_timeout ('15s'; 0, the default: off).",
+    )
+    parser.add_argument("--name", help="The results' name (default hosts, or hosts_quick).")
+    parser.add_argument(
         "--brokers", default="redis,rabbitmq", help="Comma-separated: redis, rabbitmq."
     )
     parser.add_argument(
@@ -637,7 +646,9 @@ def run(lab: Lab, args, brokers: list[str], scale: list[int]) -> int:
     quiet = quiet and not harness.other_tests_running()
     lab.open()
     print("hosts: " + ", ".join(f"{h.name} {h.address}" for h in lab.plan.all()), flush=True)
-    server = start_postgres(lab)
+    server = start_postgres(
+        lab, settings={"idle_in_transaction_session_timeout": args.idle_in_transaction}
+    )
     database_url = server.rsplit("/", 1)[0] + "/redrive"
     redis = start_redis(lab)
     limits_url = redis.rsplit("/", 1)[0] + "/1"
@@ -741,7 +752,7 @@ def report(args, results: dict[str, dict], drains: list[dict], *, quiet: bool) -
         for broker, result in results.items()
     ]
     harness.report(
-        "hosts_quick" if args.quick else "hosts",
+        args.name or ("hosts_quick" if args.quick else "hosts"),
         module="hosts",
         parameters={
             "orders": args.orders,
@@ -756,6 +767,7 @@ def report(args, results: dict[str, dict], drains: list[dict], *, quiet: bool) -
             "cut_seconds": args.cut,
             "cut_at_share_placed": args.cut_at,
             "kill_after_seconds": args.kill_after,
+            "idle_in_transaction_session_timeout": args.idle_in_transaction,
             "scale": [d["processes_per_host"] for d in drains],
             "integration": {k: str(v) for k, v in INTEGRATION.items()},
             "hosts": {h.name: h.address for h in AddressPlan().all()},

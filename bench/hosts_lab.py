@@ -409,10 +409,12 @@ def postgres_bin() -> Path:
     return found[-1].parent
 
 
-def start_postgres(lab: Lab, *, host: str = "db", max_connections: int = 400) -> str:
+def start_postgres(
+    lab: Lab, *, host: str = "db", max_connections: int = 400, settings: dict | None = None
+) -> str:
     """A fresh PostgreSQL cluster (``initdb`` in a temporary folder, run as ``postgres``)
-    listening on ``host``'s address only, trusting the plan's subnet; its URL (database
-    ``postgres``)."""
+    listening on ``host``'s address only, trusting the plan's subnet, with ``settings`` (each
+    a ``-c name=value``); its URL (database ``postgres``)."""
     where = lab.plan.host(host)
     folder = lab.temp_dir("postgres", owner="postgres")
     data = folder / "data"
@@ -433,6 +435,7 @@ def start_postgres(lab: Lab, *, host: str = "db", max_connections: int = 400) ->
             str(postgres_bin() / "postgres"), "-D", str(data),
             "-c", f"listen_addresses={where.address}", "-c", "port=5432",
             "-c", f"unix_socket_directories={folder}", "-c", f"max_connections={max_connections}",
+            *(f"-c{name}={value}" for name, value in (settings or {}).items()),
         ],
         env={"PATH": os.environ["PATH"], "LANG": "C.UTF-8"},
         cwd=folder,
