@@ -16,6 +16,7 @@ from integrations import services
 from integrations.models import Attempt, Delivery, Integration
 from orders import services as order_services
 from orders.models import Offering, Order, OrderTransition, Organization, Resource
+from alerts.models import Problem
 
 provider = Organization.objects.create(name="Provider")
 consumer = Organization.objects.create(name="Consumer")
@@ -47,6 +48,7 @@ print(json.dumps({
     "deliveries": list(
         Delivery.objects.order_by("pk").values_list("state", "attempt_count", "external_id")
     ),
+    "problems": list(Problem.objects.values_list("kind", "alerts_count", "status")),
 }))
 """
 
@@ -72,3 +74,5 @@ def test_the_pipeline_runs_on_sqlite(sandbox, tmp_path):
     assert [state for state, _, _ in found["deliveries"]] == ["succeeded", "failed", "succeeded"]
     assert {external for _, _, external in found["deliveries"]} - {""} == accepted
     assert [count for _, count, _ in found["deliveries"]] == [1, 1, 1]
+    # the failure's alert is counted in its problem (the upsert is portable SQL)
+    assert [(count, status) for _, count, status in found["problems"]] == [(1, "open")]

@@ -32,11 +32,14 @@ _UPSERT = f"""
     ) VALUES (%s, %s, %s, %s, %s, %s, 'open', %s, 1, %s, %s, '', %s, %s, 0)
     ON CONFLICT (integration_id, kind, code) WHERE status = 'open' DO UPDATE SET
         alerts_count = {Problem._meta.db_table}.alerts_count + 1,
-        last_seen_at = GREATEST({Problem._meta.db_table}.last_seen_at, EXCLUDED.last_seen_at),
+        last_seen_at = CASE WHEN {Problem._meta.db_table}.last_seen_at > EXCLUDED.last_seen_at
+            THEN {Problem._meta.db_table}.last_seen_at ELSE EXCLUDED.last_seen_at END,
         message = EXCLUDED.message,
         incident_id = COALESCE({Problem._meta.db_table}.incident_id, EXCLUDED.incident_id)
-    RETURNING id, (xmax = 0)
+    RETURNING id, alerts_count = 1
 """
+"""Portable SQL (PostgreSQL, and SQLite for ``make run``): the later of the two times by
+``CASE``, and the count says whether the row is new (an update makes it 2 or more)."""
 
 
 def problem_count(
@@ -65,7 +68,7 @@ def problem_count(
             ],
         )
         pk, opened = cursor.fetchone()
-    return pk, opened
+    return pk, bool(opened)
 
 
 def problem_seen(*, problem_id: int | None, message: str, now: datetime) -> None:
