@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from alerts.models import KIND_NEEDS_ACTION, KIND_SEVERITY, Alert, Kind
+from alerts.models import KIND_NEEDS_ACTION, KIND_SEVERITY, Alert, Kind, Problem
 from alerts.selectors import alert_scope
 from alerts.services.emails import queue_problem_mail
 from alerts.services.problems import problem_count, problem_seen, problems_settle
@@ -25,7 +25,17 @@ def _product_code(order) -> str:
     return str(code)[:100]
 
 
-@transaction.atomic
+_INSERT = f"""
+    INSERT INTO {Alert._meta.db_table} (
+        integration_id, order_id, product_code, problem_id, kind, severity, message,
+        needs_action, status, occurrences, first_seen_at, last_seen_at, opened_at, reopen_count,
+        resolved_reason, dismissed_note
+    ) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, 'open', 1, %s, %s, %s, 0, '', '')
+    ON CONFLICT DO NOTHING
+    RETURNING id
+"""
+
+
 def alert_raise(
     *,
     integration,
@@ -38,14 +48,16 @@ def alert_raise(
 ) -> Alert:
     """Raise an alert: count a repeat of the open one, reopen a closed one, or create it.
 
-    Safe inside the caller's transaction and against concurrent raises of the same alert: the
-    repeat is one ``UPDATE ... SET occurrences = occurrences + 1``; a first raise inserts under
-    the partial unique constraint (one open alert per key) in a savepoint, and the loser of a
-    race gets ``IntegrityError`` once the winner commits, then counts the winner's row. An
-    alert opened (or reopened) counts in the open problem of (integration, kind, ``code``, the
-    remote error code), in the same savepoint; the problem's opening queues its e-mail after
-    commit, and later alerts under it only count (``problem_updates_queue`` mails the growth).
-    ``incident_id`` is the integration's outage the failure belongs to, if any.
+    Joins the caller's transaction (no savepoint: this runs on every failure) and is safe
+    against concurrent raises of the same alert: the key's latest alert is read ``FOR UPDATE``
+    (a second raiser waits on it and then sees it open, and counts a repeat); a first raise
+    inserts with ``ON CONFLICT DO NOTHING`` under the partial unique constraint (one open alert
+    per key), so the loser of a race inserts nothing once the winner commits, gives back its
+    count in the problem and counts the winner's row. An alert opened (or reopened) counts in
+    the open problem of (integration, kind, ``code``, the remote error code); the problem's
+    opening queues its e-mail after commit, and later alerts under it only count
+    (``problem_updates_queue`` mails the growth). ``incident_id`` is the integration's outage
+    the failure belongs to, if any.
     """
     if kind not in Kind.values:
         raise ApplicationError(
@@ -61,29 +73,44 @@ def alert_raise(
         key |= {"order__isnull": True, "product_code": product_code}
     now = timezone.now()
     seen = {"last_seen_at": now, "message": message, "occurrences": F("occurrences") + 1}
-    for _ in range(RAISE_TRIES):
-        if Alert.objects.filter(status=Alert.Status.OPEN, **key).update(**seen):
-            alert = Alert.objects.get(status=Alert.Status.OPEN, **key)
-            problem_seen(problem_id=alert.problem_id, message=message, now=now)
-            return alert
-        try:
-            with transaction.atomic():
-                problem_id, opened = problem_count(
-                    integration_id=integration.pk,
-                    kind=kind,
-                    code=code,
-                    message=message,
+    with transaction.atomic(savepoint=False):
+        for _ in range(RAISE_TRIES):
+            latest = (
+                Alert.objects.select_for_update()
+                .filter(**key)
+                .order_by("-opened_at", "-pk")
+                .values("pk", "status", "problem_id")
+                .first()
+            )
+            if latest is not None and latest["status"] == Alert.Status.OPEN:
+                Alert.objects.filter(pk=latest["pk"]).update(**seen)
+                problem_seen(problem_id=latest["problem_id"], message=message, now=now)
+                return Alert.objects.get(pk=latest["pk"])
+            problem_id, opened = problem_count(
+                integration_id=integration.pk,
+                kind=kind,
+                code=code,
+                message=message,
+                now=now,
+                incident_id=incident_id,
+            )
+            if latest is not None:
+                alert = _reopen(latest["pk"], kind, seen, problem_id=problem_id, now=now)
+            else:
+                alert = _create(
+                    key,
+                    message,
+                    problem_id=problem_id,
+                    order=order,
+                    product_code=product_code,
                     now=now,
-                    incident_id=incident_id,
                 )
-                seen["problem_id"] = problem_id
-                alert = _open(key, seen, now=now, order=order, product_code=product_code)
-        except IntegrityError:
-            seen.pop("problem_id", None)
-            continue
-        if opened and alert.needs_action:
-            queue_problem_mail(problem=alert.problem, event="opened")
-        return alert
+                if alert is None:  # another raise opened it first: count in that one
+                    Problem.objects.filter(pk=problem_id).update(alerts_count=F("alerts_count") - 1)
+                    continue
+            if opened and alert.needs_action:
+                queue_problem_mail(problem=Problem.objects.get(pk=problem_id), event="opened")
+            return alert
     raise ApplicationError(
         "The alert changed under us too often; try again.",
         code=ErrorCode.CONFLICT,
@@ -91,40 +118,59 @@ def alert_raise(
     )
 
 
-def _open(key: dict, seen: dict, *, now, order, product_code: str) -> Alert:
-    """Reopen the latest closed alert of ``key``, or create one; ``IntegrityError`` if another
-    transaction opened it first (the caller runs this in a savepoint)."""
-    kind = key["kind"]
-    closed = (
-        Alert.objects.select_for_update()
-        .filter(**key)
-        .exclude(status=Alert.Status.OPEN)
-        .order_by("-opened_at", "-pk")
-        .first()
-    )
-    if closed is not None:
-        Alert.objects.filter(pk=closed.pk).update(
-            **seen,
-            status=Alert.Status.OPEN,
-            opened_at=now,
-            reopen_count=F("reopen_count") + 1,
-            severity=KIND_SEVERITY[kind],
-            needs_action=KIND_NEEDS_ACTION[kind],
-        )
-        return Alert.objects.get(pk=closed.pk)
-    return Alert.objects.create(
-        integration=key["integration"],
-        order=order,
-        product_code=product_code,
-        kind=kind,
+def _reopen(pk: int, kind: str, seen: dict, *, problem_id: int, now) -> Alert:
+    """Open the key's latest closed alert again (its row is locked by the caller)."""
+    Alert.objects.filter(pk=pk).update(
+        **seen,
+        problem_id=problem_id,
+        status=Alert.Status.OPEN,
+        opened_at=now,
+        reopen_count=F("reopen_count") + 1,
         severity=KIND_SEVERITY[kind],
         needs_action=KIND_NEEDS_ACTION[kind],
-        message=seen["message"],
-        problem_id=seen["problem_id"],
-        first_seen_at=now,
-        last_seen_at=now,
-        opened_at=now,
     )
+    return Alert.objects.get(pk=pk)
+
+
+def _create(
+    key: dict, message: str, *, problem_id: int, order, product_code: str, now
+) -> Alert | None:
+    """Insert the key's first alert; ``None`` if another transaction opened one meanwhile."""
+    kind, integration = key["kind"], key["integration"]
+    values = {
+        "integration": integration,
+        "order": order,
+        "product_code": product_code,
+        "problem_id": problem_id,
+        "kind": kind,
+        "severity": KIND_SEVERITY[kind],
+        "message": message,
+        "needs_action": KIND_NEEDS_ACTION[kind],
+        "first_seen_at": now,
+        "last_seen_at": now,
+        "opened_at": now,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _INSERT,
+            [
+                integration.pk,
+                order.pk if order is not None else None,
+                product_code,
+                problem_id,
+                kind,
+                values["severity"],
+                message,
+                values["needs_action"],
+                now,
+                now,
+                now,
+            ],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return Alert(pk=row[0], status=Alert.Status.OPEN, occurrences=1, reopen_count=0, **values)
 
 
 @transaction.atomic

@@ -88,6 +88,7 @@ def attempt_record(*, attempt: Attempt, result: SendResult) -> Attempt:
         order = Order.objects.select_related("offering").get(pk=delivery.order_id)
         decision = _decide(delivery, attempt, order, result, now, breaker=breaker, late=late)
         attempt.save()
+        attempt.order, attempt.integration = order, delivery.integration  # read once, above
         alerts_for_attempt(attempt=attempt, breaker=breaker, decision=decision)
     attempt_logged(attempt=attempt, order_number=order.number, order_uuid=order.uuid, result=result)
     return attempt
