@@ -47,6 +47,7 @@ class BulkOperationAdmin(admin.ModelAdmin):
         "outcomes",
         "skipped_reasons",
         "filters",
+        "patch",
         "created",
         "started_at",
         "heartbeat_at",

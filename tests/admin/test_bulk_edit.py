@@ -2,6 +2,7 @@
 (refusals named per reason), the confirmation with the preview's token, and the run."""
 
 import pytest
+from django.urls import reverse
 
 from orders.models import BulkOperation, Order, OrderTransition
 from orders.services import bulk_operation_run
@@ -76,6 +77,9 @@ def test_the_patch_is_asked_previewed_confirmed_and_applied(client, staff):
     assert fixed.attributes == {"shipping": {"method": "UPS_GRND"}}
     assert OrderTransition.objects.filter(order=fixed, transition="edit_attributes").exists()
     assert emptied.state == Order.State.ERRED and emptied.attributes == {"shipping": {"code": "7"}}
+    # and: the operation's page shows the patch it applied
+    page = client.get(reverse("admin:orders_bulkoperation_change", args=[operation.pk]))
+    assert "&quot;code&quot;: null" in page.content.decode()
 
 
 def test_without_the_change_permission_the_action_is_neither_offered_nor_done(client):
