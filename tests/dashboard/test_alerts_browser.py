@@ -216,8 +216,18 @@ def test_a_problem_mails_link_opens_the_orders_under_it(live_server, dashboard_b
     problem = problem_alerts[0].problem_id
     Alert.objects.filter(pk=problem_alerts[1].pk).update(status=Alert.Status.RESOLVED)
     with open_page() as page:
-        # when: the owner follows the problem e-mail's link
-        log_in(page, live_server.url, "owner", start=f"/dashboard/alerts?problem={problem}")
+        # when: the owner opens the alerts: the open problems come first, counted
+        log_in(page, live_server.url, "owner", start="/dashboard/alerts")
+        row = page.locator(f'#problems tr[data-problem="{problem}"]')
+        expect(row).to_contain_text("1 open")
+        expect(row).to_contain_text("of 2")
+        expect(row.get_by_role("link", name="Rejected by the remote system")).to_have_attribute(
+            "href", f"/dashboard/alerts?problem={problem}"
+        )
+        check_screen(page, "alerts_problems")
+
+        # when: the owner follows the problem's link, as its e-mail links
+        row.get_by_role("link", name="Rejected by the remote system").click()
 
         # then: the problem's two orders, open and resolved, and nothing else
         rows = page.locator("#alerts tbody tr")

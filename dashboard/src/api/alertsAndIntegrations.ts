@@ -5,6 +5,8 @@ import { api, type Schemas } from "./client";
 type Operations = import("./schema").operations;
 export type AlertQuery = NonNullable<Operations["alerts_list"]["parameters"]["query"]>;
 export type Alert = Schemas["Alert"];
+export type Problem = Schemas["Problem"];
+export type ProblemQuery = NonNullable<Operations["problems_list"]["parameters"]["query"]>;
 export type Health = Schemas["IntegrationHealth"];
 export type Window = Schemas["MaintenanceWindow"];
 export type WindowBody = { starts_at: string; ends_at: string; note: string };
@@ -14,6 +16,8 @@ const windows = (integration: number) => `/api/integrations/${integration}/maint
 export const alertEndpoints = {
   alerts: (query: AlertQuery) => api<Schemas["PaginatedAlertList"]>("GET", "/api/alerts/", { query }),
   alert: (id: number) => api<Alert>("GET", `/api/alerts/${id}/`),
+  problems: (query: ProblemQuery) =>
+    api<Schemas["PaginatedProblemList"]>("GET", "/api/problems/", { query }),
   dismiss: (id: number, note: string) =>
     api<Alert>("POST", `/api/alerts/${id}/dismiss/`, { body: note ? { note } : {} }),
 };

@@ -27,6 +27,26 @@ const ALERT = {
   dismissed_note: "",
 };
 
+const PROBLEM = {
+  id: 5,
+  kind: "address_invalid",
+  kind_label: "Invalid address",
+  code: "E-ADDR",
+  severity: "error",
+  needs_action: true,
+  status: "open",
+  message: "postal_code: this field is required",
+  integration: { id: 3, name: "Acme VMs", url: "/api/integrations/3/" },
+  incident: null,
+  orders: 12,
+  open_orders: 9,
+  first_seen_at: "2026-12-03T08:00:00Z",
+  last_seen_at: "2026-12-03T09:00:00Z",
+  resolved_at: null,
+  resolved_reason: "",
+  alerts_url: "/api/alerts/?problem=5",
+};
+
 /** A fake of /api/alerts/ and /api/integrations/ that refuses a note over 500 characters. */
 function alertsApi() {
   let alerts: Record<string, unknown>[] = [{ ...ALERT }];
@@ -37,6 +57,8 @@ function alertsApi() {
       const method = init.method ?? "GET";
       const body = init.body ? JSON.parse(String(init.body)) : undefined;
       calls.push({ method, url, body });
+      if (url.startsWith("/api/problems/"))
+        return Response.json({ next: null, previous: null, results: [PROBLEM] });
       if (url.startsWith("/api/integrations/"))
         return Response.json({ next: null, previous: null, results: [{ id: 3, name: "Acme VMs" }] });
       if (method === "POST") {
@@ -86,6 +108,17 @@ describe("the alerts' filters", () => {
 });
 
 describe("Alerts", () => {
+  it("shows the open problems first, counted, each linking to its orders", async () => {
+    alertsApi();
+    render(<Alerts route="/alerts" />);
+    const row = (await screen.findByText("E-ADDR")).closest("tr") as HTMLElement;
+    expect(within(row).getByRole("link", { name: "Invalid address" }).getAttribute("href")).toBe(
+      "/dashboard/alerts?problem=5",
+    );
+    expect(row.textContent).toContain("9 open");
+    expect(row.textContent).toContain("of 12");
+  });
+
   it("links each alert to its order and integration, and dismisses one with a note after a refusal", async () => {
     const calls = alertsApi();
     render(<Alerts route="/alerts" />);

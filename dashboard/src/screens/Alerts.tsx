@@ -4,7 +4,7 @@
 // ?problem={id} (where problem e-mails link) shows the orders under one problem, any status.
 import { useEffect, useState, type FormEvent } from "react";
 
-import { alertEndpoints, type Alert, type AlertQuery } from "../api/alertsAndIntegrations";
+import { alertEndpoints, type Alert, type AlertQuery, type Problem } from "../api/alertsAndIntegrations";
 import { ApiError, cursorOf, orderEndpoints, type Schemas } from "../api/client";
 import { ErrorNote } from "../components/ErrorNote";
 import { Link } from "../router";
@@ -150,11 +150,13 @@ function AlertList() {
   return (
     <section aria-labelledby="screen-title">
       <h1 id="screen-title">Alerts</h1>
-      {filters.problem && (
+      {filters.problem ? (
         <p id="problem-filter">
           The orders under problem #{filters.problem}, one alert each.{" "}
           <Link to="/alerts">All alerts</Link>
         </p>
+      ) : (
+        <OpenProblems />
       )}
       <form className="card filters" onSubmit={submit} role="search" aria-label="Alerts">
         <div className="fields">
@@ -217,6 +219,56 @@ function AlertList() {
           }}
         />
       )}
+    </section>
+  );
+}
+
+/** Problems first: the open ones, each the orders that failed the same way at an integration,
+ * counted, linking to its orders (the list below, filtered by ?problem=). */
+function OpenProblems() {
+  const [problems, setProblems] = useState<Problem[] | null>(null);
+  useEffect(() => {
+    let current = true;
+    alertEndpoints.problems({ status: ["open"], page_size: 20 }).then(
+      (found) => current && setProblems(found.results),
+      () => current && setProblems([]),
+    );
+    return () => {
+      current = false;
+    };
+  }, []);
+  if (!problems || problems.length === 0) return null;
+  return (
+    <section className="card" aria-labelledby="problems-title">
+      <h2 id="problems-title">Open problems</h2>
+      <table className="list problems" id="problems">
+        <thead>
+          <tr>
+            <th scope="col">Problem</th>
+            <th scope="col">Integration</th>
+            <th scope="col">Orders</th>
+            <th scope="col">Last seen</th>
+            <th scope="col">Latest message</th>
+          </tr>
+        </thead>
+        <tbody>
+          {problems.map((problem) => (
+            <tr key={problem.id} data-problem={problem.id}>
+              <td>
+                <a href={`/dashboard/alerts?problem=${problem.id}`}>{problem.kind_label}</a>
+                {problem.code && <div className="small muted">{problem.code}</div>}
+              </td>
+              <td>{problem.integration.name}</td>
+              <td>
+                {problem.open_orders} open
+                <div className="small muted">of {problem.orders}</div>
+              </td>
+              <td className="nowrap">{formatTime(problem.last_seen_at)}</td>
+              <td className="message">{problem.message}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </section>
   );
 }
