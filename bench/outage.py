@@ -155,14 +155,6 @@ def main(argv: list[str] | None = None) -> int:
         harness.sandbox(
             url, "/_sandbox/mode", {"rate_limit_per_second": args.rate, "maintenance": True}
         )
-        started = timezone.now()
-        if args.window:
-            MaintenanceWindow.objects.create(
-                integration_id=dataset.integration_id,
-                starts_at=started,
-                ends_at=started + dt.timedelta(seconds=args.outage),
-                note="bench.outage",
-            )
         workers = harness.procfile_workers(processes, prefix="outage", env=env)
         processes.start(
             "beat",
@@ -187,6 +179,14 @@ def main(argv: list[str] | None = None) -> int:
             flush=True,
         )
         outage_started = time.time()
+        if args.window:  # exactly the outage: it ends when the remote system comes back
+            started = timezone.now()
+            MaintenanceWindow.objects.create(
+                integration_id=dataset.integration_id,
+                starts_at=started,
+                ends_at=started + dt.timedelta(seconds=args.outage),
+                note="bench.outage",
+            )
         for start in range(0, len(backlog), 1000):
             place(backlog[start : start + 1000])
         time.sleep(max(0.0, outage_started + args.outage - time.time()))
