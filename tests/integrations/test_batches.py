@@ -123,33 +123,6 @@ def test_an_answer_collected_late_keeps_the_time_it_came(sandbox, monkeypatch):
 
 
 @pytest.mark.django_db
-def test_a_recovery_task_claims_little_more_than_its_slice_sends(sandbox, monkeypatch):
-    # given: an integration allowing 4 sends a second, 60 deliveries in one recovery task
-    deliveries = queued(sandbox, 60, max_per_second=4)
-    claimed = []
-    claim = sending.deliveries_claim
-
-    def counting(*, delivery_ids):
-        claims = claim(delivery_ids=delivery_ids)
-        claimed.extend(claims)
-        return claims
-
-    monkeypatch.setattr(sending, "deliveries_claim", counting)
-
-    # when: one slice of the task (what it does not send goes back to the queue)
-    made = services.deliveries_send(delivery_ids=ids(deliveries), lane=Lane.RECOVERY)
-
-    # then: a few sent, and no more claimed than the slice could send and one top-up beyond
-    sent = sum(sandbox.send_counts().values())
-    assert 1 <= sent == len(made) < 60
-    assert len(claimed) - sent <= sending.TOP_UP_FIRST
-    rest = Delivery.objects.filter(pk__in=ids(deliveries)).exclude(state="succeeded")
-    assert rest.count() == 60 - sent
-    assert set(rest.values_list("state", "attempt_count")) == {(Delivery.State.QUEUED, 0)}
-    assert Attempt.objects.filter(delivery__in=deliveries).count() == sent
-
-
-@pytest.mark.django_db
 def test_each_answer_is_recorded_for_its_own_delivery_as_it_came(sandbox):
     # given: the second order lacks the postal code the sandbox requires
     sandbox.set_mode(require_postal_code=True)
