@@ -123,20 +123,7 @@ def _throttled(delivery: Delivery, attempt: Attempt, now) -> Decision:
     attempt does not count toward giving up."""
     attempt.counts_toward_give_up = False
     attempt.decision = THROTTLED
-    delivery.state = Delivery.State.QUEUED
-    delivery.lease_expires_at = None
-    delivery.next_attempt_at = now
-    delivery.pending_trigger = Trigger.AUTOMATIC
-    delivery.save(
-        update_fields=[
-            "state",
-            "lease_expires_at",
-            "next_attempt_at",
-            "pending_trigger",
-            "modified",
-        ]
-    )
-    transaction.on_commit(lambda: enqueue([delivery.pk], lane=Lane.RECOVERY))
+    _queue_again(delivery, now, trigger=Trigger.AUTOMATIC)
     return Decision.THROTTLED
 
 
@@ -144,28 +131,36 @@ def _send_again_after_recovery(delivery: Delivery, attempt: Attempt, now, *, inc
     """Queue a late failure's delivery again at once, on the recovery lane, as its incident's
     release (the attempt counts toward giving up, as any transient failure does)."""
     attempt.decision = AFTER_RECOVERY
+    delivery.pending_actor = None
+    delivery.pending_incident = incident
+    _queue_again(
+        delivery,
+        now,
+        trigger=Trigger.RELEASE,
+        also=["pending_actor", "pending_incident", "counted_attempts", "first_failed_at"],
+    )
+    Incident.objects.filter(pk=incident.pk).update(released=F("released") + 1)
+    return Decision.RETRY
+
+
+def _queue_again(delivery: Delivery, now, *, trigger: str, also=()) -> None:
+    """Back to the queue at once, on the recovery lane (after commit), as ``trigger``;
+    ``also``: the other fields the caller changed on it."""
     delivery.state = Delivery.State.QUEUED
     delivery.lease_expires_at = None
     delivery.next_attempt_at = now
-    delivery.pending_trigger = Trigger.RELEASE
-    delivery.pending_actor = None
-    delivery.pending_incident = incident
+    delivery.pending_trigger = trigger
     delivery.save(
         update_fields=[
             "state",
             "lease_expires_at",
             "next_attempt_at",
             "pending_trigger",
-            "pending_actor",
-            "pending_incident",
-            "counted_attempts",
-            "first_failed_at",
+            *also,
             "modified",
         ]
     )
-    Incident.objects.filter(pk=incident.pk).update(released=F("released") + 1)
     transaction.on_commit(lambda: enqueue([delivery.pk], lane=Lane.RECOVERY))
-    return Decision.RETRY
 
 
 def _superseded(attempt: Attempt, result: SendResult) -> None:

@@ -10,6 +10,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
+from core.admin import RecordAdmin
 from core.errors import ApplicationError
 from orders.models import BulkOperation, Order
 from orders.selectors import bulk_operation_outcomes
@@ -19,7 +20,7 @@ RELOAD = "<script>setTimeout(function () { window.location.reload(); }, 1000);</
 
 
 @admin.register(BulkOperation)
-class BulkOperationAdmin(admin.ModelAdmin):
+class BulkOperationAdmin(RecordAdmin):
     list_display = [
         "pk",
         "action",
@@ -100,15 +101,6 @@ class BulkOperationAdmin(admin.ModelAdmin):
         return request.user.has_perm("orders.view_bulkoperation") or request.user.has_perm(
             "orders.resubmit_order"
         )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="progress")
     def progress(self, operation):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
+from core.admin import RecordAdmin
 from orders.admin.actions import OrderActionsMixin
 from orders.admin.bulk_edit import BulkEditActionMixin
 from orders.admin.filters import (
@@ -52,7 +53,7 @@ def _moment(moment):
 
 
 @admin.register(FailedOrder)
-class FailedOrderAdmin(BulkEditActionMixin, OrderActionsMixin, admin.ModelAdmin):
+class FailedOrderAdmin(BulkEditActionMixin, OrderActionsMixin, RecordAdmin):
     """The queue staff work from: every erred order, newest failure first, with counts."""
 
     list_display = [
@@ -98,15 +99,6 @@ class FailedOrderAdmin(BulkEditActionMixin, OrderActionsMixin, admin.ModelAdmin)
         return request.user.has_perm("orders.view_order") or request.user.has_perm(
             "orders.change_order"
         )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """A failed order's page is the order's page."""
