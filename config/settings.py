@@ -388,6 +388,12 @@ METRICS_ADDR = env.str("METRICS_ADDR", default="127.0.0.1")
 METRICS_CACHE_SECONDS = env.float("METRICS_CACHE_SECONDS", default=10.0)
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+CELERY_TASK_LOG_LEVEL = env.str("CELERY_TASK_LOG_LEVEL", default="WARNING")
+for _name, _level in (("LOG_LEVEL", LOG_LEVEL), ("CELERY_TASK_LOG_LEVEL", CELERY_TASK_LOG_LEVEL)):
+    if _level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+        raise ImproperlyConfigured(
+            f"{_name} must be DEBUG, INFO, WARNING, ERROR or CRITICAL, got {_level!r}."
+        )
 LOG_FORMAT = env.str("LOG_FORMAT", default="text")
 if LOG_FORMAT not in ("text", "json"):
     raise ImproperlyConfigured(f"LOG_FORMAT must be 'text' or 'json', got {LOG_FORMAT!r}.")
@@ -406,7 +412,7 @@ LOGGING = {
         # made three every 2 s. Redrive logs every send itself (integrations.services.logs);
         # CELERY_TASK_LOG_LEVEL=INFO shows Celery's too.
         **{
-            name: {"level": env.str("CELERY_TASK_LOG_LEVEL", default="WARNING")}
+            name: {"level": CELERY_TASK_LOG_LEVEL}
             for name in ("celery.app.trace", "celery.worker.strategy", "celery.beat")
         },
     },

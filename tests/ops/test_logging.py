@@ -146,3 +146,10 @@ def test_an_unknown_log_format_is_refused_by_name(tmp_path):
 
     assert done.returncode != 0
     assert "LOG_FORMAT must be 'text' or 'json', got 'xml'" in done.stderr
+
+
+def test_an_unknown_log_level_is_refused_by_name(tmp_path):
+    done = run_with(CELERY_TASK_LOG_LEVEL="LOUD", REDRIVE_VAR_DIR=str(tmp_path))
+
+    assert done.returncode != 0
+    assert "CELERY_TASK_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL" in done.stderr
