@@ -116,9 +116,10 @@ class Problem(models.Model):
                 name="problem_one_open",
             )
         ]
-        indexes = [
-            models.Index(fields=["status", "last_seen_at"], name="problem_status_last_seen"),
-        ]
+        # No index holds a column an alert's counting changes (alerts_count, last_seen_at,
+        # message): every failure under an open problem updates its one row, and that update
+        # stays HOT (no index entry; migration 0005). Problems are few; their lists and the
+        # digests' time range read the table itself.
 
     def __str__(self) -> str:
         code = f" ({self.code})" if self.code else ""

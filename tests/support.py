@@ -2,6 +2,8 @@
 where nothing listens."""
 
 import socket
+import subprocess
+import sys
 import threading
 import time
 from contextlib import contextmanager
@@ -118,3 +120,35 @@ def process_env(**extra: str) -> dict[str, str]:
         "REDRIVE_LIMITS_URL": settings.REDRIVE_LIMITS_URL,
         **extra,
     }
+
+
+def worker_command(name: str, *options: str) -> list[str]:
+    """``celery worker`` named ``name`` with ``options``, without gossip or mingle."""
+    return [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "config",
+        "worker",
+        "--hostname",
+        f"{name}@%h",
+        "--without-gossip",
+        "--without-mingle",
+        *options,
+    ]
+
+
+def start_worker(name: str, log=None) -> subprocess.Popen:
+    """A Celery worker process (solo pool, every queue) on the test database, broker and
+    pacing. With ``log`` (an open file) it writes there each task it ran."""
+    from django.conf import settings
+
+    level = "INFO" if log is not None else "WARNING"
+    return subprocess.Popen(
+        worker_command(name, "--pool", "solo", "--loglevel", level),
+        env=process_env(LOG_LEVEL="WARNING", CELERY_TASK_LOG_LEVEL=level),
+        cwd=settings.BASE_DIR,
+        stdout=log,
+        stderr=subprocess.STDOUT if log is not None else None,
+    )

@@ -5,6 +5,7 @@ and calls these."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import F, QuerySet
@@ -13,7 +14,15 @@ from django.utils import timezone
 from alerts.models import KIND_NEEDS_ACTION, KIND_SEVERITY, Alert, Kind, Problem
 from alerts.selectors import alert_scope
 from alerts.services.emails import queue_problem_mail
-from alerts.services.problems import problem_count, problem_seen, problems_settle
+from alerts.services.problems import (
+    UPSERT_COLUMNS,
+    UPSERT_ON_CONFLICT,
+    UPSERT_VALUES,
+    problem_count,
+    problem_seen,
+    problems_settle,
+    upsert_params,
+)
 from core.errors import ApplicationError, ErrorCode
 
 RAISE_TRIES = 3
@@ -25,15 +34,43 @@ def _product_code(order) -> str:
     return str(code)[:100]
 
 
-_INSERT = f"""
-    INSERT INTO {Alert._meta.db_table} (
+_COLUMNS = """(
         integration_id, order_id, product_code, problem_id, kind, severity, message,
         needs_action, status, occurrences, first_seen_at, last_seen_at, opened_at, reopen_count,
         resolved_reason, dismissed_note
-    ) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, 'open', 1, %s, %s, %s, 0, '', '')
+    )"""
+_INSERT = f"""
+    INSERT INTO {Alert._meta.db_table} {_COLUMNS}
+    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, 'open', 1, %s, %s, %s, 0, '', '')
     ON CONFLICT DO NOTHING
     RETURNING id
 """
+
+_RAISE = f"""
+    WITH latest AS (
+        SELECT id, status, problem_id FROM {Alert._meta.db_table}
+        WHERE integration_id = %s AND kind = %s AND {{match}}
+        ORDER BY opened_at DESC, id DESC LIMIT 1
+        FOR UPDATE
+    ), counted AS (
+        INSERT INTO {Problem._meta.db_table} {UPSERT_COLUMNS} SELECT {UPSERT_VALUES}
+        WHERE NOT EXISTS (SELECT 1 FROM latest WHERE status = 'open')
+        {UPSERT_ON_CONFLICT}
+    ), created AS (
+        INSERT INTO {Alert._meta.db_table} {_COLUMNS}
+        SELECT %s, %s, %s, counted.id, %s, %s, %s, %s, 'open', 1, %s, %s, %s, 0, '', ''
+        FROM counted WHERE NOT EXISTS (SELECT 1 FROM latest)
+        ON CONFLICT DO NOTHING
+        RETURNING id
+    )
+    SELECT latest.id, latest.status, latest.problem_id, counted.id, counted.opened, created.id
+    FROM (SELECT 1) AS one
+    LEFT JOIN latest ON true LEFT JOIN counted ON true LEFT JOIN created ON true
+"""
+"""``alert_raise``'s first step on PostgreSQL, in one statement: the key's latest alert locked;
+unless it is open, one more alert counted in the open problem (``counted``); unless there is
+one at all, the key's first alert inserted under that problem (``created``: none if another
+transaction opened it meanwhile). ``{match}`` is the key's order or product."""
 
 
 def alert_raise(
@@ -73,43 +110,35 @@ def alert_raise(
         key |= {"order__isnull": True, "product_code": product_code}
     now = timezone.now()
     seen = {"last_seen_at": now, "message": message, "occurrences": F("occurrences") + 1}
+    values = _values(key, message, order=order, product_code=product_code, now=now)
+    problem = {
+        "integration_id": integration.pk,
+        "kind": kind,
+        "code": code,
+        "message": message,
+        "now": now,
+        "incident_id": incident_id,
+    }
+    first_step = _first_step if connection.vendor == "postgresql" else _first_step_portable
     with transaction.atomic(savepoint=False):
         for _ in range(RAISE_TRIES):
-            latest = (
-                Alert.objects.select_for_update()
-                .filter(**key)
-                .order_by("-opened_at", "-pk")
-                .values("pk", "status", "problem_id")
-                .first()
-            )
+            step = first_step(key, values, problem)
+            latest = step.latest
             if latest is not None and latest["status"] == Alert.Status.OPEN:
                 Alert.objects.filter(pk=latest["pk"]).update(**seen)
                 problem_seen(problem_id=latest["problem_id"], message=message, now=now)
                 return Alert.objects.get(pk=latest["pk"])
-            problem_id, opened = problem_count(
-                integration_id=integration.pk,
-                kind=kind,
-                code=code,
-                message=message,
-                now=now,
-                incident_id=incident_id,
-            )
             if latest is not None:
-                alert = _reopen(latest["pk"], kind, seen, problem_id=problem_id, now=now)
+                alert = _reopen(latest["pk"], kind, seen, problem_id=step.problem_id, now=now)
             else:
-                alert = _create(
-                    key,
-                    message,
-                    problem_id=problem_id,
-                    order=order,
-                    product_code=product_code,
-                    now=now,
-                )
+                alert = step.created
                 if alert is None:  # another raise opened it first: count in that one
-                    Problem.objects.filter(pk=problem_id).update(alerts_count=F("alerts_count") - 1)
+                    Problem.objects.filter(pk=step.problem_id).update(
+                        alerts_count=F("alerts_count") - 1
+                    )
                     continue
-            if opened and alert.needs_action:
-                queue_problem_mail(problem=Problem.objects.get(pk=problem_id), event="opened")
+            if step.opened and alert.needs_action:
+                queue_problem_mail(problem=Problem.objects.get(pk=step.problem_id), event="opened")
             return alert
     raise ApplicationError(
         "The alert changed under us too often; try again.",
@@ -132,16 +161,24 @@ def _reopen(pk: int, kind: str, seen: dict, *, problem_id: int, now) -> Alert:
     return Alert.objects.get(pk=pk)
 
 
-def _create(
-    key: dict, message: str, *, problem_id: int, order, product_code: str, now
-) -> Alert | None:
-    """Insert the key's first alert; ``None`` if another transaction opened one meanwhile."""
-    kind, integration = key["kind"], key["integration"]
-    values = {
-        "integration": integration,
+class _Step(NamedTuple):
+    """What ``alert_raise``'s first step found and did: the key's latest alert (locked; pk,
+    status, problem_id), else or if closed the problem counted in and whether that opened it,
+    and the alert created when the key had none (``None`` if another transaction won)."""
+
+    latest: dict | None
+    problem_id: int | None = None
+    opened: bool = False
+    created: Alert | None = None
+
+
+def _values(key: dict, message: str, *, order, product_code: str, now) -> dict:
+    """A new alert's fields (its problem is set once counted)."""
+    kind = key["kind"]
+    return {
+        "integration": key["integration"],
         "order": order,
         "product_code": product_code,
-        "problem_id": problem_id,
         "kind": kind,
         "severity": KIND_SEVERITY[kind],
         "message": message,
@@ -150,27 +187,82 @@ def _create(
         "last_seen_at": now,
         "opened_at": now,
     }
+
+
+def _row(values: dict) -> list:
+    """``values`` in the order of ``_INSERT``'s placeholders after ``problem_id``."""
+    return [
+        values["kind"],
+        values["severity"],
+        values["message"],
+        values["needs_action"],
+        values["first_seen_at"],
+        values["last_seen_at"],
+        values["opened_at"],
+    ]
+
+
+def _created(pk: int, values: dict, problem_id: int) -> Alert:
+    return Alert(
+        pk=pk,
+        status=Alert.Status.OPEN,
+        occurrences=1,
+        reopen_count=0,
+        problem_id=problem_id,
+        **values,
+    )
+
+
+def _first_step(key: dict, values: dict, problem: dict) -> _Step:
+    """PostgreSQL: ``_RAISE``, one statement."""
+    order = values["order"]
+    head = [values["integration"].pk, values["kind"]]
+    if order is not None:
+        sql, head = _RAISE.format(match="order_id = %s"), [*head, order.pk]
+    else:
+        sql = _RAISE.format(match="order_id IS NULL AND product_code = %s")
+        head = [*head, values["product_code"]]
+    new = [values["integration"].pk, order.pk if order is not None else None]
+    new += [values["product_code"]]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, head + upsert_params(**problem) + new + _row(values))
+        latest_pk, status, latest_problem, problem_id, opened, created = cursor.fetchone()
+    latest = None
+    if latest_pk is not None:
+        latest = {"pk": latest_pk, "status": status, "problem_id": latest_problem}
+    alert = _created(created, values, problem_id) if created is not None else None
+    return _Step(latest, problem_id, bool(opened), alert)
+
+
+def _first_step_portable(key: dict, values: dict, problem: dict) -> _Step:
+    """SQLite (``make run``), whose WITH cannot hold an INSERT: the same in up to three."""
+    latest = (
+        Alert.objects.select_for_update()
+        .filter(**key)
+        .order_by("-opened_at", "-pk")
+        .values("pk", "status", "problem_id")
+        .first()
+    )
+    if latest is not None and latest["status"] == Alert.Status.OPEN:
+        return _Step(latest)
+    problem_id, opened = problem_count(**problem)
+    if latest is not None:
+        return _Step(latest, problem_id, opened)
+    order = values["order"]
     with connection.cursor() as cursor:
         cursor.execute(
             _INSERT,
             [
-                integration.pk,
+                values["integration"].pk,
                 order.pk if order is not None else None,
-                product_code,
+                values["product_code"],
                 problem_id,
-                kind,
-                values["severity"],
-                message,
-                values["needs_action"],
-                now,
-                now,
-                now,
+                *_row(values),
             ],
         )
         row = cursor.fetchone()
-    if row is None:
-        return None
-    return Alert(pk=row[0], status=Alert.Status.OPEN, occurrences=1, reopen_count=0, **values)
+    alert = _created(row[0], values, problem_id) if row is not None else None
+    return _Step(None, problem_id, opened, alert)
 
 
 @transaction.atomic

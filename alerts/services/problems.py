@@ -24,20 +24,27 @@ OUTAGE_KINDS = [Kind.UNAVAILABLE]
 """Problems that are the outage itself: they end with the integration's incident. Orders
 given up during it (``retry_exhausted``) still wait for a person, so theirs stays open."""
 
-_UPSERT = f"""
-    INSERT INTO {Problem._meta.db_table} (
+UPSERT_COLUMNS = """(
         integration_id, incident_id, kind, code, severity, needs_action, status, message,
         alerts_count, first_seen_at, last_seen_at, resolved_reason, mailed_at, mailed_count,
         updates_mailed
-    ) VALUES (%s, %s, %s, %s, %s, %s, 'open', %s, 1, %s, %s, '', %s, %s, 0)
+    )"""
+UPSERT_VALUES = "%s, %s, %s, %s, %s, %s, 'open', %s, 1, %s, %s, '', %s, %s, 0"
+"""The values of ``UPSERT_COLUMNS``, in ``upsert_params`` order."""
+
+UPSERT_ON_CONFLICT = f"""
     ON CONFLICT (integration_id, kind, code) WHERE status = 'open' DO UPDATE SET
         alerts_count = {Problem._meta.db_table}.alerts_count + 1,
         last_seen_at = CASE WHEN {Problem._meta.db_table}.last_seen_at > EXCLUDED.last_seen_at
             THEN {Problem._meta.db_table}.last_seen_at ELSE EXCLUDED.last_seen_at END,
         message = EXCLUDED.message,
         incident_id = COALESCE({Problem._meta.db_table}.incident_id, EXCLUDED.incident_id)
-    RETURNING id, alerts_count = 1
+    RETURNING id, alerts_count = 1 AS opened
 """
+_UPSERT = (
+    f"INSERT INTO {Problem._meta.db_table} {UPSERT_COLUMNS} VALUES ({UPSERT_VALUES})"
+    + UPSERT_ON_CONFLICT
+)
 """Portable SQL (PostgreSQL, and SQLite for ``make run``): the later of the two times by
 ``CASE``, and the count says whether the row is new (an update makes it 2 or more)."""
 
@@ -49,26 +56,40 @@ def problem_count(
     there is none; returns (problem id, whether this opened it). A problem that needs action
     is taken as mailed at its opening (``mailed_at``): its opened mail is queued by the caller
     once the alert is in."""
-    needs_action = KIND_NEEDS_ACTION[kind]
     with connection.cursor() as cursor:
         cursor.execute(
             _UPSERT,
-            [
-                integration_id,
-                incident_id,
-                kind,
-                (code or "")[:100],
-                KIND_SEVERITY[kind],
-                needs_action,
-                message,
-                now,
-                now,
-                now if needs_action else None,
-                1 if needs_action else 0,
-            ],
+            upsert_params(
+                integration_id=integration_id,
+                kind=kind,
+                code=code,
+                message=message,
+                now=now,
+                incident_id=incident_id,
+            ),
         )
         pk, opened = cursor.fetchone()
     return pk, bool(opened)
+
+
+def upsert_params(
+    *, integration_id: int, kind: str, code: str, message: str, now: datetime, incident_id
+) -> list:
+    """The values of a problem's row as ``UPSERT_VALUES`` takes them."""
+    needs_action = KIND_NEEDS_ACTION[kind]
+    return [
+        integration_id,
+        incident_id,
+        kind,
+        (code or "")[:100],
+        KIND_SEVERITY[kind],
+        needs_action,
+        message,
+        now,
+        now,
+        now if needs_action else None,
+        1 if needs_action else 0,
+    ]
 
 
 def problem_seen(*, problem_id: int | None, message: str, now: datetime) -> None:

@@ -1,12 +1,13 @@
 """Before give-up: a warning when orders of an integration will be given up soon.
 
-A delivery failing transiently is given up once its next retry would fall past the
-integration's ``max_retry_age`` after its first failure (``policy.next_retry``); those whose
-first failure is older than ``max_retry_age`` less ``REDRIVE_GIVE_UP_WARNING_HOURS`` are
-about to be. One ``giving_up`` alert per integration (about no order) says how many and links
-to them; it is mailed at once as its problem opens, posted as ``orders.exhausting``, kept up
-to date by every run, and resolved when none is left. Limits by attempt count
-(``max_attempts``) are not foreseen: only the age is.
+A delivery failing transiently is given up (``policy.next_retry``) once its next retry
+would fall past the integration's ``max_retry_age`` after its first failure, or once it has
+used ``max_attempts``. About to be, within ``REDRIVE_GIVE_UP_WARNING_HOURS``: those whose first
+failure is older than ``max_retry_age`` less the warning time, and those with one attempt left
+whose retry (the last) is due within the warning time: each is given up if that retry fails
+too. One ``giving_up`` alert per integration (about no order) says how many, when the first
+goes and links to them; it is mailed at once as its problem opens, posted as
+``orders.exhausting``, kept up to date by every run, and resolved when none is left.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Min
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from alerts import services as alert_services
@@ -30,17 +31,29 @@ def exhausting_warn(*, now=None) -> dict[int, int]:
     warning = timedelta(hours=settings.REDRIVE_GIVE_UP_WARNING_HOURS)
     counts: dict[int, int] = {}
     for integration in Integration.objects.all():
+        by_age = Q(first_failed_at__lte=now - integration.max_retry_age + warning)
+        which, figures = by_age, {"oldest": Min("first_failed_at", filter=by_age)}
+        if integration.max_attempts is not None:
+            by_count = Q(
+                counted_attempts__gte=integration.max_attempts - 1,
+                next_attempt_at__lte=now + warning,
+            )
+            which |= by_count
+            figures["last_try"] = Min("next_attempt_at", filter=by_count)
         soon = Delivery.objects.filter(
+            which,
             integration=integration,
             state=Delivery.State.FAILED,
             required=True,
             next_attempt_at__isnull=False,
-            first_failed_at__lte=now - integration.max_retry_age + warning,
-        ).aggregate(n=Count("order_id", distinct=True), first=Min("first_failed_at"))
+        ).aggregate(n=Count("order_id", distinct=True), **figures)
         with transaction.atomic():
             if soon["n"]:
                 counts[integration.pk] = soon["n"]
-                _warn(integration, soon["n"], soon["first"] + integration.max_retry_age)
+                firsts = [soon.get("last_try")]
+                if soon["oldest"] is not None:
+                    firsts.append(soon["oldest"] + integration.max_retry_age)
+                _warn(integration, soon["n"], min(at for at in firsts if at is not None))
             else:
                 alert_services.alerts_resolve_for(
                     order=None,

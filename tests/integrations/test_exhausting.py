@@ -18,12 +18,15 @@ from tests.factories import OrderFactory
 pytestmark = pytest.mark.django_db
 
 
-def failing(order, *, first_failed_ago: timedelta) -> Delivery:
+def failing(
+    order, *, first_failed_ago: timedelta, counted: int = 1, retry_in=timedelta(hours=1)
+) -> Delivery:
     attempt = attempt_for(order, outcome="transient")
     Delivery.objects.filter(pk=attempt.delivery_id).update(
         state=Delivery.State.FAILED,
         first_failed_at=timezone.now() - first_failed_ago,
-        next_attempt_at=timezone.now() + timedelta(hours=1),
+        next_attempt_at=timezone.now() + retry_in,
+        counted_attempts=counted,
     )
     return Delivery.objects.get(pk=attempt.delivery_id)
 
@@ -66,6 +69,39 @@ def test_orders_about_to_be_given_up_raise_one_warning_mailed_once_and_resolved(
     assert tasks.warn_exhausting.apply().get() == 0
     assert Alert.objects.get(kind="giving_up").status == "resolved"
     assert Problem.objects.get(kind="giving_up").status == "resolved"
+
+
+def test_orders_with_their_last_attempt_due_within_the_warning_time_are_foreseen(settings):
+    # given: at most 5 attempts, a 15-day age; failing for an hour each
+    settings.REDRIVE_GIVE_UP_WARNING_HOURS = 24
+    order = OrderFactory(state="erred")
+    offering = order.offering
+    offering.integration.max_attempts = 5
+    offering.integration.save(update_fields=["max_attempts"])
+    hour = timedelta(hours=1)
+
+    def another():
+        return OrderFactory(state="erred", offering=offering)
+
+    last_soon = failing(order, first_failed_ago=hour, counted=4, retry_in=timedelta(hours=3))
+    first = failing(another(), first_failed_ago=hour, counted=4, retry_in=timedelta(hours=2))
+    failing(another(), first_failed_ago=hour, counted=3, retry_in=hour)  # two attempts left
+    failing(another(), first_failed_ago=hour, counted=4, retry_in=timedelta(hours=30))  # later
+
+    # when
+    assert tasks.warn_exhausting.apply().get() == 1
+
+    # then: the two whose last attempt is due within 24 h, the first given up at 2 h from now
+    alert = Alert.objects.get(kind="giving_up", status="open")
+    assert alert.message.startswith("2 orders will be given up within 24 h")
+    assert f"(the first at {first.next_attempt_at:%Y-%m-%d %H:%M} UTC)" in alert.message
+
+    # when / then: the last attempt succeeded for one and the other is resent
+    Delivery.objects.filter(integration=offering.integration, counted_attempts=4).exclude(
+        pk=last_soon.pk
+    ).update(state=Delivery.State.QUEUED)
+    assert tasks.warn_exhausting.apply().get() == 1
+    assert Alert.objects.get(kind="giving_up").message.startswith("1 order will be given up")
 
 
 def test_beat_runs_the_warning_every_15_minutes(settings):

@@ -2,8 +2,6 @@
 end sends again, 429s, the release tick, pull integrations, a send that raises mid-batch, and
 the in-flight limit across two worker processes."""
 
-import subprocess
-import sys
 from datetime import timedelta
 
 import pytest
@@ -28,7 +26,7 @@ from integrations.services import outcomes, sending
 from orders.models import Offering, Order, Trigger
 from tests.factories import IntegrationFactory, OfferingFactory, OrderFactory
 from tests.integrations.batch_support import ids, resubmitted, states
-from tests.support import process_env, wait_for
+from tests.support import start_worker, wait_for
 
 
 def integration_of(sandbox, **fields) -> Integration:
@@ -292,31 +290,6 @@ def test_two_worker_processes_never_exceed_the_in_flight_limit(sandbox, monkeypa
     assert load["requests"] == 40
     assert 2 <= load["peak_in_flight"] <= 4
     assert len(sandbox.accepted()) == 40
-
-
-def start_worker(name: str) -> subprocess.Popen:
-    """A Celery worker process on the test database, broker and pacing."""
-    env = process_env(LOG_LEVEL="WARNING")
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool",
-            "solo",
-            "--hostname",
-            f"{name}@%h",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel",
-            "WARNING",
-        ],
-        env=env,
-        cwd=settings.BASE_DIR,
-    )
 
 
 @pytest.mark.django_db

@@ -5,7 +5,6 @@ twice, and what it releases goes out on the recovery lane within the integration
 
 import signal
 import subprocess
-import sys
 import time
 
 import pytest
@@ -24,7 +23,7 @@ from orders.services import (
 )
 from tests.factories import IntegrationFactory, OfferingFactory, OrderFactory, staff_user
 from tests.orders.test_resubmit import erred_orders
-from tests.support import process_env, wait_for
+from tests.support import process_env, wait_for, worker_command
 
 ORDERS = 4000
 CHUNK = 20  # 200 chunks of a few tens of milliseconds: seconds of work to act on mid-run
@@ -40,27 +39,18 @@ class Worker:
     def __init__(self, tmp_path, name: str, queues: str = "celery") -> None:
         self.log = open(tmp_path / f"{name}.log", "w")  # noqa: SIM115
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
+            worker_command(
+                name,
                 "-Q",
                 queues,
                 "--pool",
                 "threads",
                 "--concurrency",
                 "4",
-                "--without-gossip",
-                "--without-mingle",
                 "--without-heartbeat",
-                "-n",
-                f"{name}@%h",
                 "-l",
                 "warning",
-            ],
+            ),
             cwd=settings.BASE_DIR,
             env=process_env(REDRIVE_BULK_STALE_SECONDS="1", REDRIVE_VAR_DIR=str(tmp_path / name)),
             stdout=self.log,
