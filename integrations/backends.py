@@ -180,10 +180,11 @@ def http_push_start(
 
 
 def http_push_start_many(
-    integration: Integration, sends: list[tuple[dict, str]]
+    integration: Integration, sends: list[tuple[dict | bytes, str]]
 ) -> list[concurrent.futures.Future[SendResult]]:
     """``http_push_start`` for each ``(payload, idempotency_key)`` of one integration, handed
-    to the transport together; a future each, in order."""
+    to the transport together; a future each, in order. A payload may come encoded already
+    (``encoded``: an order sent to several integrations is encoded once)."""
     refused = _cannot_send(integration)
     if refused is not None:
         return [_done(refused) for _ in sends]
@@ -192,29 +193,24 @@ def http_push_start_many(
     if credential:
         headers["Authorization"] = f"Bearer {credential}"
     url, timeout = integration.endpoint_url, integration.timeout_seconds
-    answers = transport().post_many(
+    # Classified on the transport's thread as each answer comes: one future a send.
+    return transport().post_many(
         [
             Request(
                 url,
-                json.dumps(payload, separators=(",", ":")).encode(),
+                payload if isinstance(payload, bytes) else encoded(payload),
                 {"Idempotency-Key": key, **headers},
                 timeout,
             )
             for payload, key in sends
-        ]
+        ],
+        then=functools.partial(_result, integration),
     )
-    results = []
-    for answer in answers:
-        done: concurrent.futures.Future[SendResult] = concurrent.futures.Future()
-        answer.add_done_callback(functools.partial(_classified, integration, done))
-        results.append(done)
-    return results
 
 
-def _classified(
-    integration: Integration, done: concurrent.futures.Future, sent: concurrent.futures.Future
-) -> None:
-    done.set_result(_result(integration, sent.result()))
+def encoded(payload: dict) -> bytes:
+    """The body of a send: the payload as compact JSON."""
+    return json.dumps(payload, separators=(",", ":")).encode()
 
 
 def _done(result: SendResult) -> concurrent.futures.Future[SendResult]:

@@ -99,13 +99,31 @@ def hold_reason(*, integration: Integration, now: datetime) -> str:
     ``integration`` is read in the claim's own query, so its breaker state is as fresh as the
     claim; a breaker that opens a moment later lets at most the sends already claimed through.
     """
-    if not integration.enabled:
-        return HeldReason.DISABLED
-    if active_window(integration_id=integration.pk, now=now):
-        return HeldReason.MAINTENANCE
-    if integration.breaker_state != BreakerState.CLOSED:
-        return HeldReason.BREAKER
-    return ""
+    return hold_reasons(integrations=[integration], now=now)[integration.pk]
+
+
+def hold_reasons(*, integrations: list[Integration], now: datetime) -> dict[int, str]:
+    """``hold_reason`` of each of ``integrations`` (pk -> reason), with one query for the
+    maintenance windows of them all (none when every one is disabled)."""
+    enabled = [integration.pk for integration in integrations if integration.enabled]
+    in_window = set()
+    if enabled:
+        in_window = set(
+            MaintenanceWindow.objects.filter(
+                integration_id__in=enabled, starts_at__lte=now, ends_at__gt=now
+            ).values_list("integration_id", flat=True)
+        )
+    reasons = {}
+    for integration in integrations:
+        if not integration.enabled:
+            reasons[integration.pk] = HeldReason.DISABLED
+        elif integration.pk in in_window:
+            reasons[integration.pk] = HeldReason.MAINTENANCE
+        elif integration.breaker_state != BreakerState.CLOSED:
+            reasons[integration.pk] = HeldReason.BREAKER
+        else:
+            reasons[integration.pk] = ""
+    return reasons
 
 
 def attempt_list(*, order: Order) -> QuerySet[Attempt]:

@@ -8,20 +8,22 @@ so a worker that dies mid-send leaves its row; the next claim closes it as aband
 
 from __future__ import annotations
 
+import functools
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import groupby
 
 from django.db import transaction
-from django.db.models import DateTimeField, Exists, F, OuterRef, Q, Value
+from django.db.models import Case, DateTimeField, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
 
 from core.sql import insert_select
 from integrations import backends
 from integrations.codes import FailureCode
 from integrations.models import Attempt, Delivery, HeldReason, Integration
-from integrations.selectors import hold_reason
+from integrations.selectors import hold_reason, hold_reasons
 from integrations.services.breaker import probe_take
 from integrations.services.delivery import enqueue
 from integrations.services.logs import logger, send_log_fields
@@ -74,6 +76,8 @@ class Claim:
     order_uuid: uuid.UUID
     idempotency_key: str = ""
     payload: dict | None = None
+    body: bytes = b""
+    """``payload`` as sent (JSON), when the claim encoded it already."""
     lease_expires_at: datetime | None = None
     shared: bool = True
     """Does the order have other deliveries (other routes)? Only then can its completion wait
@@ -139,10 +143,18 @@ def deliveries_claim(*, delivery_ids: list[int]) -> list[Claim]:
                 counts_toward_give_up=False,
             )
         sendable = [row for row in rows if row["order__state"] in SENDABLE]
-        claims = []
+        if not sendable:
+            return []
+        reasons = hold_reasons(
+            integrations=[integrations[pk] for pk in {row["integration_id"] for row in sendable}],
+            now=now,
+        )
+        taken = []
         for integration_id, group in groupby(sendable, key=lambda row: row["integration_id"]):
-            claims += _claim_group(integrations[integration_id], list(group), now=now)
-    return claims
+            taken += _admit_group(
+                integrations[integration_id], list(group), reason=reasons[integration_id], now=now
+            )
+        return _take(taken, integrations, now=now)
 
 
 _siblings = Delivery.objects.filter(order_id=OuterRef("order_id")).exclude(pk=OuterRef("pk"))
@@ -169,31 +181,36 @@ def _fail_unsent(rows: list[dict], integrations: dict, *, now) -> None:
         )
 
 
-def _claim_group(integration: Integration, rows: list[dict], *, now) -> list[Claim]:
-    """Claim the deliveries of one integration, or hold them (the caller holds the rows)."""
-    allowed, reason = admitted(integration=integration, now=now)
-    if allowed is not None:
-        deliveries_hold(delivery_ids=[row["pk"] for row in rows[allowed:]], reason=reason, now=now)
-        rows = rows[:allowed]
-        if not rows:
-            return []
-    lease_expires_at = now + integration.send_lease
-    attempt_ids = _take(rows, lease_expires_at=lease_expires_at, now=now)
-    return [
-        _claim(
-            row, integration, attempt_id=attempt_ids[row["pk"]], expires=lease_expires_at, now=now
+def _admit_group(integration: Integration, rows: list[dict], *, reason: str, now) -> list[dict]:
+    """The rows of one integration's deliveries that may be sent now; the others are held
+    (the caller holds the rows). ``reason`` is the integration's ``hold_reason``."""
+    allowed, reason = admitted(integration=integration, now=now, reason=reason)
+    if allowed is None:
+        return rows
+    deliveries_hold(delivery_ids=[row["pk"] for row in rows[allowed:]], reason=reason, now=now)
+    return rows[:allowed]
+
+
+def _take(rows: list[dict], integrations: dict[int, Integration], *, now) -> list[Claim]:
+    """Put the deliveries of ``rows`` in flight, each under its integration's lease and with a
+    new open attempt: one ``UPDATE`` and one ``INSERT ... SELECT`` for the rows of every
+    integration; their claims, in the order of ``rows``."""
+    if not rows:
+        return []
+    expires = {
+        pk: now + integrations[pk].send_lease for pk in {row["integration_id"] for row in rows}
+    }
+    if len(expires) == 1:
+        lease = Value(next(iter(expires.values())), output_field=DateTimeField())
+    else:
+        lease = Case(
+            *(When(integration_id=pk, then=Value(at)) for pk, at in expires.items()),
+            output_field=DateTimeField(),
         )
-        for row in rows
-    ]
-
-
-def _take(rows: list[dict], *, lease_expires_at, now) -> dict[int, int]:
-    """Put the deliveries in flight under a lease, each with a new open attempt (one
-    ``INSERT ... SELECT``); returns delivery id -> attempt id."""
     ids = [row["pk"] for row in rows]
     Delivery.objects.filter(pk__any=ids).update(
         state=Delivery.State.IN_FLIGHT,
-        lease_expires_at=lease_expires_at,
+        lease_expires_at=lease,
         held_reason="",
         attempt_count=F("attempt_count") + 1,
         modified=now,
@@ -216,40 +233,102 @@ def _take(rows: list[dict], *, lease_expires_at, now) -> dict[int, int]:
         ),
         returning=["id", "delivery"],
     )
-    return {delivery_id: attempt_id for attempt_id, delivery_id in made}
+    attempt_ids = {delivery_id: attempt_id for attempt_id, delivery_id in made}
+    payloads = Payloads()
+    return [
+        _claim(
+            row,
+            integrations[row["integration_id"]],
+            attempt_id=attempt_ids[row["pk"]],
+            expires=expires[row["integration_id"]],
+            now=now,
+            payloads=payloads,
+        )
+        for row in rows
+    ]
 
 
-def _claim(row: dict, integration: Integration, *, attempt_id: int, expires, now) -> Claim:
+class Payloads:
+    """The payloads of one claim's deliveries, each rendered and encoded once per order and
+    mapping: an order's routes to integrations without a mapping of their own (or with the
+    same one) send the same bytes."""
+
+    def __init__(self) -> None:
+        self.mappings: dict[int, str | None] = {}
+        self.made: dict[tuple[int, str | None], tuple[dict, bytes]] = {}
+
+    def of(self, row: dict, integration: Integration) -> tuple[dict, bytes]:
+        mapping = integration.mapping
+        if integration.pk not in self.mappings:
+            self.mappings[integration.pk] = (
+                json.dumps(mapping, sort_keys=True, default=str) if mapping else None
+            )
+        key = (row["order_id"], self.mappings[integration.pk])
+        made = self.made.get(key)
+        if made is None:
+            payload = backends.payload(
+                *(row[f"order__{name}"] for name in backends.PAYLOAD_FIELDS), mapping=mapping
+            )
+            made = self.made[key] = (payload, backends.encoded(payload))
+        return made
+
+
+def _claim(
+    row: dict, integration: Integration, *, attempt_id: int, expires, now, payloads: Payloads
+) -> Claim:
     """The claim of a delivery just taken: its attempt in memory and the payload to send."""
+    payload, body = payloads.of(row, integration)
+    attempt = _open_attempt(
+        id=attempt_id,
+        delivery_id=row["pk"],
+        order_id=row["order_id"],
+        integration_id=integration.pk,
+        number=row["attempt_count"] + 1,
+        trigger=row["pending_trigger"],
+        actor_id=row["pending_actor_id"],
+        incident_id=row["pending_incident_id"],
+        started_at=now,
+    )
+    attempt.integration = integration
     return Claim(
-        attempt=Attempt(
-            pk=attempt_id,
-            delivery_id=row["pk"],
-            order_id=row["order_id"],
-            integration=integration,
-            number=row["attempt_count"] + 1,
-            trigger=row["pending_trigger"],
-            actor_id=row["pending_actor_id"],
-            incident_id=row["pending_incident_id"],
-            started_at=now,
-        ),
+        attempt=attempt,
         order_number=row["order__number"],
         order_uuid=row["order__uuid"],
         idempotency_key=str(row["idempotency_key"]),
-        payload=backends.payload(
-            *(row[f"order__{name}"] for name in backends.PAYLOAD_FIELDS),
-            mapping=integration.mapping,
-        ),
+        payload=payload,
+        body=body,
         lease_expires_at=expires,
         shared=row["shared"],
     )
 
 
-def admitted(*, integration: Integration, now) -> tuple[int | None, str]:
+@functools.cache
+def _attempt_layout() -> tuple[list[str], dict, list]:
+    """Attempt's concrete fields in order, the constant defaults, the fields whose default is
+    made by a call."""
+    fields = Attempt._meta.concrete_fields
+    constant = {f.attname: f.get_default() for f in fields if not callable(f.default)}
+    return [f.attname for f in fields], constant, [f for f in fields if callable(f.default)]
+
+
+def _open_attempt(**values) -> Attempt:
+    """``Attempt(**values)`` as a positional call over every field, the rest their defaults:
+    a third of the keyword form's cost, paid for every delivery a worker sends."""
+    names, constant, made = _attempt_layout()
+    values = constant | values
+    for field in made:
+        if field.attname not in values:
+            values[field.attname] = field.get_default()
+    return Attempt(*[values[name] for name in names])
+
+
+def admitted(*, integration: Integration, now, reason: str | None = None) -> tuple[int | None, str]:
     """How many deliveries of ``integration`` may be sent now, and why the others wait:
     all (``None``); one, the breaker's probe, which this caller has just taken; or none (the
-    integration is disabled, in maintenance, or its breaker is open)."""
-    reason = hold_reason(integration=integration, now=now)
+    integration is disabled, in maintenance, or its breaker is open). ``reason``: its
+    ``hold_reason`` if the caller has read it already."""
+    if reason is None:
+        reason = hold_reason(integration=integration, now=now)
     if not reason:
         return None, ""
     if reason == HeldReason.BREAKER and probe_take(integration=integration, now=now):

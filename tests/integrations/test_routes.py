@@ -1,18 +1,20 @@
 """Orders that go to several systems: one delivery per route, each with its own state, retry,
 breaker and window; the order is done when every required delivery succeeded."""
 
+import json
 from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from alerts.models import Alert
 from integrations import services
 from integrations.backends import SendResult
-from integrations.models import BreakerState, Delivery, HeldReason, Route
+from integrations.models import Attempt, BreakerState, Delivery, HeldReason, Route
 from integrations.sandbox.server import FulfillmentSandbox
 from integrations.services.redelivery import delivery_retry
 from orders import services as order_services
@@ -361,3 +363,42 @@ def test_the_last_two_deliveries_recorded_at_once_complete_the_order():
     assert results["b"] is None
     assert state(order) == Order.State.DONE
     assert {d.state for d in deliveries(order).values()} == {Delivery.State.SUCCEEDED}
+
+
+@pytest.mark.django_db
+def test_claiming_three_routes_an_order_takes_as_many_queries_as_one_route(sandbox, erp, crm):
+    # given: five orders with one route, five with three (one optional)
+    solo = OfferingFactory(
+        type=Offering.Type.REMOTE,
+        integration=IntegrationFactory(name="Solo", endpoint_url=sandbox.orders_url),
+    )
+    three = routed(sandbox, ("ERP", erp, True, False), ("CRM", crm, False, False))
+    singles = [placed(solo) for _ in range(5)]
+    triples = [placed(three) for _ in range(5)]
+
+    def queued(orders) -> list[int]:
+        return list(Delivery.objects.filter(order__in=orders).values_list("pk", flat=True))
+
+    # when: a task of each claims its deliveries
+    with CaptureQueriesContext(connection) as one_route:
+        claimed_one = services.deliveries_claim(delivery_ids=queued(singles))
+    with CaptureQueriesContext(connection) as three_routes:
+        claimed_three = services.deliveries_claim(delivery_ids=queued(triples))
+
+    # then: the same queries, whatever the number of integrations in the task
+    assert (len(claimed_one), len(claimed_three)) == (5, 15)
+    assert len(three_routes.captured_queries) == len(one_route.captured_queries)
+    # each delivery in flight under its integration's lease, with its open attempt
+    for claim in claimed_three:
+        delivery = Delivery.objects.get(pk=claim.attempt.delivery_id)
+        assert delivery.state == Delivery.State.IN_FLIGHT
+        assert delivery.lease_expires_at == claim.lease_expires_at
+        assert claim.attempt.integration_id == delivery.integration_id
+        assert claim.attempt.number == delivery.attempt_count == 1
+        assert Attempt.objects.get(pk=claim.attempt.pk).outcome == ""
+    # an order's payload is encoded once and sent the same to each of its routes
+    bodies = {}
+    for claim in claimed_three:
+        assert json.loads(claim.body) == claim.payload
+        bodies.setdefault(claim.attempt.order_id, set()).add(claim.body)
+    assert all(len(sent) == 1 for sent in bodies.values())
