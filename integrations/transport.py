@@ -20,7 +20,9 @@ import functools
 import os
 import threading
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import aiohttp
 
@@ -85,18 +87,21 @@ class Transport:
         """POST ``body`` (JSON) to ``url``; the future's result is the ``Answer``."""
         return self.post_many([Request(url, body, headers, timeout)])[0]
 
-    def post_many(self, requests: list[Request]) -> list[concurrent.futures.Future[Answer]]:
+    def post_many(
+        self, requests: list[Request], *, then: Callable[[Answer], Any] | None = None
+    ) -> list[concurrent.futures.Future]:
         """Start every request in one hand-over to the loop (one wake-up of its thread, not
         one a request: at a fast remote the hand-overs cost more than the requests); a future
-        each, in order, whose result is its ``Answer``."""
+        each, in order, whose result is its ``Answer`` (or what ``then`` makes of it, on the
+        loop's thread, before the future is settled)."""
         futures = [concurrent.futures.Future() for _ in requests]
-        self.loop.call_soon_threadsafe(self._start, requests, futures)
+        self.loop.call_soon_threadsafe(self._start, requests, futures, then)
         return futures
 
-    def _start(self, requests: list[Request], futures: list[concurrent.futures.Future]) -> None:
+    def _start(self, requests: list[Request], futures: list[concurrent.futures.Future], then):
         for request, future in zip(requests, futures, strict=True):
             task = self.loop.create_task(self._post(request))
-            task.add_done_callback(functools.partial(_settle, future))
+            task.add_done_callback(functools.partial(_settle, future, then))
 
     async def _post(self, request: Request) -> Answer:
         timeout = self.timeouts.get(request.timeout)
@@ -131,15 +136,23 @@ class Transport:
         self.thread.join(timeout=5)
 
 
-def _settle(future: concurrent.futures.Future, task: asyncio.Task) -> None:
-    """Hand a finished request's answer to the thread waiting on ``future`` (``_post`` returns
-    every failure as an ``Answer``; only a cancelled loop, at shutdown, ends it otherwise)."""
+def _settle(future: concurrent.futures.Future, then, task: asyncio.Task) -> None:
+    """Hand a finished request's answer (or what ``then`` makes of it) to the thread waiting
+    on ``future`` (``_post`` returns every failure as an ``Answer``; only a cancelled loop, at
+    shutdown, ends it otherwise)."""
     if task.cancelled():
         future.cancel()
     elif task.exception() is not None:
         future.set_exception(task.exception())
-    else:
+    elif then is None:
         future.set_result(task.result())
+    else:
+        try:
+            result = then(task.result())
+        except BaseException as exc:  # the waiting thread raises it
+            future.set_exception(exc)
+        else:
+            future.set_result(result)
 
 
 def _failed(kind: str, exc: BaseException) -> Answer:
