@@ -157,11 +157,20 @@ class Pace:
 
     def finished(self, integration_id: int, slots: list[str], *, succeeded: int = 0) -> None:
         """Give slots back; ``succeeded`` answers widen a narrowed in-flight window."""
-        if slots:
-            self.store.release(integration_id, slots)
-            self.hold.pop(integration_id, None)
-        if succeeded:
-            self.store.widen(integration_id, succeeded)
+        self.finished_many({integration_id: (slots, succeeded)})
+
+    def finished_many(self, ends: dict[int, tuple[list[str], int]]) -> None:
+        """``finished`` for several integrations at once (integration id -> the slots given
+        back and the successes among them): one round trip to Redis for them all."""
+        ends = {
+            pk: (slots, succeeded) for pk, (slots, succeeded) in ends.items() if slots or succeeded
+        }
+        if not ends:
+            return
+        self.store.finish(ends)
+        for integration_id, (slots, _) in ends.items():
+            if slots:
+                self.hold.pop(integration_id, None)
 
     def throttled(self, integration_id: int, *, retry_after: float | None) -> None:
         """A 429 (or a Retry-After): halve the rate, pause for what the remote side asked."""
@@ -195,6 +204,14 @@ class _Store:
         self, integration_id: int, count: int, *, limit: int, lane_limit: int, expires: float
     ) -> list: ...
     def release(self, integration_id: int, slots: list[str]) -> None: ...
+    def finish(self, ends: dict[int, tuple[list[str], int]]) -> None:
+        """Release each integration's slots and widen its window by its successes."""
+        for integration_id, (slots, succeeded) in ends.items():
+            if slots:
+                self.release(integration_id, slots)
+            if succeeded:
+                self.widen(integration_id, succeeded)
+
     def in_flight(self, integration_id: int) -> int: ...
     def widen(self, integration_id: int, by: int) -> None: ...
     def narrow(self, integration_id: int) -> None: ...
@@ -290,6 +307,16 @@ local window = redis.call('HGET', KEYS[1], 'window')
 if window then redis.call('HINCRBY', KEYS[1], 'window', ARGV[1]) end
 """
 
+FINISH = """
+if #ARGV > 1 then
+  redis.call('ZREM', KEYS[1], unpack(ARGV, 2))
+  redis.call('ZREM', KEYS[2], unpack(ARGV, 2))
+end
+if tonumber(ARGV[1]) > 0 and redis.call('HGET', KEYS[3], 'window') then
+  redis.call('HINCRBY', KEYS[3], 'window', ARGV[1])
+end
+"""
+
 SLOW_DOWN = """
 local state, now, pause = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2])
 local factor = tonumber(redis.call('HGET', state, 'rate_factor') or '1')
@@ -310,6 +337,7 @@ class _RedisStore(_Store):
         self.redis = redis.Redis.from_url(url)
         self.acquire_script = self.redis.register_script(ACQUIRE)
         self.widen_script = self.redis.register_script(WIDEN)
+        self.finish_script = self.redis.register_script(FINISH)
         self.slow_down_script = self.redis.register_script(SLOW_DOWN)
 
     @staticmethod
@@ -339,6 +367,32 @@ class _RedisStore(_Store):
             both.zrem(keys[0], *slots)
             both.zrem(keys[2], *slots)
             both.execute()
+
+    def finish(self, ends):
+        """One script an integration (slots of both lanes released, the window widened by
+        the successes if it is narrowed), all in one pipeline: one round trip. The pipeline
+        calls the script by its hash alone (registering it would ask Redis whether it knows
+        it, a round trip more each time); if Redis has forgotten it, it is loaded again."""
+        from redis.exceptions import NoScriptError
+
+        calls = []
+        for integration_id, (slots, succeeded) in ends.items():
+            slots_key, state_key, lane_key = self._keys(integration_id)
+            calls.append((slots_key, lane_key, state_key, succeeded, *slots))
+        if len(calls) == 1:
+            self.finish_script(keys=calls[0][:3], args=calls[0][3:])
+            return
+        try:
+            self._finish_pipelined(calls)
+        except NoScriptError:  # none of them ran: it is one script
+            self.finish_script.sha = self.redis.script_load(FINISH)
+            self._finish_pipelined(calls)
+
+    def _finish_pipelined(self, calls: list[tuple]) -> None:
+        with self.redis.pipeline(transaction=False) as pipe:
+            for call in calls:
+                pipe.evalsha(self.finish_script.sha, 3, *call)
+            pipe.execute()
 
     def in_flight(self, integration_id):
         key = self._keys(integration_id)[0]

@@ -38,6 +38,8 @@ def send_log_fields(
 def attempt_logged(*, attempt, order_number: str, order_uuid, result, late: bool = False) -> None:
     """The line of a recorded attempt: what came back and what was decided; a warning if the
     delivery was reclaimed meanwhile (the newer attempt decides)."""
+    if not logger.isEnabledFor(logging.WARNING if late else logging.INFO):
+        return  # nothing built for a line no one reads (LOG_LEVEL=WARNING: every success)
     extra = send_log_fields(
         order_number=order_number,
         order_uuid=order_uuid,

@@ -123,6 +123,26 @@ def test_after_an_incident_sending_starts_from_one_and_widens_with_successes(set
     assert pace.admit(limits(in_flight=50), wanted=10).count == 4
 
 
+@pytest.mark.parametrize("url", ["redis", "memory://"])
+def test_slots_of_several_integrations_are_given_back_together(settings, url):
+    # given: integration 1 at full width, integration 2 just after an incident (one at a time)
+    pace = Pace(settings.REDRIVE_LIMITS_URL if url == "redis" else url, ask_every=0)
+    pace.restart(2)
+    first = pace.admit(limits(in_flight=3, integration_id=1), wanted=3)
+    second = pace.admit(limits(in_flight=3, integration_id=2), wanted=3)
+    assert (first.count, second.count) == (3, 1)
+    if url == "redis":  # a Redis that has forgotten the script (restarted): loaded again
+        pace.store.finish_script.sha = "0" * 40
+
+    # when: two of the first's and the second's one answered, all successes, given back at once
+    pace.finished_many({1: (first.slots[:2], 2), 2: (second.slots, 1)})
+
+    # then: each integration has its slots back, and only the narrowed window widened
+    assert (pace.in_flight(1), pace.in_flight(2)) == (1, 0)
+    assert pace.admit(limits(in_flight=3, integration_id=1), wanted=3).count == 2
+    assert pace.admit(limits(in_flight=3, integration_id=2), wanted=3).count == 2
+
+
 def test_without_redis_the_worker_process_keeps_the_limits_in_memory():
     pace = Pace("memory://", ask_every=0)
 
