@@ -133,18 +133,31 @@ def orders_by_integration(*, orders: QuerySet[Order], per_offering: dict[int, in
     ``None`` for offerings done by hand.
 
     A fixed number of queries: the failed deliveries of the erred orders by offering and
-    integration, and by offering (orders, not deliveries), the offerings and their routes, and
-    only where an offering's routes go elsewhere than its main integration, its erred orders
-    (to tell those still to be sent from the others)."""
+    integration; only for offerings whose orders failed at two integrations or more, the orders
+    among them by offering (an order has one delivery an integration, so elsewhere the
+    deliveries are the orders); the offerings and their routes; and only where an offering's
+    routes go elsewhere than its main integration, its erred orders (to tell those still to be
+    sent from the others)."""
     Delivery = Order.delivery_model()
     erred = orders.filter(state=Order.State.ERRED).order_by().values("pk")
     failed = Delivery.objects.filter(state=Delivery.State.FAILED, order__in=erred).order_by()
-    at_failed = failed.values_list(
-        "order__offering_id", "integration_id", "integration__name", "integration__backend"
-    ).annotate(count=Count("*"))
-    with_failed = dict(
-        failed.values_list("order__offering_id").annotate(count=Count("order_id", distinct=True))
+    at_failed = list(
+        failed.values_list(
+            "order__offering_id", "integration_id", "integration__name", "integration__backend"
+        ).annotate(count=Count("*"))
     )
+    with_failed: dict[int, int] = {}
+    several: set[int] = set()
+    for offering, *_, count in at_failed:
+        if offering in with_failed:
+            several.add(offering)
+        with_failed[offering] = with_failed.get(offering, 0) + count
+    if several:
+        with_failed |= dict(
+            failed.filter(order__offering_id__in=several)
+            .values_list("order__offering_id")
+            .annotate(count=Count("order_id", distinct=True))
+        )
     main = {
         pk: (integration, name, backend)
         for pk, integration, name, backend in Offering.objects.filter(

@@ -127,14 +127,6 @@ export function FailedOrders() {
   const [reloads, setReloads] = useState(0);
 
   useEffect(() => {
-    Promise.all([orderEndpoints.integrations(), orderEndpoints.offerings()]).then(
-      ([integrations, offerings]) =>
-        setChoices({ integrations: integrations.results, offerings: offerings.results }),
-      (failure: ApiError) => setError(failure),
-    );
-  }, []);
-
-  useEffect(() => {
     let current = true;
     const query = queryOf(filters);
     // orders in another state than erred have no failure time to order by
@@ -156,6 +148,15 @@ export function FailedOrders() {
       current = false;
     };
   }, [filters, cursor, reloads]);
+
+  // after the listing's requests: the filters' choices are not needed for the first rows
+  useEffect(() => {
+    Promise.all([orderEndpoints.integrations(), orderEndpoints.offerings()]).then(
+      ([integrations, offerings]) =>
+        setChoices({ integrations: integrations.results, offerings: offerings.results }),
+      (failure: ApiError) => setError(failure),
+    );
+  }, []);
 
   useEffect(() => {
     // the dialog gives the focus back to Resubmit, which is disabled once the run cleared the
