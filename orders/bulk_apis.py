@@ -205,10 +205,11 @@ class OrderResubmitApi(StrictQueryParams, APIView):
         if result.dry_run:
             answer["would_send_deliveries"] = result.deliveries
             resubmittable = orders_resubmittable(orders=orders, user=request.user)
-            answer.update(preview(resubmittable))
+            shown, runs = preview(resubmittable)
+            answer.update(shown)
             frozen = bulk_preview_create(
                 actor=request.user,
-                orders=resubmittable,
+                runs=runs,
                 filters=recorded_filters,
                 source=BulkOperation.Source.API,
                 patch=patch,
@@ -246,10 +247,11 @@ def _accepted(operation: BulkOperation) -> Response:
     )
 
 
-def preview(resubmittable) -> dict:
+def preview(resubmittable) -> tuple[dict, list[list[int]]]:
     """What a dry run shows besides the counts: the orders that would be sent again broken down,
-    how many need a person, and a sample (two queries)."""
-    counted = resubmit_breakdown(orders=resubmittable)
+    how many need a person, and a sample; and their keys as runs, counted in the same scan as
+    the breakdown (what the preview token freezes)."""
+    counted = resubmit_breakdown(orders=resubmittable, with_runs=True)
 
     def rows(ranked):
         return [{"name": name, "count": count} for name, count in ranked]
@@ -268,7 +270,7 @@ def preview(resubmittable) -> dict:
             "unchanged_since_failure": counted.unchanged_needs_person,
         },
         "sample": [{**row, "uuid": str(row["uuid"])} for row in sample],
-    }
+    }, counted.runs
 
 
 class BulkOperationReadPermission(permissions.BasePermission):

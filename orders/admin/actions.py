@@ -19,7 +19,6 @@ from core.admin import confirmation_page, confirmed, two_step
 from core.errors import ApplicationError
 from orders.admin.selection import ACTIONS, NEEDS_PERSON, OrderAction, selection_breakdown
 from orders.models import BulkOperation
-from orders.selectors import orders_resubmittable
 from orders.services import (
     background_threshold,
     bulk_operation_start,
@@ -149,21 +148,21 @@ class OrderActionsMixin:
 
     def _previews(self, request, queryset, breakdown) -> dict[str, str]:
         """The confirmation's frozen sets: every order it counts to send, and (when some need
-        a person) the others only, so the checkbox confirms exactly what the page counted."""
-        resubmittable = orders_resubmittable(orders=queryset, user=request.user)
+        a person) the others only, so the checkbox confirms exactly what the page counted:
+        the runs of keys the breakdown found in the same scan as its counts."""
         filters = dict(request.GET.items())
         made = {
             PREVIEW_ALL: bulk_preview_create(
                 actor=request.user,
-                orders=resubmittable,
+                runs=breakdown.runs,
                 filters=filters,
                 source=BulkOperation.Source.ADMIN,
             ).token
         }
-        if breakdown.needs_person and breakdown.needs_person < breakdown.actionable:
+        if breakdown.runs_without_needs_person is not None:
             made[PREVIEW_WITHOUT] = bulk_preview_create(
                 actor=request.user,
-                orders=resubmittable.exclude(NEEDS_PERSON),
+                runs=breakdown.runs_without_needs_person,
                 filters={**filters, LEAVE_OUT_NEEDS_PERSON: True},
                 source=BulkOperation.Source.ADMIN,
             ).token

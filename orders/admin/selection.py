@@ -120,6 +120,11 @@ class Breakdown:
     unchanged_needs_person: int = 0
     """Of the orders to act on: failed for a reason a person must fix, and of those, not edited
     since (sent unchanged, they will most likely fail the same way)."""
+    runs: list[list[int]] | None = None
+    """A set-based action's orders to act on as runs of keys, found with the breakdown (the
+    confirmation's frozen set); ``runs_without_needs_person``: the same without those that
+    need a person, when some but not all do."""
+    runs_without_needs_person: list[list[int]] | None = None
 
     @property
     def cannot_count(self) -> int:
@@ -200,7 +205,7 @@ def selection_breakdown(*, queryset, action: OrderAction, user) -> Breakdown:
     if actionable:
         result.sample = list(rows.filter(can)[:SAMPLE_SIZE])
         if "retry" in action.transitions:
-            _break_down(result, queryset.filter(can))
+            _break_down(result, queryset.filter(can), with_runs=action.set_based)
     if result.total > actionable:
         flagged = rows.annotate(
             may_act=Case(
@@ -213,10 +218,12 @@ def selection_breakdown(*, queryset, action: OrderAction, user) -> Breakdown:
     return result
 
 
-def _break_down(result: Breakdown, actionable) -> None:
+def _break_down(result: Breakdown, actionable, *, with_runs: bool) -> None:
     """The orders to send again by failure kind, integration and backend, and how many need a
-    person (``orders.selectors.resubmit_breakdown``, which the API's dry run shows too)."""
-    counted = resubmit_breakdown(orders=actionable)
+    person (``orders.selectors.resubmit_breakdown``, which the API's dry run shows too); with
+    ``with_runs``, their keys as runs, found in the same scan."""
+    counted = resubmit_breakdown(orders=actionable, with_runs=with_runs)
+    result.runs, result.runs_without_needs_person = counted.runs, counted.runs_without_needs_person
     result.by_kind, result.by_integration = counted.by_kind, counted.by_integration
     result.by_backend = counted.by_backend
     result.needs_person = counted.needs_person

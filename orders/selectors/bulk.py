@@ -4,7 +4,7 @@ sent again."""
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, Max, Min, QuerySet
 from django.db.models.expressions import RawSQL
 
 from orders.models import BulkOperation, BulkPreview, Order
@@ -69,19 +69,75 @@ def bulk_operation_outcomes(*, operation) -> list[Outcome]:
     return known + others
 
 
+RUN_BLOCK_BITS = 12
+"""A selection's keys are grouped in blocks of 4,096 consecutive keys (``pk >> 12``): a block
+whose selected keys number ``max - min + 1`` is one run, known without looking at its keys."""
+
+
+def run_block():
+    """The block of an order's key, as an expression (``selection_runs``)."""
+    return F("pk").bitrightshift(RUN_BLOCK_BITS)
+
+
 def selection_runs(*, orders: QuerySet[Order]) -> list[list[int]]:
     """The keys of ``orders`` as ``[first, last]`` runs of consecutive keys, in order: what a
-    bulk operation and a preview keep of a selection. Counted by the database in one query
-    (gaps and islands), so a million orders are never read into Python one by one."""
+    bulk operation and a preview keep of a selection, found by the database so a million
+    orders are never read into Python one by one: the keys counted by block (one grouped
+    query, no sort: ``runs_from_blocks``), and only where a block is not whole, the keys
+    where a run starts or ends. Numbering every key and grouping by ``pk - row_number()``
+    sorted the million twice (0.6 s of a 1,000,000-order preview)."""
+    blocks = (
+        orders.order_by()
+        .values_list(run_block())
+        .annotate(count=Count("pk"), first=Min("pk"), last=Max("pk"))
+    )
+    return runs_from_blocks(orders, {block: rest for block, *rest in blocks})
+
+
+def runs_from_blocks(orders: QuerySet[Order], blocks: dict[int, tuple[int, int, int]]) -> list:
+    """The runs of ``orders`` from its keys counted by block (``run_block``: block ->
+    ``(count, first, last)``): a whole block is one run; the others' runs are read off their
+    keys (one query, answering only the keys where a run starts or ends); runs that meet
+    across blocks are joined."""
+    runs = [[first, last] for count, first, last in blocks.values() if count == last - first + 1]
+    partial = [block for block, (count, first, last) in blocks.items() if count != last - first + 1]
+    if partial:
+        chosen = (
+            orders
+            if len(partial) == len(blocks)
+            else (orders.alias(run_block=run_block()).filter(run_block__in=partial))
+        )
+        runs += _runs_by_edges(chosen)
+    runs.sort()
+    joined: list[list[int]] = []
+    for first, last in runs:
+        if joined and first == joined[-1][1] + 1:
+            joined[-1][1] = last
+        else:
+            joined.append([first, last])
+    return joined
+
+
+def _runs_by_edges(orders: QuerySet[Order]) -> list[list[int]]:
+    """The runs of ``orders``, from only the keys where a run starts or ends (each key beside
+    the one before and the one after, in one pass over the keys in order)."""
     sql, params = orders.order_by().values("pk").query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT min(pk), max(pk) FROM (SELECT chosen.pk, chosen.pk - row_number() OVER "
-            f"(ORDER BY chosen.pk) AS run FROM ({sql}) AS chosen) AS numbered "
-            "GROUP BY run ORDER BY 1",
+            "SELECT pk, starts, ends FROM (SELECT chosen.pk, "
+            "COALESCE(chosen.pk - lag(chosen.pk) OVER keys, 0) <> 1 AS starts, "
+            "COALESCE(lead(chosen.pk) OVER keys - chosen.pk, 0) <> 1 AS ends "
+            f"FROM ({sql}) AS chosen WINDOW keys AS (ORDER BY chosen.pk)) AS edges "
+            "WHERE starts OR ends ORDER BY pk",
             params,
         )
-        return [[first, last] for first, last in cursor.fetchall()]
+        runs: list[list[int]] = []
+        for pk, starts, ends in cursor.fetchall():
+            if starts:
+                runs.append([pk, pk])
+            if ends:
+                runs[-1][1] = pk
+        return runs
 
 
 def bulk_operation_resubmitted(*, operation_id: int) -> RawSQL:

@@ -7,10 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Max, Min, Q, QuerySet
 
 from orders.models import Offering, Order
 from orders.roles import provider_scope
+from orders.selectors.bulk import run_block, runs_from_blocks
 
 EDIT_GRACE = timedelta(seconds=5)
 """An order written no later than this after it erred has not been edited since (the failure's
@@ -44,28 +45,44 @@ class ResubmitBreakdown:
     by_backend: list[tuple[str, int]] = field(default_factory=list)
     needs_person: int = 0
     unchanged_needs_person: int = 0
+    runs: list[list[int]] | None = None
+    """With ``with_runs``: the orders' keys as runs (``selection_runs``), found in the same
+    scan as the counts; what a preview of them freezes."""
+    runs_without_needs_person: list[list[int]] | None = None
+    """With ``with_runs``, when some but not all need a person: the runs of the others."""
 
 
 def _ranked(totals: dict[str, int]) -> list[tuple[str, int]]:
     return sorted(totals.items(), key=lambda item: (-item[1], item[0]))
 
 
-def resubmit_breakdown(*, orders: QuerySet[Order]) -> ResubmitBreakdown:
+def resubmit_breakdown(*, orders: QuerySet[Order], with_runs: bool = False) -> ResubmitBreakdown:
     """``orders`` (those to send again) broken down: a grouped query by failure kind and
     offering, and ``orders_by_integration``'s (an order failing at two integrations counts at
-    each, as the failed-orders counts do)."""
+    each, as the failed-orders counts do). ``with_runs``: the same grouped query counts the
+    keys by block too, and the runs (``runs_from_blocks``) come without a scan of their own
+    (a preview's frozen set: 0.5 s of a 1,000,000-order confirmation)."""
+    keys: list = ["failure_kind", "offering_id"]
+    extra = {}
+    if with_runs:
+        keys.append(run_block())
+        extra = {"first": Min("pk"), "last": Max("pk")}
     rows = list(
         orders.order_by()
-        .values_list("failure_kind", "offering_id")
+        .values_list(*keys)
         .annotate(
             count=Count("pk"),
             needs_person=Count("pk", filter=NEEDS_PERSON),
             unchanged=Count("pk", filter=UNCHANGED_SINCE_FAILURE),
+            **extra,
         )
     )
     kinds: dict[str, int] = {}
     per_offering: dict[int, int] = {}
     result = ResubmitBreakdown()
+    if with_runs:
+        result.runs, result.runs_without_needs_person = _runs(orders, rows)
+        rows = [row[:2] + row[3:6] for row in rows]
     for kind, offering, count, needs_person, unchanged in rows:
         label = KIND_LABELS.get(kind, UNCLASSIFIED)
         kinds[label] = kinds.get(label, 0) + count
@@ -82,6 +99,31 @@ def resubmit_breakdown(*, orders: QuerySet[Order]) -> ResubmitBreakdown:
     result.by_kind, result.by_integration = _ranked(kinds), _ranked(integrations)
     result.by_backend = _ranked(backends)
     return result
+
+
+def _runs(orders: QuerySet[Order], rows: list[tuple]) -> tuple[list, list | None]:
+    """The runs of ``orders`` and, when some but not all need a person, of the others, from
+    the breakdown's rows ``(kind, offering, block, count, needs_person, unchanged, first,
+    last)``."""
+
+    def blocks(of_kind) -> dict[int, tuple[int, int, int]]:
+        found: dict[int, tuple[int, int, int]] = {}
+        for kind, _, block, count, _, _, first, last in rows:
+            if of_kind(kind):
+                seen = found.get(block)
+                found[block] = (
+                    (seen[0] + count, min(seen[1], first), max(seen[2], last))
+                    if seen
+                    else (count, first, last)
+                )
+        return found
+
+    every = runs_from_blocks(orders, blocks(lambda kind: True))
+    needing = sum(row[4] for row in rows)
+    if not needing or needing == sum(row[3] for row in rows):
+        return every, None
+    others = blocks(lambda kind: kind != Order.FailureKind.ACTION_REQUIRED)
+    return every, runs_from_blocks(orders.exclude(NEEDS_PERSON), others)
 
 
 @dataclass

@@ -82,19 +82,25 @@ def _require_permission(actor) -> None:
 def bulk_preview_create(
     *,
     actor,
-    orders: QuerySet[Order],
+    orders: QuerySet[Order] | None = None,
+    runs: list[list[int]] | None = None,
     filters: dict | None = None,
     source: str = BulkOperation.Source.API,
     patch: dict | None = None,
 ) -> BulkPreview:
     """Freeze ``orders`` (the ones a dry run would resubmit) for ``actor``: a token that a
-    confirmation names, valid for ``REDRIVE_PREVIEW_SECONDS`` (15 minutes). ``patch``: the
-    attributes patch (a bulk edit) the confirmation applies before resending."""
+    confirmation names, valid for ``REDRIVE_PREVIEW_SECONDS`` (15 minutes). Instead of
+    ``orders``, ``runs``: their keys as the caller found them while counting them
+    (``resubmit_breakdown(with_runs=True)``), so the set frozen is the set counted. ``patch``:
+    the attributes patch (a bulk edit) the confirmation applies before resending."""
+    if (orders is None) == (runs is None):
+        raise ApplicationError("A preview freezes either orders or their runs of keys, one.")
     _require_permission(actor)
     if patch is not None:
         bulk_edit.require_patch(patch)
     now = timezone.now()
-    runs = selection_runs(orders=orders)
+    if runs is None:
+        runs = selection_runs(orders=orders)
     return BulkPreview.objects.create(
         token=secrets.token_urlsafe(24),
         requested_by=actor,

@@ -251,14 +251,17 @@ def deliveries_to_resend(
         if integration_ids is not None
         else {"offering__routes__isnull": False}
     )
+    if not isinstance(order_ids, QuerySet):
+        chosen = Order.objects.filter(pk__any=order_ids)
+    elif order_ids.query.distinct or order_ids.query.is_sliced:
+        chosen = Order.objects.filter(pk__in=order_ids.order_by().values("pk"))
+    else:
+        # the selection's own rows: ``pk IN (the selection)`` made PostgreSQL join the orders
+        # to themselves, a key lookup per order (6 s of a 1,000,000-order dry run's 7.7)
+        chosen = order_ids.order_by()
     # one filter() call: the subquery's route is the row's route (a second call would join
     # the routes again)
-    chosen = (
-        {"pk__in": order_ids.order_by().values("pk")}
-        if isinstance(order_ids, QuerySet)
-        else {"pk__any": order_ids}
-    )
-    return Order.objects.filter(~Exists(unsent), **chosen, **routes).count()
+    return chosen.filter(~Exists(unsent), **routes).count()
 
 
 def orders_resubmit_dry_run(
