@@ -18,11 +18,40 @@ const ME = {
 
 afterEach(() => {
   cleanup();
+  document.getElementById("redrive-me")?.remove();
   vi.unstubAllGlobals();
   window.history.replaceState(null, "", "/");
 });
 
 describe("App", () => {
+  it("starts from who the page says is logged in, without asking /api/me/", async () => {
+    const script = document.createElement("script");
+    script.id = "redrive-me";
+    script.type = "application/json";
+    script.textContent = JSON.stringify(ME);
+    document.head.append(script);
+    const fetch = vi.fn().mockResolvedValue(Response.json({ detail: "unexpected" }, { status: 500 }));
+    vi.stubGlobal("fetch", fetch);
+    render(<App />);
+
+    expect(screen.getByRole("heading", { name: "You have no access to the provider dashboard" })).toBeTruthy();
+    expect(fetch).not.toHaveBeenCalledWith("/api/me/", expect.anything());
+  });
+
+  it("asks /api/me/ when the page carries a broken record", async () => {
+    const script = document.createElement("script");
+    script.id = "redrive-me";
+    script.type = "application/json";
+    script.textContent = "{not json";
+    document.head.append(script);
+    const fetch = vi.fn().mockResolvedValue(Response.json(ME));
+    vi.stubGlobal("fetch", fetch);
+    render(<App />);
+
+    expect(await screen.findByRole("heading", { name: "You have no access to the provider dashboard" })).toBeTruthy();
+    expect(fetch.mock.calls[0][0]).toBe("/api/me/");
+  });
+
   it("tells a user without a provider role they have no access, instead of broken screens", async () => {
     vi.stubGlobal("fetch", vi.fn().mockResolvedValue(Response.json(ME)));
     render(<App />);

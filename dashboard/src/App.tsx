@@ -1,5 +1,7 @@
 // Who is logged in decides what the dashboard shows: the login page when nobody is (the
-// session expired), "no access" for a user without a provider role, the shell otherwise.
+// session expired), "no access" for a user without a provider role, the shell otherwise. The
+// page Django serves carries it (what /api/me/ answers, in <script id="redrive-me">): the
+// screen's own requests start at once; without it (a dev server) the app asks.
 import { useEffect, useState } from "react";
 
 import { ApiError, endpoints, type Schemas } from "./api/client";
@@ -16,10 +18,24 @@ export function loginUrl(location: Location = window.location): string {
   return `/accounts/login/?next=${encodeURIComponent(location.pathname + location.search)}`;
 }
 
+export function embeddedMe(doc: Document = document): Schemas["Me"] | null {
+  const text = doc.getElementById("redrive-me")?.textContent;
+  if (!text) return null;
+  try {
+    return JSON.parse(text) as Schemas["Me"];
+  } catch {
+    return null; // a broken page: ask the API instead
+  }
+}
+
 export function App() {
-  const [state, setState] = useState<State>({ kind: "loading" });
+  const [state, setState] = useState<State>(() => {
+    const me = embeddedMe();
+    return me ? { kind: "ready", me } : { kind: "loading" };
+  });
 
   useEffect(() => {
+    if (state.kind === "ready") return;
     endpoints.me().then(
       (me) => setState({ kind: "ready", me }),
       (error: ApiError) => {

@@ -2,6 +2,7 @@
 assets cached for a year), `/` leads staff to the admin and everyone else to the dashboard, and
 /accounts/ logs in, out, and resets a password by e-mail."""
 
+import json
 import re
 
 import pytest
@@ -10,7 +11,8 @@ from django.urls import reverse
 
 from tests.factories import OrganizationFactory, UserFactory, owner_of, staff_user
 
-INDEX = '<!doctype html><div id="root"></div><script src="/dashboard/assets/index-abc123.js">'
+HEAD = '<!doctype html><html><head><script src="/dashboard/assets/index-abc123.js"></script>'
+INDEX = HEAD + '</head><body><div id="root"></div></body></html>'
 
 
 @pytest.fixture
@@ -36,10 +38,24 @@ def test_every_dashboard_route_answers_the_index_with_the_csrf_cookie(client, bu
     response = client.get(path)
 
     assert response.status_code == 200
-    assert response.content.decode() == INDEX
+    page = response.content.decode()
+    assert page.startswith(HEAD) and page.endswith(INDEX.removeprefix(HEAD))
     assert response["Content-Type"] == "text/html; charset=utf-8"
-    assert "no-cache" in response["Cache-Control"]
+    assert "no-cache" in response["Cache-Control"] and "private" in response["Cache-Control"]
     assert response.cookies["csrftoken"].value
+
+
+def test_the_index_carries_what_api_me_answers_so_the_app_need_not_ask(client, build, owner):
+    client.force_login(owner)
+
+    page = client.get("/dashboard/failed-orders").content.decode()
+
+    found = re.search(
+        r'<script id="redrive-me" type="application/json">(.*?)</script></head>', page
+    )
+    assert found, page
+    assert json.loads(found.group(1)) == client.get("/api/me/").json()
+    assert json.loads(found.group(1))["organizations_owned"][0]["name"] == "Acme"
 
 
 def test_the_dashboard_asks_for_a_login_and_comes_back_to_the_same_screen(client, build, db):
