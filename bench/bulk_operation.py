@@ -384,7 +384,7 @@ def main(argv: list[str] | None = None) -> int:
             (
                 f"queries per chunk of {operation.chunk_size}",
                 f"{queries} ({len(meter.chunks)} chunks, {settings.REDRIVE_BULK_WORKERS} at "
-                "once; and 1 cancel check each)",
+                "once; and 1 cancel check each, besides a look every 0.1 s)",
             ),
             (
                 "seconds per chunk",
