@@ -1,13 +1,14 @@
 """The set-based statements of core/sql.py and the ``any`` lookup, on PostgreSQL."""
 
 import json
+import uuid
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from core.sql import insert_values, update_from_values
+from core.sql import array_literal, insert_values, update_from_values
 from integrations.models import Attempt, Delivery
 from orders.models import Order, OrderTransition
 from tests.factories import IntegrationFactory, OrderFactory
@@ -99,3 +100,49 @@ def test_insert_values_writes_every_row_in_one_statement():
     assert len(captured.captured_queries) == 1
     details = OrderTransition.objects.order_by("order_id").values_list("details", flat=True)
     assert list(details) == [{"n": 0}, {"n": 1}, {"n": 2}]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("array_type", "values"),
+    [
+        ("integer", [1, None, -7, 2**31 - 1]),
+        (
+            "text",
+            ["plain", "", 'a "quoted" word', "back\\slash", "{braces},commas", "NULL", None],
+        ),
+        ("boolean", [True, False, None]),
+        ("uuid", [uuid.UUID(int=1), None]),
+        ("timestamp with time zone", [timezone.now(), None]),
+        ("jsonb", [json.dumps({"a": 'x "y" \\ z', "b": [1, None]}), None]),
+    ],
+)
+def test_an_array_parameter_reads_back_as_the_values_it_was_made_of(array_type, values):
+    # when: the values as one array parameter, the way the any lookup and unnest send them
+    literal = array_literal(values)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT CAST(%s AS {array_type}[])", [literal])
+        [(read,)] = cursor.fetchall()
+
+    # then: one string, read back as the same values
+    assert isinstance(literal, str)
+    if array_type == "jsonb":  # Django reads JSON as its text
+        read, values = ([None if v is None else json.loads(v) for v in x] for x in (read, values))
+    assert read == values
+
+
+def test_values_an_array_literal_does_not_know_go_to_the_driver_as_they_are():
+    assert array_literal([1, 2.5]) == [1, 2.5]
+
+
+@pytest.mark.django_db
+def test_any_with_keys_skips_their_preparation_and_matches_the_same_rows():
+    orders = [OrderFactory() for _ in range(3)]
+    keys = [orders[0].pk, orders[2].pk]
+    assert set(Order.objects.filter(pk__any=keys).values_list("pk", flat=True)) == set(keys)
+    assert set(Order.objects.filter(pk__any=[str(k) for k in keys])) == {orders[0], orders[2]}
+    assert set(
+        OrderTransition.objects.filter(order_id__any=keys).values_list("order_id", flat=True)
+    ) == set(OrderTransition.objects.filter(order__in=keys).values_list("order_id", flat=True))
+    with pytest.raises(ValueError):  # a key that is no number is refused, as before
+        list(Order.objects.filter(pk__any=["x"]))
