@@ -49,7 +49,9 @@ RECORD_EVERY = {Lane.FIRST: 0.2, Lane.RECOVERY: 1.0}
 A new order's done is shown within a fifth of a second; recovery traffic is spread over many
 tasks that each send a few a second, so each records about once a slice: a fixed number of
 queries a record, whatever it holds, makes few records the cheap way to drain a backlog."""
-RECORD_BATCH = 100
+RECORD_BATCH = 250
+"""Answers recorded together at most (a record's queries are the same for 1 or 250): a
+first-send task's chunk, whose answers come back together at the pace's full width."""
 RECOVERY_SLICE_SECONDS = 1.0
 """A recovery task's slice, on average: each is drawn between half and one and a half of it,
 so that tasks released together do not all end their slices (and wait out their last
