@@ -33,6 +33,17 @@ def failed(count: int, **fields) -> list[Order]:
     return orders_in_state(count, erred_at=timezone.now(), **fields)
 
 
+def preview_all_three(page, base_url: str):
+    """The owner's Resubmit of all 3 failed orders that match, at its preview: the dialog."""
+    log_in(page, base_url, "owner", start=START)
+    expect(page.locator("#failed-orders tbody tr")).to_have_count(3)
+    page.get_by_role("button", name="Select all 3 that match").click()
+    page.get_by_role("button", name="Resubmit…").click()
+    dialog = page.get_by_role("dialog", name="Resubmit all 3 orders that match?")
+    expect(dialog.locator("#preview-count")).to_contain_text("3 orders would be sent again")
+    return dialog
+
+
 def states(orders) -> list[str]:
     return sorted(
         Order.objects.filter(pk__in=[o.pk for o in orders]).values_list("state", flat=True)
@@ -181,12 +192,7 @@ def test_a_large_selection_runs_in_the_background_with_its_progress(
     world = acme()
     orders = failed(3, offering=world["vms"])
     with open_page() as page:
-        log_in(page, live_server.url, "owner", start=START)
-        expect(page.locator("#failed-orders tbody tr")).to_have_count(3)
-        page.get_by_role("button", name="Select all 3 that match").click()
-        page.get_by_role("button", name="Resubmit…").click()
-        dialog = page.get_by_role("dialog", name="Resubmit all 3 orders that match?")
-        expect(dialog.locator("#preview-count")).to_contain_text("3 orders would be sent again")
+        dialog = preview_all_three(page, live_server.url)
 
         # when: confirmed
         with page.expect_response(
@@ -222,3 +228,48 @@ def test_a_large_selection_runs_in_the_background_with_its_progress(
     assert (operation.state, operation.processed, operation.resubmitted) == ("done", 3, 3)
     assert operation.requested_by == world["owner"]
     assert states(orders) == [Order.State.EXECUTING] * 3
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("immediate_resubmits")
+def test_an_owner_edits_many_then_resends_them_with_a_patch_previewed(live_server, dashboard_built):
+    # given: three failed orders of Cloud VM (which requires a sku and a street and city),
+    # one of them without a sku
+    world = acme()
+    address = {"street": "1 Main St", "city": "Springfield"}
+    fit = failed(2, offering=world["vms"], attributes={"sku": "VM-S", "shipping_address": address})
+    unfit = failed(1, offering=world["vms"], attributes={"shipping_address": address})
+    with open_page() as page:
+        dialog = preview_all_three(page, live_server.url)
+
+        # when: a patch that is not an object, then a correct one
+        dialog.get_by_role("button", name="Edit their attributes first").click()
+        box = dialog.get_by_label("Attributes patch (JSON Merge Patch)")
+        box.fill('["GROUND"]')
+        dialog.get_by_role("button", name="Preview with this patch").click()
+        expect(dialog.locator("#patch-problem")).to_contain_text("must be a JSON object")
+        box.fill('{"shipping_method": "GROUND"}')
+        dialog.get_by_role("button", name="Preview with this patch").click()
+
+        # then: the preview shows the patch, and the order it would leave unfit is skipped
+        for where, shown in [
+            ("#preview-patch", 'shipping_method → "GROUND"'),
+            ("#preview-count", "2 orders would be sent again"),
+            ("#skipped", "attributes.sku is required"),
+        ]:
+            expect(dialog.locator(where)).to_contain_text(shown)
+        check_screen(page, "resubmit_preview_patch")
+        dialog.get_by_role("button", name="Confirm: patch and resubmit 2 orders").click()
+        expect(dialog.locator("#resubmit-done")).to_contain_text("Resubmitted 2 orders")
+
+    assert states(fit) == [Order.State.EXECUTING] * 2
+    assert states(unfit) == [Order.State.ERRED]
+    for order in Order.objects.filter(pk__in=[o.pk for o in fit]):
+        assert order.attributes == {
+            "sku": "VM-S",
+            "shipping_address": address,
+            "shipping_method": "GROUND",
+        }
+        assert order.transitions.filter(transition="edit_attributes").count() == 1
+    assert Order.objects.get(pk=unfit[0].pk).attributes == {"shipping_address": address}
+    assert BulkOperation.objects.get().patch == {"shipping_method": "GROUND"}

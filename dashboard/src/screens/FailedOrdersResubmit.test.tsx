@@ -47,19 +47,29 @@ const OPERATION = {
   ],
 };
 
-function fakeApi() {
-  const bodies: Record<string, unknown>[] = [];
+type Body = Record<string, unknown>;
+
+/** A fake API: the bulk operation 12, and each resubmit's body kept and answered by `answer`. */
+function recordingApi(answer: (body: Body) => Response) {
+  const bodies: Body[] = [];
   vi.stubGlobal(
     "fetch",
     vi.fn(async (url: string, init?: RequestInit) => {
       if (url === "/api/bulk-operations/12/") return Response.json(OPERATION);
       const body = JSON.parse(String(init?.body));
       bodies.push(body);
-      if (body.dry_run) return Response.json(preview(body.leave_out_action_required));
-      return Response.json({ ...preview(true), dry_run: false, resubmitted: 3, would_resubmit: undefined, bulk_operation: 12 });
+      return answer(body);
     }),
   );
   return bodies;
+}
+
+function fakeApi() {
+  return recordingApi((body) =>
+    body.dry_run
+      ? Response.json(preview(Boolean(body.leave_out_action_required)))
+      : Response.json({ ...preview(true), dry_run: false, resubmitted: 3, would_resubmit: undefined, bulk_operation: 12 }),
+  );
 }
 
 afterEach(() => {
@@ -168,5 +178,77 @@ describe("Resubmit's preview", () => {
     expect((await screen.findByText(/was cancelled after 1 of 3/)).textContent).toContain("what it sent again (1 order) stays sent");
     expect(posts).toEqual(["/api/bulk-operations/12/cancel/"]);
     expect(screen.queryByRole("button", { name: "Cancel the resubmit" })).toBeNull();
+  });
+});
+
+describe("Edit many, then resend", () => {
+  const PATCH = { shipping_method: "GROUND" };
+  const REFUSED = "the attributes patch would leave sku missing: not patched, not resubmitted";
+
+  function patchedApi() {
+    return recordingApi((body) => {
+      if (body.dry_run && body.attributes_patch) {
+        return Response.json({
+          ...preview(false),
+          would_resubmit: 4,
+          skipped_count: 2,
+          skipped_by_reason: { "not erred (executing)": 1, [REFUSED]: 1 },
+          attributes_patch: body.attributes_patch,
+          preview_token: "token-patched",
+        });
+      }
+      if (body.dry_run) return Response.json(preview(false));
+      return Response.json({ ...OPERATION, state: "queued", processed: 0, resubmitted: 0, progress_percent: 0 }, { status: 202 });
+    });
+  }
+
+  it("checks the patch before asking, previews with it, and confirms with the patched preview's token", async () => {
+    const bodies = patchedApi();
+    render(<ResubmitDialog selection={selectAll()} total={6} query={QUERY} onClose={() => {}} onShow={() => {}} onDone={() => {}} />);
+    await screen.findByRole("button", { name: "Confirm: resubmit 5 orders" });
+    fireEvent.click(screen.getByRole("button", { name: /Edit their attributes first/ }));
+    const box = screen.getByLabelText("Attributes patch (JSON Merge Patch)");
+
+    // a typo, then a list: named, and no preview asked for
+    fireEvent.change(box, { target: { value: "{shipping_method: GROUND}" } });
+    fireEvent.click(screen.getByRole("button", { name: "Preview with this patch" }));
+    expect(screen.getByRole("alert").textContent).toContain("The attributes patch is not valid JSON");
+    expect(box.getAttribute("aria-invalid")).toBe("true");
+    fireEvent.change(box, { target: { value: '["GROUND"]' } });
+    fireEvent.click(screen.getByRole("button", { name: "Preview with this patch" }));
+    expect(screen.getByRole("alert").textContent).toContain("must be a JSON object");
+    expect(bodies).toHaveLength(1);
+
+    // a patch: the dry run is asked again with it, and the preview shows it and who it refuses
+    fireEvent.change(box, { target: { value: JSON.stringify(PATCH) } });
+    fireEvent.click(screen.getByRole("button", { name: "Preview with this patch" }));
+    const confirm = await screen.findByRole("button", { name: "Confirm: patch and resubmit 4 orders" });
+    expect(bodies[1]).toEqual({ filters: QUERY, leave_out_action_required: false, attributes_patch: PATCH, dry_run: true });
+    expect(screen.queryByRole("alert")).toBeNull();
+    expect(document.querySelector("#preview-patch")?.textContent).toContain('shipping_method → "GROUND"');
+    expect(document.querySelector("#skipped")?.textContent).toContain(`1 — ${REFUSED}`);
+
+    // confirmed: the token alone, which carries the patch
+    fireEvent.click(confirm);
+    expect(await screen.findByText(/Resubmit #12 is queued/)).toBeTruthy();
+    expect(bodies[2]).toEqual({ preview_token: "token-patched", dry_run: false, leave_out_action_required: false });
+  });
+
+  it("asks for the preview without the patch once it is removed", async () => {
+    const bodies = patchedApi();
+    render(<ResubmitDialog selection={selectAll()} total={6} query={QUERY} onClose={() => {}} onShow={() => {}} onDone={() => {}} />);
+    await screen.findByRole("button", { name: "Confirm: resubmit 5 orders" });
+    fireEvent.click(screen.getByRole("button", { name: /Edit their attributes first/ }));
+    fireEvent.change(screen.getByLabelText("Attributes patch (JSON Merge Patch)"), {
+      target: { value: JSON.stringify(PATCH) },
+    });
+    fireEvent.click(screen.getByRole("button", { name: "Preview with this patch" }));
+    await screen.findByRole("button", { name: "Confirm: patch and resubmit 4 orders" });
+
+    fireEvent.click(screen.getByRole("button", { name: "Remove the patch" }));
+
+    await screen.findByRole("button", { name: "Confirm: resubmit 5 orders" });
+    expect(bodies[2]).toEqual({ filters: QUERY, leave_out_action_required: false, dry_run: true });
+    expect(document.querySelector("#preview-patch")).toBeNull();
   });
 });

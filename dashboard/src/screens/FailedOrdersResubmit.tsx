@@ -4,7 +4,9 @@
 // run confirmed with the preview's token (exactly the orders counted; those changed since are
 // skipped and said why), its live progress (the bulk operation polled about once a second while
 // it is queued or running, with a Cancel) and its outcome: done / failed again / still in
-// flight, each opening those orders.
+// flight, each opening those orders. Edit many, then resend: an attributes patch (a JSON Merge
+// Patch) given in the dialog is checked here, previewed (the orders it would leave unfit are
+// skipped, with the reason) and carried by the preview's token into the real run.
 import { useEffect, useState } from "react";
 
 import type { ApiError, FacetQuery } from "../api/client";
@@ -18,6 +20,8 @@ import { Dialog } from "../components/Dialog";
 import { ErrorNote } from "../components/ErrorNote";
 import { BASE } from "../router";
 import { KINDS } from "./FailedOrderTable";
+import type { Attributes } from "./OrderAttributes";
+import { patchLines, readPatch } from "./resubmitPatch";
 import {
   countOf,
   selectionProblem,
@@ -115,6 +119,93 @@ function Skipped({ result }: { result: ResubmitResult }) {
   );
 }
 
+function PatchEditor({
+  patch,
+  onPatch,
+}: {
+  patch: Attributes | null;
+  onPatch: (patch: Attributes | null) => void;
+}) {
+  const [open, setOpen] = useState(patch !== null);
+  const [text, setText] = useState(patch ? JSON.stringify(patch, null, 2) : "");
+  const [problem, setProblem] = useState<string | null>(null);
+  if (!open) {
+    return (
+      <p>
+        <button type="button" className="link" id="patch-open" onClick={() => setOpen(true)}>
+          Edit their attributes first (one change for every order)…
+        </button>
+      </p>
+    );
+  }
+  function apply() {
+    const reading = readPatch(text);
+    setProblem(reading.problem);
+    if (reading.patch) onPatch(reading.patch);
+  }
+  return (
+    <fieldset id="patch-editor">
+      <legend>Edit many, then resend</legend>
+      <label htmlFor="attributes-patch">Attributes patch (JSON Merge Patch)</label>
+      <textarea
+        id="attributes-patch"
+        className="code-input"
+        rows={4}
+        value={text}
+        placeholder='{"shipping_method": "GROUND"}'
+        aria-invalid={problem !== null}
+        aria-describedby="attributes-patch-help"
+        onChange={(event) => setText(event.target.value)}
+      />
+      <div id="attributes-patch-help" className="help">
+        Applied to the attributes of every order before it is sent again and recorded in each
+        order's history: objects merge key by key, <code>null</code> removes a key. An order it
+        would leave without a required attribute is skipped and keeps its attributes.
+      </div>
+      {problem && (
+        <div className="error" role="alert" id="patch-problem">
+          {problem}
+        </div>
+      )}
+      <div className="dialog-buttons">
+        <button type="button" onClick={apply}>
+          {patch ? "Preview with this patch again" : "Preview with this patch"}
+        </button>
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => {
+            setText("");
+            setProblem(null);
+            setOpen(false);
+            if (patch) onPatch(null);
+          }}
+        >
+          {patch ? "Remove the patch" : "Don't edit"}
+        </button>
+      </div>
+    </fieldset>
+  );
+}
+
+function PatchShown({ patch }: { patch: unknown }) {
+  if (patch === undefined || patch === null || typeof patch !== "object") return null;
+  return (
+    <div className="callout" id="preview-patch" role="note">
+      <p>
+        <strong>Each order's attributes are patched first</strong>, then it is sent again:
+      </p>
+      <ul>
+        {patchLines(patch as Attributes).map((line) => (
+          <li key={line} className="code">
+            {line}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 function Preview({
   result,
   leaveOut,
@@ -140,6 +231,7 @@ function Preview({
         )}
         . This was a dry run: nothing has changed yet.
       </p>
+      <PatchShown patch={result.attributes_patch} />
       {(needing.count > 0 || leaveOut) && (
         <div className="callout warning-box" id="action-required" role="note">
           {needing.count > 0 && (
@@ -304,13 +396,19 @@ export function ResubmitDialog({
     query: openedQuery,
   });
   const [leaveOut, setLeaveOut] = useState(false);
+  const [patch, setPatch] = useState<Attributes | null>(null);
   const [step, setStep] = useState<Step>({ name: "preview", result: null });
   const [error, setError] = useState<ApiError | null>(null);
-  const request = () => ({ ...selectionRequest(selection, query), leave_out_action_required: leaveOut });
+  const request = () => ({
+    ...selectionRequest(selection, query),
+    leave_out_action_required: leaveOut,
+    ...(patch ? { attributes_patch: patch } : {}),
+  });
 
   useEffect(() => {
     let current = true;
     setStep({ name: "preview", result: null });
+    setError(null);
     resubmitEndpoints.resubmit({ ...request(), dry_run: true }).then(
       (answer) => {
         if (!current || isBulkOperation(answer)) return;
@@ -322,7 +420,7 @@ export function ResubmitDialog({
     return () => {
       current = false;
     };
-  }, [leaveOut]);
+  }, [leaveOut, patch]);
 
   const operation = step.name === "progress" ? step.operation : null;
   const live = operation && (operation.state === "queued" || operation.state === "running");
@@ -340,7 +438,8 @@ export function ResubmitDialog({
   async function confirm() {
     setStep({ name: "sending" });
     try {
-      // the preview's token: exactly the orders it counted, never a selection counted again
+      // the preview's token: exactly the orders it counted, never a selection counted again;
+      // it carries the preview's patch, so the token goes alone
       const token = result?.preview_token;
       const answer = await resubmitEndpoints.resubmit(
         token
@@ -389,6 +488,7 @@ export function ResubmitDialog({
         <p aria-busy="true">Asking for a preview (a dry run: nothing changes)…</p>
       )}
       {result && <Preview result={result} leaveOut={leaveOut} onLeaveOut={setLeaveOut} />}
+      {step.name === "preview" && <PatchEditor patch={patch} onPatch={setPatch} />}
       {step.name === "sending" && !error && <p aria-busy="true">Sending…</p>}
       {operation && live && <Progress operation={operation} />}
       {operation && !live && <Outcome operation={operation} onShow={onShow} />}
@@ -403,7 +503,9 @@ export function ResubmitDialog({
         {step.name === "preview" && (
           <>
             <button type="button" disabled={!result || would === 0} onClick={() => void confirm()}>
-              {result ? `Confirm: resubmit ${orders(would)}` : "Confirm"}
+              {result
+                ? `Confirm: ${result.attributes_patch ? "patch and resubmit" : "resubmit"} ${orders(would)}`
+                : "Confirm"}
             </button>
             <button type="button" className="secondary" onClick={onClose}>
               Don't resubmit
