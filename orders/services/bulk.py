@@ -12,9 +12,10 @@ chunks at once. A chunk's writes (``orders_send_again``) and its checkpoint (a
 one transaction, fenced by the run's ``runner`` token: a run that lost the operation to
 another (its worker thought dead) has its chunk rolled back, and a chunk is recorded at most
 once (``bulk_chunk_once``). So a resumed run starts after the last chunk that committed and
-resubmits nothing twice. Before each chunk the run reads whether a cancel was asked: it stops
-within the chunks in flight (a chunk of 1,000 takes a fraction of a second); what was sent
-stays sent, the rest is untouched.
+resubmits nothing twice. Before each chunk the run reads whether a cancel was asked, and a run
+on several connections also looks every 0.1 s (``_watch``): once it is seen no chunk starts,
+and the chunks under way stop at their next statement and roll back whole (``_stopping``); what
+was sent stays sent, the rest is untouched.
 
 ``bulk_operations_resume`` (beat, every few seconds) queues again an operation whose worker
 stopped sending heartbeats (killed), or whose task message was lost.
