@@ -26,6 +26,7 @@ from alerts.services.problems import (
 from core.errors import ApplicationError, ErrorCode
 
 RAISE_TRIES = 3
+KINDS = frozenset(Kind.values)  # Kind.values builds a list each time: this runs every failure
 
 
 def _product_code(order) -> str:
@@ -96,7 +97,7 @@ def alert_raise(
     (``problem_updates_queue`` mails the growth). ``incident_id`` is the integration's outage
     the failure belongs to, if any.
     """
-    if kind not in Kind.values:
+    if kind not in KINDS:
         raise ApplicationError(
             f"Unknown alert kind {kind!r}; use one of {', '.join(Kind.values)}.",
             extra={"field": "kind"},
