@@ -83,7 +83,7 @@ class OrderListCreateApi(StrictQueryParams, ListCreateAPIView):
 
     def default_ordering(self, request) -> list[str]:
         """A list cut by failure time reads as a failed-orders queue: newest failure first, as
-        the admin's queue does. It is also the order its index (``order_erred_at``, erred
+        the admin's queue does. It is also the order its index (``order_erred_at_id``, erred
         orders only) is in, where ordering it by creation had the database skip every later
         failure first."""
         if any(request.query_params.get(name) for name in self.FAILURE_WINDOW):

@@ -160,7 +160,7 @@ class OrderFilter(filters.FilterSet):
 
     def filter_failed_window(self, queryset, name, value):
         """Only an erred order has a failure time (a retry clears it); naming the state lets
-        the failure-time index (``order_erred_at``, erred orders only) serve the window."""
+        the failure-time index (``order_erred_at_id``, erred orders only) serve the window."""
         lookup = "erred_at__gte" if name == "failed_after" else "erred_at__lt"
         return queryset.filter(state=Order.State.ERRED, **{lookup: value})
 
