@@ -72,6 +72,8 @@ _RAISE = f"""
 unless it is open, one more alert counted in the open problem (``counted``); unless there is
 one at all, the key's first alert inserted under that problem (``created``: none if another
 transaction opened it meanwhile). ``{match}`` is the key's order or product."""
+_RAISE_FOR_ORDER = _RAISE.format(match="order_id = %s")
+_RAISE_FOR_PRODUCT = _RAISE.format(match="order_id IS NULL AND product_code = %s")
 
 
 def alert_raise(
@@ -203,6 +205,16 @@ def _row(values: dict) -> list:
     ]
 
 
+def _owner(values: dict) -> list:
+    """The alert's integration, order and product, as its insert takes them."""
+    order = values["order"]
+    return [
+        values["integration"].pk,
+        order.pk if order is not None else None,
+        values["product_code"],
+    ]
+
+
 def _created(pk: int, values: dict, problem_id: int) -> Alert:
     return Alert(
         pk=pk,
@@ -219,14 +231,11 @@ def _first_step(key: dict, values: dict, problem: dict) -> _Step:
     order = values["order"]
     head = [values["integration"].pk, values["kind"]]
     if order is not None:
-        sql, head = _RAISE.format(match="order_id = %s"), [*head, order.pk]
+        sql, head = _RAISE_FOR_ORDER, [*head, order.pk]
     else:
-        sql = _RAISE.format(match="order_id IS NULL AND product_code = %s")
-        head = [*head, values["product_code"]]
-    new = [values["integration"].pk, order.pk if order is not None else None]
-    new += [values["product_code"]]
+        sql, head = _RAISE_FOR_PRODUCT, [*head, values["product_code"]]
     with connection.cursor() as cursor:
-        cursor.execute(sql, head + upsert_params(**problem) + new + _row(values))
+        cursor.execute(sql, head + upsert_params(**problem) + _owner(values) + _row(values))
         latest_pk, status, latest_problem, problem_id, opened, created = cursor.fetchone()
     latest = None
     if latest_pk is not None:
@@ -249,18 +258,8 @@ def _first_step_portable(key: dict, values: dict, problem: dict) -> _Step:
     problem_id, opened = problem_count(**problem)
     if latest is not None:
         return _Step(latest, problem_id, opened)
-    order = values["order"]
     with connection.cursor() as cursor:
-        cursor.execute(
-            _INSERT,
-            [
-                values["integration"].pk,
-                order.pk if order is not None else None,
-                values["product_code"],
-                problem_id,
-                *_row(values),
-            ],
-        )
+        cursor.execute(_INSERT, [*_owner(values), problem_id, *_row(values)])
         row = cursor.fetchone()
     alert = _created(row[0], values, problem_id) if row is not None else None
     return _Step(None, problem_id, opened, alert)
